@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from gtcommon import bound_class_name, dotted_name, normalise_werkzeug, origin_of, sort_routes
+from gtcommon import bound_class_name, dotted_name, normalise_werkzeug, origin_of, resolve_handler, sort_routes
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 
@@ -42,7 +42,10 @@ def _handler_for(view: Any) -> tuple[str | None, list[str], Any]:
             if alt != handler:
                 alternatives.append(alt)
         return handler, alternatives, None
-    return dotted_name(view), alternatives, None
+    handler, more = resolve_handler(view)
+    if more.get("handler_runtime"):
+        alternatives.append(more["handler_runtime"])
+    return handler, alternatives, None
 
 
 def dump_app(app: Any, project_roots: list[str]) -> list[dict]:

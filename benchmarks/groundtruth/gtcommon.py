@@ -198,6 +198,71 @@ def dotted_name(obj: Any) -> str | None:
     return f"{module}.{qualname}"
 
 
+# Closure variable names under which decorator wrappers usually keep the
+# function they wrap.
+WRAPPED_VAR_NAMES = {
+    "f", "fn", "fun", "func", "function", "view", "view_func", "view_function",
+    "viewfunc", "wrapped", "wrapped_func", "method", "callback", "handler",
+    "original", "orig", "_func", "func_",
+}
+
+
+def closure_target(fn: Any, depth: int = 6) -> Any:
+    """For a decorator wrapper that did not use functools.wraps, find the
+    wrapped function among its closure cells (depth-first).  Returns None when
+    ``fn`` is not such a wrapper."""
+    fn = unwrap(fn)
+    if inspect.ismethod(fn):
+        fn = fn.__func__
+    if "<locals>" not in getattr(fn, "__qualname__", ""):
+        return None
+    seen: set[int] = set()
+
+    def search(f: Any, d: int) -> Any:
+        if d <= 0 or id(f) in seen:
+            return None
+        seen.add(id(f))
+        code = getattr(f, "__code__", None)
+        names = code.co_freevars if code is not None else ()
+        for var, cell in zip(names, getattr(f, "__closure__", None) or ()):
+            if var not in WRAPPED_VAR_NAMES:
+                continue
+            try:
+                val = cell.cell_contents
+            except ValueError:
+                continue
+            if inspect.ismethod(val):
+                val = val.__func__
+            if inspect.isfunction(val) and inspect.isclass(getattr(val, "view_class", None)):
+                return val.view_class  # a wrapped View.as_view() function
+            if inspect.isfunction(val) or inspect.isclass(val):
+                val = unwrap(val)
+                if "<locals>" not in getattr(val, "__qualname__", "<locals>"):
+                    return val
+                found = search(val, d - 1)
+                if found is not None:
+                    return found
+        return None
+
+    return search(fn, depth)
+
+
+def resolve_handler(fn: Any) -> tuple[str | None, dict[str, Any]]:
+    """Dotted handler name; for non-``wraps`` decorator wrappers, the wrapped
+    function found in the closure, with the wrapper kept as "handler_runtime"."""
+    name = dotted_name(fn)
+    extra: dict[str, Any] = {}
+    if name and "<locals>" in name:
+        target = closure_target(fn)
+        if target is not None:
+            extra["handler_runtime"] = name
+            extra["handler_from_closure"] = True
+            name = dotted_name(target)
+        else:
+            extra["handler_is_closure"] = True
+    return name, extra
+
+
 def bound_class_name(obj: Any) -> str | None:
     """For a bound method, the dotted name of the instance's class."""
     if inspect.ismethod(obj):
