@@ -49,6 +49,44 @@ def _table_key(table: Any) -> str:
     return f"{table.schema}.{table.name}" if table.schema else table.name
 
 
+def _table_owners(tables: dict[int, Any]) -> dict[int, str]:
+    """id(table) -> "module.variable" of a module-level name bound to it.
+
+    Several modules may hold the same Table (re-exports); the one whose source
+    spells the table name as a string literal is taken as the definer, then the
+    shortest dotted name."""
+    import sys
+
+    cands: dict[int, list[str]] = {}
+    for modname, mod in list(sys.modules.items()):
+        d = getattr(mod, "__dict__", None)
+        if not isinstance(d, dict):
+            continue
+        for var, val in list(d.items()):
+            if id(val) in tables and tables[id(val)] is val:
+                cands.setdefault(id(val), []).append(f"{modname}.{var}")
+    source_cache: dict[str, str] = {}
+
+    def spells(cand: str, table_name: str) -> bool:
+        modname = cand.rsplit(".", 1)[0]
+        if modname not in source_cache:
+            path = getattr(sys.modules.get(modname), "__file__", None) or ""
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    source_cache[modname] = fh.read()
+            except OSError:
+                source_cache[modname] = ""
+        src = source_cache[modname]
+        return f'"{table_name}"' in src or f"'{table_name}'" in src
+
+    owners: dict[int, str] = {}
+    for tid, names in cands.items():
+        tname = tables[tid].name
+        names.sort(key=lambda c: (not spells(c, tname), len(c), c))
+        owners[tid] = names[0]
+    return owners
+
+
 def dump_metadata(metadatas: Iterable[Any], project_roots: list[str]) -> list[dict]:
     metadatas = list(metadatas)
     classes_by_table: dict[int, list[tuple[Any, Any]]] = {}
@@ -59,6 +97,8 @@ def dump_metadata(metadatas: Iterable[Any], project_roots: list[str]) -> list[di
                 continue
             classes_by_table.setdefault(id(local), []).append((mapper, mapper.class_))
 
+    all_tables = {id(t): t for md in metadatas for t in md.sorted_tables}
+    owners = _table_owners(all_tables)
     out: list[dict] = []
     seen_tables: set[int] = set()
     for md in metadatas:
@@ -100,8 +140,10 @@ def dump_metadata(metadatas: Iterable[Any], project_roots: list[str]) -> list[di
                 "table": _table_key(table),
                 "columns": columns,
                 "foreign_keys": fks,
-                "origin": origin_of(cls_name, project_roots) if cls_name else "project",
+                "origin": origin_of(cls_name or owners.get(id(table)), project_roots),
             }
+            if cls_name is None and owners.get(id(table)):
+                item["defined_in"] = owners[id(table)]
             if others:
                 item["subclasses"] = sorted(f"{c.__module__}.{c.__qualname__}" for c in others)
             out.append(item)
