@@ -1,0 +1,1 @@
+"""Framework analyzers (plugins registered under the ``backendscan.analyzers`` entry-point group)."""

@@ -1,0 +1,263 @@
+"""The first-party module dependency graph (NetworkX) and the questions asked of it.
+
+One node per module (attributes: ``path``, ``kind``, ``package``, ``namespace``),
+one edge per importer -> imported pair whose ``sites`` attribute holds every
+:class:`~backendscan.model.ImportSite` behind it.  Queries: strongly connected
+components with one shortest example cycle each (every hop with ``file:line``)
+and a small set of imports whose removal breaks them, a package graph at a
+chosen depth, layers (topological generations of the condensation), fan-in /
+fan-out / instability per package, and orphans.  Simple cycles are never
+enumerated (that explodes on real code); shortest cycles come from BFS.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from .model import ChainHop, ImportSite, Module, Origin
+
+
+def build_graph(
+    modules: Mapping[str, Module],
+    sites: Iterable[ImportSite],
+    include: Callable[[Module], bool] | None = None,
+    exclude_type_checking: bool = False,
+) -> nx.DiGraph:
+    """Module graph of the first-party imports between included modules."""
+    g: nx.DiGraph = nx.DiGraph()
+    keep = {name for name, m in modules.items() if include is None or include(m)}
+    for name in sorted(keep):
+        m = modules[name]
+        g.add_node(name, path=m.path, kind=m.kind.value, package=m.is_package, namespace=m.namespace)
+    for s in sites:
+        if s.origin is not Origin.FIRST_PARTY or s.importer not in keep or s.target not in keep:
+            continue
+        if exclude_type_checking and s.type_checking:
+            continue
+        if g.has_edge(s.importer, s.target):
+            g[s.importer][s.target]["sites"].append(s)
+        else:
+            g.add_edge(s.importer, s.target, sites=[s])
+    for _, _, data in g.edges(data=True):
+        data["sites"] = tuple(sorted(data["sites"], key=ImportSite.sort_key))
+    return g
+
+
+def hop(g: nx.DiGraph, a: str, b: str) -> ChainHop:
+    """The first import site of edge a -> b as a chain hop."""
+    site = g[a][b]["sites"][0]
+    return ChainHop(a, b, site.location, site.code)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A strongly connected component of the import graph."""
+
+    members: tuple[str, ...]  # sorted
+    example: tuple[ChainHop, ...]  # one shortest cycle through the component
+    cut: tuple[ChainHop, ...]  # imports whose removal makes the component acyclic (greedy)
+    cut_weight: int  # number of import statements behind the cut edges
+
+
+def shortest_cycle(g: nx.DiGraph, members: Sequence[str]) -> list[str]:
+    """A shortest cycle inside the component ``members`` (node list, first node repeated last)."""
+    inside = set(members)
+    best: list[str] | None = None
+    for start in sorted(members):
+        # BFS from start back to start within the component
+        parent: dict[str, str] = {}
+        q: deque[str] = deque([start])
+        seen = {start}
+        found = None
+        while q and found is None:
+            u = q.popleft()
+            for v in sorted(g.successors(u)):
+                if v not in inside:
+                    continue
+                if v == start:
+                    found = u
+                    break
+                if v not in seen:
+                    seen.add(v)
+                    parent[v] = u
+                    q.append(v)
+        if found is None:
+            continue
+        path = [found]
+        while path[-1] != start:
+            path.append(parent[path[-1]])
+        path.reverse()
+        cycle = path + [start]
+        if best is None or len(cycle) < len(best):
+            best = cycle
+            if len(best) <= 3:
+                break
+    return best or []
+
+
+def feedback_edges(g: nx.DiGraph, members: Sequence[str]) -> list[tuple[str, str]]:
+    """Greedy (Eades-Lin-Smyth) feedback arc set of a component, weighted by import count."""
+    sub = g.subgraph(members).copy()
+    weight = {(u, v): len(d["sites"]) for u, v, d in sub.edges(data=True)}
+    order_left: list[str] = []
+    order_right: list[str] = []
+    work = sub.copy()
+    while work.number_of_nodes():
+        changed = True
+        while changed:
+            changed = False
+            for n in sorted(n for n in work.nodes if work.out_degree(n) == 0):
+                order_right.insert(0, n)
+                work.remove_node(n)
+                changed = True
+            for n in sorted(n for n in work.nodes if work.in_degree(n) == 0):
+                order_left.append(n)
+                work.remove_node(n)
+                changed = True
+        if not work.number_of_nodes():
+            break
+
+        def delta(n: str) -> tuple[int, str]:
+            out_w = sum(weight[(n, v)] for v in work.successors(n))
+            in_w = sum(weight[(u, n)] for u in work.predecessors(n))
+            return (out_w - in_w, n)
+
+        best = max(sorted(work.nodes), key=lambda n: delta(n)[0])
+        order_left.append(best)
+        work.remove_node(best)
+    position = {n: i for i, n in enumerate(order_left + order_right)}
+    return sorted((u, v) for u, v in sub.edges if position[u] > position[v])
+
+
+def cycles(g: nx.DiGraph) -> tuple[Cycle, ...]:
+    """Every non-trivial strongly connected component with an example cycle and a cut."""
+    out: list[Cycle] = []
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) < 2:
+            continue
+        members = tuple(sorted(comp))
+        path = shortest_cycle(g, members)
+        example = tuple(hop(g, a, b) for a, b in zip(path, path[1:]))
+        cut_edges = feedback_edges(g, members) if len(members) <= 2000 else []
+        cut = tuple(hop(g, a, b) for a, b in cut_edges)
+        weight = sum(len(g[a][b]["sites"]) for a, b in cut_edges)
+        out.append(Cycle(members, example, cut, weight))
+    out.sort(key=lambda c: (-len(c.members), c.members))
+    return tuple(out)
+
+
+def package_of(module: str, depth: int) -> str:
+    """The package a module belongs to at ``depth`` dotted components."""
+    return ".".join(module.split(".")[:depth])
+
+
+def package_graph(g: nx.DiGraph, depth: int) -> nx.DiGraph:
+    """Modules collapsed to packages at ``depth``; edge ``weight`` = import statements."""
+    p: nx.DiGraph = nx.DiGraph()
+    for n in g.nodes:
+        pkg = package_of(n, depth)
+        if pkg not in p:
+            p.add_node(pkg, modules=0)
+        p.nodes[pkg]["modules"] += 1
+    for a, b, data in g.edges(data=True):
+        pa, pb = package_of(a, depth), package_of(b, depth)
+        if pa == pb:
+            continue
+        if p.has_edge(pa, pb):
+            p[pa][pb]["weight"] += len(data["sites"])
+            p[pa][pb]["edges"].append((a, b))
+        else:
+            p.add_edge(pa, pb, weight=len(data["sites"]), edges=[(a, b)])
+    return p
+
+
+def layers(g: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
+    """Topological generations of the condensation, top (importers) first.
+
+    Each layer lists the nodes whose components are in that generation; members
+    of a cycle share a layer.
+    """
+    if not g.number_of_nodes():
+        return ()
+    cond = nx.condensation(g)
+    out = []
+    for generation in nx.topological_generations(cond):
+        names = sorted(n for c in generation for n in cond.nodes[c]["members"])
+        out.append(tuple(names))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """Robert C. Martin's package metrics: Ca (fan-in), Ce (fan-out), I = Ce / (Ca + Ce)."""
+
+    package: str
+    modules: int
+    fan_in: int
+    fan_out: int
+    instability: float
+    imports_in: int
+    imports_out: int
+
+
+def coupling(p: nx.DiGraph) -> tuple[Coupling, ...]:
+    """Coupling metrics per node of a package graph."""
+    out = []
+    for n in sorted(p.nodes):
+        ca = p.in_degree(n)
+        ce = p.out_degree(n)
+        inst = ce / (ca + ce) if (ca + ce) else 0.0
+        out.append(
+            Coupling(
+                n,
+                p.nodes[n].get("modules", 1),
+                ca,
+                ce,
+                round(inst, 3),
+                sum(d["weight"] for _, _, d in p.in_edges(n, data=True)),
+                sum(d["weight"] for _, _, d in p.out_edges(n, data=True)),
+            )
+        )
+    return tuple(out)
+
+
+def orphans(g: nx.DiGraph) -> tuple[str, ...]:
+    """Modules that import no first-party module and that none imports (packages excluded)."""
+    return tuple(
+        sorted(
+            n
+            for n in g.nodes
+            if g.degree(n) == 0 and not g.nodes[n].get("package") and not g.nodes[n].get("namespace")
+        )
+    )
+
+
+def shortest_chain(
+    g: nx.DiGraph, sources: Iterable[str], targets: Iterable[str], avoid: Iterable[str] = ()
+) -> list[str]:
+    """A shortest import chain from any source to any target (module list), [] if none."""
+    tset = set(targets)
+    blocked = set(avoid)
+    parent: dict[str, str | None] = {}
+    q: deque[str] = deque()
+    for s in sorted(set(sources)):
+        if s in g and s not in blocked:
+            parent[s] = None
+            q.append(s)
+    while q:
+        u = q.popleft()
+        if u in tset and parent[u] is not None:
+            path = [u]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            return list(reversed(path))
+        for v in sorted(g.successors(u)):
+            if v in parent or v in blocked:
+                continue
+            parent[v] = u
+            q.append(v)
+    return []

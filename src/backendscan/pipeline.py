@@ -1,0 +1,482 @@
+"""discover -> read -> extract (parallel, cached) -> resolve imports -> graph -> analyzers.
+
+:func:`scan` is the library entry point behind ``backendscan.scan``.  It never
+prints and never exits; everything that went wrong with the input is a finding
+in the result, and whatever was computed before a problem is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from . import __version__
+from .analyzers.base import Analyzer, AnalyzerOutput
+from .analyzers.registry import load_analyzers
+from .cache import Cache, cache_key
+from .config import Config, load_config, read_toml
+from .dependencies import Declarations, dependency_findings, read_declarations
+from .discovery import Discovery, discover
+from .djangoconf import find_settings_modules
+from .errors import ConfigError, UsageError
+from .extraction import FileRecord, digest, extract
+from .facts import BeatEntry, OrmModel, Route, Task, TaskCall
+from .graph import Cycle, build_graph, cycles
+from .imports import resolve_imports
+from .metrics import FileMetrics
+from .model import (
+    FileKind,
+    Finding,
+    ImportRoot,
+    ImportSite,
+    Location,
+    Module,
+    Severity,
+    Skipped,
+    SourceFile,
+    sorted_findings,
+)
+from .project import Project
+from .dependencies import distribution_for
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ScanStats:
+    """Sizes and timings of a scan (seconds; CPU seconds for per-file work)."""
+
+    files: int = 0
+    parsed: int = 0
+    from_cache: int = 0
+    lines: int = 0
+    bytes: int = 0
+    stages: tuple[tuple[str, float], ...] = ()
+    workers: int = 1
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan found.  Collections are sorted; see each field."""
+
+    root: Path
+    name: str  # project name (pyproject) or folder name
+    config: Config
+    roots: tuple[ImportRoot, ...]
+    package_mode: bool
+    modules: tuple[Module, ...]  # by name
+    imports: tuple[ImportSite, ...]  # by path, line, column
+    graph: nx.DiGraph  # first-party graph of the included kinds
+    cycles: tuple[Cycle, ...]
+    findings: tuple[Finding, ...]
+    skipped: tuple[Skipped, ...]
+    metrics: Mapping[str, FileMetrics]  # by path
+    declarations: Declarations
+    routes: tuple[Route, ...] = ()
+    models: tuple[OrmModel, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    task_calls: tuple[TaskCall, ...] = ()
+    beat: tuple[BeatEntry, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    analyzers: tuple[str, ...] = ()
+    aux_files: tuple[str, ...] = ()
+    stats: ScanStats = field(default_factory=ScanStats)
+    project: Project | None = field(default=None, compare=False, repr=False)
+
+    def module(self, name: str) -> Module | None:
+        for m in self.modules:
+            if m.name == name:
+                return m
+        return None
+
+    @property
+    def graph_kinds(self) -> tuple[str, ...]:
+        kinds = ["source"]
+        if self.config.include_tests:
+            kinds.append("test")
+        if self.config.include_migrations:
+            kinds.append("migration")
+        return tuple(kinds)
+
+
+# -------------------------------------------------------------------- workers
+_WORKER_ANALYZERS: Sequence[Analyzer] = ()
+_WORKER_METRICS = True
+
+
+def _init_worker(config: Config, metrics: bool) -> None:
+    global _WORKER_ANALYZERS, _WORKER_METRICS
+    _WORKER_ANALYZERS, _ = load_analyzers(config)
+    _WORKER_METRICS = metrics
+
+
+def _extract_batch(batch: list[tuple[SourceFile, bytes, str]]) -> list[tuple[str, FileRecord]]:
+    out = []
+    for source, data, key in batch:
+        out.append((key, extract(source, data, _WORKER_ANALYZERS, _WORKER_METRICS, digest(data))))
+    return out
+
+
+def _batches(items: list[Any], n: int) -> list[list[Any]]:
+    # size-balanced: big files first, dealt round-robin
+    items = sorted(items, key=lambda t: -len(t[1]))
+    out: list[list[Any]] = [[] for _ in range(n)]
+    for i, item in enumerate(items):
+        out[i % n].append(item)
+    return [b for b in out if b]
+
+
+def _jobs(config: Config) -> int:
+    if config.jobs:
+        return config.jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ----------------------------------------------------------------------- scan
+def scan(
+    path: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    analyzers: Sequence[Analyzer] | None = None,
+) -> ScanResult:
+    """Scan the codebase at ``path`` statically and return everything found.
+
+    ``config`` defaults to ``[tool.backendscan]`` of ``path/pyproject.toml``; a
+    broken pyproject becomes a finding and the scan goes on with defaults.
+    """
+    t0 = time.perf_counter()
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not root.is_dir():
+        raise UsageError(f"{path}: not a folder (give the folder that holds the code)")
+    findings: list[Finding] = []
+    if config is None:
+        try:
+            config = load_config(root)
+        except ConfigError as exc:
+            findings.append(
+                Finding(
+                    rule_id="config-error",
+                    severity=Severity.ERROR,
+                    message=str(exc).replace(str(root) + "/", ""),
+                    location=Location("pyproject.toml"),
+                    hint="The scan used default settings.",
+                    category="config",
+                )
+            )
+            config = Config()
+    stages: list[tuple[str, float]] = []
+
+    disc = discover(root, config)
+    t1 = time.perf_counter()
+    stages.append(("discovery", t1 - t0))
+
+    if analyzers is None:
+        loaded, plugin_findings = load_analyzers(config)
+        findings.extend(plugin_findings)
+    else:
+        loaded = tuple(analyzers)
+
+    # read sources (I/O at the edge)
+    wanted = [f for f in disc.files]
+    sources: list[tuple[SourceFile, bytes]] = []
+    for f in wanted:
+        try:
+            data = (disc.root / f.path).read_bytes()
+        except OSError as exc:
+            findings.append(
+                Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
+            )
+            continue
+        sources.append((f, data))
+    aux_texts = _read_aux(disc)
+    t2 = time.perf_counter()
+    stages.append(("read", t2 - t1))
+
+    # extract (cache, then parallel workers for the misses)
+    salt = "|".join(
+        [__version__, "metrics" if config.metrics else "nometrics"] + [f"{a.name}={a.version}" for a in loaded]
+    )
+    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
+    keyed = [(f, data, cache_key(digest(data), f.module, f.is_package, salt)) for f, data in sources]
+    records: dict[str, FileRecord] = cache.get_many(k for _, _, k in keyed) if cache else {}
+    misses = [t for t in keyed if t[2] not in records]
+    from_cache = len(keyed) - len(misses)
+    jobs = _jobs(config)
+    fresh: dict[str, FileRecord] = {}
+    if progress:
+        progress("parse", 0, len(misses))
+    if misses and jobs > 1 and len(misses) >= 48:
+        fresh.update(_extract_parallel(misses, config, jobs, progress))
+    else:
+        global _WORKER_ANALYZERS, _WORKER_METRICS
+        _WORKER_ANALYZERS, _WORKER_METRICS = loaded, config.metrics
+        for i, (f, data, key) in enumerate(misses):
+            fresh[key] = extract(f, data, loaded, config.metrics, digest(data))
+            if progress and i % 50 == 0:
+                progress("parse", i, len(misses))
+    if progress:
+        progress("parse", len(misses), len(misses))
+    records.update(fresh)
+    if cache is not None:
+        cache.put_many(fresh)
+        cache.close()
+    t3 = time.perf_counter()
+    stages.append(("extract", t3 - t2))
+    by_module: dict[str, FileRecord] = {}
+    file_of: dict[str, SourceFile] = {}
+    for f, data, key in keyed:
+        rec = records[key]
+        by_module.setdefault(f.module, rec)
+        file_of.setdefault(f.module, f)
+        findings.extend(rec.problems)
+
+    # modules (namespace packages included)
+    modules: dict[str, Module] = {}
+    for f in disc.files:
+        rec = by_module.get(f.module)
+        if f.module in modules:
+            other = modules[f.module]
+            findings.append(
+                Finding(
+                    "duplicate-module",
+                    Severity.WARNING,
+                    f"module {f.module} is defined twice ({other.path} and {f.path}); the first one is used",
+                    Location(f.path),
+                    symbol=f.module,
+                )
+            )
+            continue
+        modules[f.module] = Module(
+            name=f.module,
+            path=f.path,
+            is_package=f.is_package,
+            kind=f.kind,
+            root=f.root,
+            lines=rec.lines if rec else 0,
+            parsed=bool(rec and rec.parsed),
+        )
+    for ns in disc.namespace_packages:
+        if ns not in modules:
+            kind = _namespace_kind(ns, modules)
+            modules[ns] = Module(ns, "", True, kind, "", namespace=True)
+
+    # declared dependencies
+    toml_data: dict[str, Any] = {}
+    for p, text in aux_texts.items():
+        if p.rsplit("/", 1)[-1] in ("pyproject.toml", "Pipfile", "poetry.lock", "uv.lock", "pdm.lock"):
+            try:
+                toml_data[p] = read_toml(disc.root / p)
+            except ConfigError as exc:
+                if p.rsplit("/", 1)[-1] == "pyproject.toml" and not any(f.rule_id == "config-error" and f.location.path == p for f in findings):
+                    findings.append(
+                        Finding("config-error", Severity.ERROR, str(exc).replace(str(disc.root) + "/", ""), Location(p), category="config")
+                    )
+    declarations = read_declarations(aux_texts, toml_data)
+    declared_names = [d.name for d in declarations.dependencies]
+
+    # resolve imports
+    tops = frozenset(m.split(".", 1)[0] for m in modules)
+    dist_cache: dict[str, str] = {}
+
+    class _Dist(dict):  # type: ignore[type-arg]
+        def get(self, key: str, default: str = "") -> str:  # type: ignore[override]
+            if key not in dist_cache:
+                dist_cache[key] = distribution_for(key, declared_names)
+            return dist_cache[key] or default
+
+    sites: list[ImportSite] = []
+    for name in sorted(by_module):
+        rec = by_module[name]
+        f = file_of[name]
+        s, problems = resolve_imports(name, f.is_package, f.path, rec.imports, modules, tops, _Dist())
+        sites.extend(s)
+        findings.extend(problems)
+    sites.sort(key=ImportSite.sort_key)
+    t4 = time.perf_counter()
+    stages.append(("imports", t4 - t3))
+
+    kinds = {FileKind.SOURCE}
+    if config.include_tests:
+        kinds.add(FileKind.TEST)
+    if config.include_migrations:
+        kinds.add(FileKind.MIGRATION)
+    graph = build_graph(modules, sites, lambda m: m.kind in kinds, config.exclude_type_checking)
+    found_cycles = cycles(graph)
+    t5 = time.perf_counter()
+    stages.append(("graph", t5 - t4))
+
+    test_modules = frozenset(m for m, mod in modules.items() if mod.kind is FileKind.TEST)
+    findings.extend(dependency_findings(sites, declarations, test_modules, tops))
+
+    # whole-program analyzers
+    symbols = {m: r.symbols for m, r in by_module.items() if r.symbols is not None}
+    summaries: dict[str, dict[str, Any]] = {}
+    for m, r in sorted(by_module.items()):
+        for aname, summary in r.summaries.items():
+            summaries.setdefault(aname, {})[m] = summary
+    settings_texts = {p: t for p, t in aux_texts.items()}
+    for f, data in sources:
+        if f.path.rsplit("/", 1)[-1] in ("manage.py", "wsgi.py", "asgi.py", "celery.py", "celeryconf.py", "celery_app.py"):
+            settings_texts[f.path] = data.decode("utf-8", "replace")
+    project = Project(
+        root=disc.root,
+        config=config,
+        modules=modules,
+        symbols=symbols,
+        summaries=summaries,
+        dependencies=declarations.dependencies,
+        aux_files=aux_texts,
+        django_settings_modules=find_settings_modules(settings_texts, modules, symbols),
+    )
+    outputs: list[AnalyzerOutput] = []
+    for analyzer in loaded:
+        try:
+            outputs.append(analyzer.resolve(project))
+        except Exception as exc:
+            log.debug("analyzer %s failed", analyzer.name, exc_info=True)
+            import traceback
+
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+            findings.append(
+                Finding(
+                    "analysis-error",
+                    Severity.WARNING,
+                    f"analyzer {analyzer.name} failed: {exc.__class__.__name__}: {exc}{where}",
+                    Location("."),
+                    hint="This is a backendscan bug; the rest of the scan went on.",
+                    category="plugins",
+                )
+            )
+    t6 = time.perf_counter()
+    stages.append(("analyzers", t6 - t5))
+
+    routes = tuple(sorted({r for o in outputs for r in o.routes}, key=Route.sort_key))
+    models = tuple(sorted({m for o in outputs for m in o.models}, key=OrmModel.sort_key))
+    tasks = tuple(sorted({t for o in outputs for t in o.tasks}, key=Task.sort_key))
+    task_calls = tuple(sorted({c for o in outputs for c in o.task_calls}, key=lambda c: (c.file, c.line, c.task, c.method)))
+    beat = tuple(sorted({b for o in outputs for b in o.beat}, key=lambda b: (b.entry, b.task, b.file, b.line)))
+    for o in outputs:
+        findings.extend(o.findings)
+    notes = tuple(sorted({n for o in outputs for n in o.notes}))
+
+    metrics = {r.path: r.metrics for r in by_module.values() if r.metrics is not None}
+    total_lines = sum(r.lines for r in by_module.values())
+    total_bytes = sum(len(d) for _, d in sources)
+    stages.append(("total", time.perf_counter() - t0))
+    stats = ScanStats(
+        files=len(disc.files),
+        parsed=sum(1 for r in by_module.values() if r.parsed),
+        from_cache=from_cache,
+        lines=total_lines,
+        bytes=total_bytes,
+        stages=tuple((n, round(s, 4)) for n, s in stages),
+        workers=jobs if len(misses) >= 48 else 1,
+    )
+    name = declarations.project_name or (disc.prefix if disc.package_mode else disc.root.name)
+    return ScanResult(
+        root=disc.root,
+        name=name,
+        config=config,
+        roots=disc.roots,
+        package_mode=disc.package_mode,
+        modules=tuple(modules[m] for m in sorted(modules)),
+        imports=tuple(sites),
+        graph=graph,
+        cycles=found_cycles,
+        findings=sorted_findings(findings),
+        skipped=disc.skipped,
+        metrics=dict(sorted(metrics.items())),
+        declarations=declarations,
+        routes=routes,
+        models=models,
+        tasks=tasks,
+        task_calls=task_calls,
+        beat=beat,
+        notes=notes,
+        analyzers=tuple(a.name for a in loaded),
+        aux_files=disc.aux_files,
+        stats=stats,
+        project=project,
+    )
+
+
+def _namespace_kind(ns: str, modules: Mapping[str, Module]) -> FileKind:
+    kinds = {m.kind for name, m in modules.items() if name.startswith(ns + ".")}
+    if kinds and kinds <= {FileKind.TEST}:
+        return FileKind.TEST
+    if kinds and kinds <= {FileKind.MIGRATION}:
+        return FileKind.MIGRATION
+    return FileKind.SOURCE
+
+
+def _cache_dir(disc: Discovery, config: Config) -> Path:
+    """The cache folder: configured, else ``.backendscan_cache`` in the scanned folder.
+
+    An installed package (package mode) or a read-only folder gets a per-path
+    folder under the user cache instead, so scanning never writes into it.
+    """
+    p = Path(config.cache_dir)
+    if p.is_absolute():
+        return p
+    if config.cache_dir != Config().cache_dir or (not disc.package_mode and os.access(disc.root, os.W_OK)):
+        return disc.root / p
+    import hashlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backendscan"
+    return base / hashlib.blake2b(str(disc.root).encode(), digest_size=8).hexdigest()
+
+
+def _read_aux(disc: Discovery) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rel in disc.aux_files:
+        try:
+            out[rel] = (disc.root / rel).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+    return out
+
+
+def _extract_parallel(
+    misses: list[tuple[SourceFile, bytes, str]], config: Config, jobs: int, progress: Progress | None
+) -> dict[str, FileRecord]:
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        ctx = mp.get_context("spawn")
+    # several batches per worker so progress moves and stragglers balance out
+    batches = _batches(misses, jobs * 4)
+    out: dict[str, FileRecord] = {}
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, config.metrics)) as pool:
+            for result in pool.map(_extract_batch, batches):
+                for key, rec in result:
+                    out[key] = rec
+                done += len(result)
+                if progress:
+                    progress("parse", done, len(misses))
+    except (OSError, RuntimeError) as exc:  # no processes available: fall back to one process
+        log.warning("parallel extraction unavailable (%s); using one process", exc)
+        loaded, _ = load_analyzers(config)
+        for f, data, key in misses:
+            if key not in out:
+                out[key] = extract(f, data, loaded, config.metrics, digest(data))
+    return out

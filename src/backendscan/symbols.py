@@ -1,0 +1,427 @@
+"""Per-module symbol tables: what each name in a module is bound to.
+
+Extracted once per file (and cached), they let whole-program resolution follow
+names through imports and re-exports, fold constants across modules, and walk
+class hierarchies, without re-reading any source.  Expressions are kept as
+``ast`` nodes (they pickle) so analyzers can evaluate them later.
+"""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from .imports import absolute_name, RawImport
+from .parsing import ParsedModule
+from .visiting import Context, FileVisitor, dotted_name, statement_expressions
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """``name`` (in ``scope``) is bound by an import to the absolute dotted ``target``."""
+
+    name: str
+    target: str
+    line: int
+    scope: str = ""  # "" = module level; else qualified name of the function/class
+    is_module: bool = False  # ``import x.y`` binds a module (``from`` binds a member or module)
+    type_checking: bool = False
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``target = value`` (also ``target: annotation = value``, ``target += value``, for-targets)."""
+
+    target: str  # "name", "obj.attr" or "name[<key>]"
+    value: ast.expr | None
+    line: int
+    scope: str = ""
+    annotation: ast.expr | None = None
+    op: str = "="  # "=", "+=", ":" (annotation only), "for", "with", "walrus", "unpack"
+    conditional: bool = False
+    conditions: tuple[tuple[ast.expr, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """The header of a function or method (body not kept)."""
+
+    name: str
+    qualname: str  # Python __qualname__ (``f.<locals>.g``)
+    line: int
+    end_line: int
+    decorators: tuple[ast.expr, ...]
+    args: ast.arguments
+    returns: ast.expr | None
+    is_async: bool
+    docstring: str
+    scope: str  # enclosing scope qualname ("" = module)
+    is_method: bool = False
+    decorator_line: int = 0  # line of the first decorator (or the def line)
+    single_return: ast.expr | None = None  # X when the body is just ``return X`` (after a docstring)
+    params: tuple[str, ...] = ()  # parameter names in order (positional, then keyword-only)
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A class statement: bases, keywords, decorators and the names its body defines."""
+
+    name: str
+    qualname: str
+    line: int
+    end_line: int
+    bases: tuple[ast.expr, ...]
+    keywords: tuple[ast.keyword, ...]
+    decorators: tuple[ast.expr, ...]
+    docstring: str
+    scope: str
+    methods: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call in the module: dotted callee as written, where, and in which scope."""
+
+    callee: str
+    line: int
+    column: int
+    scope: str
+    in_async: bool = False
+    node: ast.Call | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSymbols:
+    """Everything a module binds, in source order.
+
+    Import bindings and classes are loaded eagerly (name resolution and class
+    hierarchies need them for every module); assignments, function headers and
+    call sites are kept as one pickled blob and unpickled on first use, so a
+    warm scan only pays for the modules an analyzer actually looks into.
+    """
+
+    module: str
+    bindings: tuple[ImportBinding, ...] = ()
+    classes: tuple[ClassInfo, ...] = ()
+    all_names: tuple[str, ...] | None = None
+    docstring: str = ""
+    detail_blob: bytes = b""
+
+    @cached_property
+    def _detail(self) -> tuple[tuple[Assignment, ...], tuple[FunctionInfo, ...], tuple[CallSite, ...], tuple[int, ...]]:
+        if not self.detail_blob:
+            return ((), (), (), ())
+        return pickle.loads(self.detail_blob)  # type: ignore[no-any-return]
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        return self._detail[0]
+
+    @property
+    def functions(self) -> tuple[FunctionInfo, ...]:
+        return self._detail[1]
+
+    @property
+    def calls(self) -> tuple[CallSite, ...]:
+        return self._detail[2]
+
+    @property
+    def bare_excepts(self) -> tuple[int, ...]:
+        return self._detail[3]
+
+    @cached_property
+    def _index(self) -> dict[str, object]:
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in ("module", "bindings", "classes", "all_names", "docstring", "detail_blob")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def module_level(self, name: str) -> list[object]:
+        """Module-level bindings of ``name`` (imports, assignments, defs, classes), in order."""
+        key = "ml:" + name
+        if key not in self._index:
+            self._index[key] = self.in_scope(name, "")
+        return self._index[key]  # type: ignore[return-value]
+
+    def in_scope(self, name: str, scope: str) -> list[object]:
+        """Bindings of ``name`` made directly in ``scope`` ("" = module level), in source order."""
+        found: list[tuple[int, object]] = []
+        for b in self.bindings:
+            if b.scope == scope and b.name == name:
+                found.append((b.line, b))
+        for c in self.classes:
+            if c.scope == scope and c.name == name:
+                found.append((c.line, c))
+        if self._mentions(name):
+            for a in self.assignments:
+                if a.scope == scope and a.target == name:
+                    found.append((a.line, a))
+            for f in self.functions:
+                if f.scope == scope and f.name == name:
+                    found.append((f.line, f))
+        found.sort(key=lambda t: t[0])
+        return [o for _, o in found]
+
+    def _mentions(self, name: str) -> bool:
+        names = self._index.get("names")
+        if names is None:
+            names = {a.target for a in self.assignments} | {f.name for f in self.functions}
+            self._index["names"] = names
+        return name in names  # type: ignore[operator]
+
+    def cls(self, qualname: str) -> ClassInfo | None:
+        key = "c:" + qualname
+        if key not in self._index:
+            self._index[key] = next((c for c in self.classes if c.qualname == qualname), None)
+        return self._index[key]  # type: ignore[return-value]
+
+    def function(self, qualname: str) -> FunctionInfo | None:
+        key = "f:" + qualname
+        if key not in self._index:
+            self._index[key] = next((f for f in self.functions if f.qualname == qualname), None)
+        return self._index[key]  # type: ignore[return-value]
+
+    def class_assignments(self, qualname: str) -> list[Assignment]:
+        """Assignments made directly in a class body, in order."""
+        return [a for a in self.assignments if a.scope == qualname]
+
+    def scope_assignments(self, scope: str) -> Iterator[Assignment]:
+        return (a for a in self.assignments if a.scope == scope)
+
+
+def _docstring(body: list[ast.stmt]) -> str:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        v = body[0].value.value
+        if isinstance(v, str):
+            return v.strip()
+    return ""
+
+
+def _single_return(body: list[ast.stmt]) -> ast.expr | None:
+    stmts = body[1:] if _docstring(body) else body
+    if len(stmts) == 1 and isinstance(stmts[0], ast.Return):
+        return stmts[0].value
+    return None
+
+
+def _target_text(node: ast.expr) -> str:
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return dotted_name(node)
+    if isinstance(node, ast.Subscript):
+        base = dotted_name(node.value)
+        key = node.slice
+        if base and isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
+            return f"{base}[{key.value!r}]"
+    return ""
+
+
+class SymbolExtractor(FileVisitor):
+    """Builds :class:`ModuleSymbols` during the batched walk."""
+
+    def __init__(self, parsed: ParsedModule) -> None:
+        self.parsed = parsed
+        self.bindings: list[ImportBinding] = []
+        self.assignments: list[Assignment] = []
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+        self.calls: list[CallSite] = []
+        self.bare: list[int] = []
+        self.all_names: tuple[str, ...] | None = None
+        self._class_members: dict[str, tuple[list[str], list[str]]] = {}
+
+    # -- imports ---------------------------------------------------------
+    def visit_Import(self, node: ast.Import, ctx: Context) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.bindings.append(
+                    ImportBinding(alias.asname, alias.name, node.lineno, ctx.scope, True, ctx.type_checking)
+                )
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.bindings.append(
+                    ImportBinding(top, top, node.lineno, ctx.scope, True, ctx.type_checking)
+                )
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, ctx: Context) -> None:
+        raw = RawImport(node.module or "", node.level or 0, (), True, node.lineno, 1, node.lineno, "")
+        base = absolute_name(self.parsed.module, self.parsed.is_package, raw)
+        if not base:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.bindings.append(ImportBinding("*", base, node.lineno, ctx.scope, True, ctx.type_checking))
+                continue
+            self.bindings.append(
+                ImportBinding(
+                    alias.asname or alias.name,
+                    f"{base}.{alias.name}",
+                    node.lineno,
+                    ctx.scope,
+                    False,
+                    ctx.type_checking,
+                )
+            )
+
+    # -- definitions -----------------------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        prefix = ctx.qualname
+        qual = f"{prefix}.{node.name}" if prefix else node.name
+        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        self.functions.append(
+            FunctionInfo(
+                name=node.name,
+                qualname=qual,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                decorators=tuple(node.decorator_list),
+                args=node.args,
+                returns=node.returns,
+                is_async=isinstance(node, ast.AsyncFunctionDef),
+                docstring=_docstring(node.body),
+                scope=ctx.scope,
+                is_method=ctx.in_class_body,
+                decorator_line=first,
+                single_return=_single_return(node.body),
+                params=tuple(
+                    a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                ),
+            )
+        )
+        if ctx.in_class_body:
+            self._class_members[ctx.scope][0].append(node.name)
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
+        prefix = ctx.qualname
+        qual = f"{prefix}.{node.name}" if prefix else node.name
+        self._class_members[qual] = ([], [])
+        if ctx.in_class_body:
+            self._class_members[ctx.scope][1].append(node.name)
+
+    def leave_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
+        prefix = ctx.qualname
+        qual = f"{prefix}.{node.name}" if prefix else node.name
+        methods, attrs = self._class_members.pop(qual, ([], []))
+        self.classes.append(
+            ClassInfo(
+                name=node.name,
+                qualname=qual,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                bases=tuple(node.bases),
+                keywords=tuple(node.keywords),
+                decorators=tuple(node.decorator_list),
+                docstring=_docstring(node.body),
+                scope=ctx.scope,
+                methods=tuple(methods),
+                attributes=tuple(dict.fromkeys(attrs)),
+            )
+        )
+
+    # -- assignments -----------------------------------------------------
+    def _add(self, target: ast.expr, value: ast.expr | None, node: ast.stmt, ctx: Context, op: str,
+             annotation: ast.expr | None = None) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            elts = target.elts
+            vals = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts) else None
+            for i, t in enumerate(elts):
+                self._add(t, vals[i] if vals is not None else None, node, ctx, op if vals is not None else "unpack")
+            return
+        if isinstance(target, ast.Starred):
+            self._add(target.value, None, node, ctx, "unpack")
+            return
+        text = _target_text(target)
+        if not text:
+            return
+        self.assignments.append(
+            Assignment(
+                target=text,
+                value=value,
+                line=node.lineno,
+                scope=ctx.scope,
+                annotation=annotation,
+                op=op,
+                conditional=ctx.conditional,
+                conditions=ctx.conditions(),
+            )
+        )
+        if ctx.in_class_body and isinstance(target, ast.Name):
+            self._class_members[ctx.scope][1].append(target.id)
+        if text == "__all__" and ctx.scope == "" and isinstance(value, (ast.List, ast.Tuple)):
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            self.all_names = tuple(names)
+
+    def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
+        for t in node.targets:
+            self._add(t, node.value, node, ctx, "=")
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: Context) -> None:
+        self._add(node.target, node.value, node, ctx, "=" if node.value is not None else ":", node.annotation)
+
+    def visit_AugAssign(self, node: ast.AugAssign, ctx: Context) -> None:
+        op = {ast.Add: "+=", ast.BitOr: "|=", ast.Sub: "-="}.get(type(node.op), "op=")
+        self._add(node.target, node.value, node, ctx, op)
+
+    def visit_For(self, node: ast.For, ctx: Context) -> None:
+        self._add(node.target, None, node, ctx, "for")
+
+    visit_AsyncFor = visit_For
+
+    def visit_Try(self, node: ast.Try, ctx: Context) -> None:
+        for h in node.handlers:
+            if h.type is None:
+                self.bare.append(h.lineno)
+
+    visit_TryStar = visit_Try
+
+    # -- calls (every statement's expressions) ----------------------------
+    def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)):
+            return
+        scope = ctx.scope
+        fn = ctx.function
+        in_async = isinstance(fn, ast.AsyncFunctionDef)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # decorators, defaults, bases run in the enclosing scope
+            exprs: list[ast.AST] = list(stmt.decorator_list)
+            if isinstance(stmt, ast.ClassDef):
+                exprs += stmt.bases + [k.value for k in stmt.keywords]
+            else:
+                exprs += [d for d in stmt.args.defaults + stmt.args.kw_defaults if d is not None]
+        else:
+            exprs = list(statement_expressions(stmt))
+        for expr in exprs:
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Call):
+                    callee = dotted_name(node.func)
+                    if not callee and isinstance(node.func, ast.Attribute):
+                        callee = "?." + node.func.attr
+                    if callee:
+                        self.calls.append(
+                            CallSite(callee, node.lineno, node.col_offset + 1, scope, in_async, None)
+                        )
+                elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                    self.assignments.append(
+                        Assignment(node.target.id, node.value, node.lineno, scope, op="walrus",
+                                   conditional=ctx.conditional)
+                    )
+
+    def finish(self) -> ModuleSymbols:
+        detail = (tuple(self.assignments), tuple(self.functions), tuple(self.calls), tuple(self.bare))
+        return ModuleSymbols(
+            module=self.parsed.module,
+            bindings=tuple(self.bindings),
+            classes=tuple(sorted(self.classes, key=lambda c: c.line)),
+            all_names=self.all_names,
+            docstring=_docstring(self.parsed.tree.body),
+            detail_blob=pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL),
+        )

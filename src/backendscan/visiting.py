@@ -1,0 +1,252 @@
+"""One batched, statement-level walk per file, shared by every extractor.
+
+Imports and framework registrations are statements (or expressions inside
+statements), so the walker descends through statement bodies only and keeps a
+context stack: enclosing classes and functions (for qualified names), ``for``
+loops (for unrolling), ``if`` tests (for conditions and ``TYPE_CHECKING``) and
+``try`` blocks.  Visitors implement ``visit_<StmtType>(node, ctx)`` and
+optionally ``leave_<StmtType>(node, ctx)``; all visitors interested in a file
+are driven by a single traversal (the Fixit approach).  Expressions are left to
+the visitors, which read the sub-trees they care about.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One level of the context stack."""
+
+    kind: str  # "class", "def", "for", "while", "if", "try", "with", "match"
+    node: ast.AST
+    branch: bool = True  # for "if": True in the body, False in the else branch
+    name: str = ""
+
+
+def is_type_checking_test(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` / ``typing.TYPE_CHECKING`` / ``t.TYPE_CHECKING`` (also negated never)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    if isinstance(test, ast.Attribute):
+        return test.attr == "TYPE_CHECKING"
+    return False
+
+
+class Context:
+    """Where the walker is; handed to every visitor call."""
+
+    __slots__ = ("frames",)
+
+    def __init__(self) -> None:
+        self.frames: list[Frame] = []
+
+    @property
+    def qualname(self) -> str:
+        """Python ``__qualname__`` prefix of the current scope (``f.<locals>.g`` style)."""
+        parts: list[str] = []
+        for fr in self.frames:
+            if fr.kind == "class":
+                parts.append(fr.name)
+            elif fr.kind == "def":
+                parts.append(fr.name)
+                parts.append("<locals>")
+        return ".".join(parts)
+
+    @property
+    def scope(self) -> str:
+        """Qualified name of the innermost class or function ("" at module level)."""
+        q = self.qualname
+        return q[: -len(".<locals>")] if q.endswith(".<locals>") else q
+
+    @property
+    def in_function(self) -> bool:
+        return any(fr.kind == "def" for fr in self.frames)
+
+    @property
+    def in_class_body(self) -> bool:
+        for fr in reversed(self.frames):
+            if fr.kind in ("class", "def"):
+                return fr.kind == "class"
+        return False
+
+    @property
+    def type_checking(self) -> bool:
+        return any(
+            fr.kind == "if" and fr.branch and is_type_checking_test(fr.node.test)  # type: ignore[attr-defined]
+            for fr in self.frames
+        )
+
+    @property
+    def conditional(self) -> bool:
+        """Inside an if/try/loop/with/match block (at any level)."""
+        return any(fr.kind in ("if", "try", "for", "while", "with", "match") for fr in self.frames)
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for fr in reversed(self.frames):
+            if fr.kind == "def":
+                return fr.node  # type: ignore[return-value]
+        return None
+
+    @property
+    def cls(self) -> ast.ClassDef | None:
+        for fr in reversed(self.frames):
+            if fr.kind == "class":
+                return fr.node  # type: ignore[return-value]
+            if fr.kind == "def":
+                return None
+        return None
+
+    def loops(self) -> tuple[ast.For | ast.AsyncFor, ...]:
+        """Enclosing ``for`` loops, outermost first, within the current function scope."""
+        out: list[Any] = []
+        for fr in self.frames:
+            if fr.kind == "def" or fr.kind == "class":
+                out = []
+            elif fr.kind == "for":
+                out.append(fr.node)
+        return tuple(out)
+
+    def conditions(self) -> tuple[tuple[ast.expr, bool], ...]:
+        """Enclosing ``if`` tests with the branch taken (True = body)."""
+        return tuple(
+            (fr.node.test, fr.branch)  # type: ignore[attr-defined]
+            for fr in self.frames
+            if fr.kind == "if"
+        )
+
+
+class FileVisitor:
+    """Base class for per-file extractors: define ``visit_<Stmt>`` methods and ``finish``."""
+
+    def finish(self) -> Any:  # pragma: no cover - overridden
+        return None
+
+
+def _handlers(visitors: Sequence[Any], prefix: str) -> dict[type, list[Callable[..., Any]]]:
+    table: dict[type, list[Callable[..., Any]]] = {}
+    for cls_name in _STMT_TYPES:
+        node_type = getattr(ast, cls_name, None)
+        if node_type is None:
+            continue
+        for v in visitors:
+            fn = getattr(v, prefix + cls_name, None)
+            if fn is not None:
+                table.setdefault(node_type, []).append(fn)
+    return table
+
+
+_STMT_TYPES = (
+    "FunctionDef AsyncFunctionDef ClassDef Return Delete Assign AugAssign AnnAssign TypeAlias "
+    "For AsyncFor While If With AsyncWith Match Raise Try TryStar Assert Import ImportFrom "
+    "Global Nonlocal Expr Pass Break Continue"
+).split()
+
+
+def walk(tree: ast.Module, visitors: Sequence[Any]) -> None:
+    """Drive every visitor over the statements of ``tree`` in one traversal."""
+    visit = _handlers(visitors, "visit_")
+    leave = _handlers(visitors, "leave_")
+    generic = [v.visit_stmt for v in visitors if hasattr(v, "visit_stmt")]
+    ctx = Context()
+    frames = ctx.frames
+
+    def body(stmts: Sequence[ast.stmt]) -> None:
+        for stmt in stmts:
+            t = type(stmt)
+            for fn in generic:
+                fn(stmt, ctx)
+            for fn in visit.get(t, ()):
+                fn(stmt, ctx)
+            if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+                frames.append(Frame("def", stmt, True, stmt.name))  # type: ignore[attr-defined]
+                body(stmt.body)  # type: ignore[attr-defined]
+                frames.pop()
+            elif t is ast.ClassDef:
+                frames.append(Frame("class", stmt, True, stmt.name))  # type: ignore[attr-defined]
+                body(stmt.body)  # type: ignore[attr-defined]
+                frames.pop()
+            elif t is ast.If:
+                frames.append(Frame("if", stmt, True))
+                body(stmt.body)  # type: ignore[attr-defined]
+                frames.pop()
+                if stmt.orelse:  # type: ignore[attr-defined]
+                    frames.append(Frame("if", stmt, False))
+                    body(stmt.orelse)  # type: ignore[attr-defined]
+                    frames.pop()
+            elif t is ast.For or t is ast.AsyncFor or t is ast.While:
+                frames.append(Frame("while" if t is ast.While else "for", stmt))
+                body(stmt.body)  # type: ignore[attr-defined]
+                frames.pop()
+                if stmt.orelse:  # type: ignore[attr-defined]
+                    frames.append(Frame("try", stmt))
+                    body(stmt.orelse)  # type: ignore[attr-defined]
+                    frames.pop()
+            elif t is ast.With or t is ast.AsyncWith:
+                frames.append(Frame("with", stmt))
+                body(stmt.body)  # type: ignore[attr-defined]
+                frames.pop()
+            elif t is ast.Try or t.__name__ == "TryStar":
+                frames.append(Frame("try", stmt))
+                body(stmt.body)  # type: ignore[attr-defined]
+                for h in stmt.handlers:  # type: ignore[attr-defined]
+                    body(h.body)
+                body(stmt.orelse)  # type: ignore[attr-defined]
+                body(stmt.finalbody)  # type: ignore[attr-defined]
+                frames.pop()
+            elif t is ast.Match:
+                frames.append(Frame("match", stmt))
+                for case in stmt.cases:  # type: ignore[attr-defined]
+                    body(case.body)
+                frames.pop()
+            for fn in leave.get(t, ()):
+                fn(stmt, ctx)
+
+    body(tree.body)
+
+
+_STMT_LIST_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+
+
+def statement_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The expression children of a statement (not its nested statement bodies)."""
+    for name, value in ast.iter_fields(stmt):
+        if name in _STMT_LIST_FIELDS:
+            if name == "handlers":
+                for h in value:
+                    if h.type is not None:
+                        yield h.type
+            elif name == "cases":
+                for c in value:
+                    if c.guard is not None:
+                        yield c.guard
+            continue
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+
+
+def dotted_name(node: ast.AST | None) -> str:
+    """``a.b.c`` for a Name/Attribute chain, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def call_name(node: ast.AST) -> str:
+    """Dotted name of a call's callee (``a.b.c(...)`` -> ``a.b.c``), "" when not a plain chain."""
+    if isinstance(node, ast.Call):
+        return dotted_name(node.func)
+    return ""
