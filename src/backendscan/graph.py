@@ -61,6 +61,7 @@ class Cycle:
     example: tuple[ChainHop, ...]  # one shortest cycle through the component
     cut: tuple[ChainHop, ...]  # imports whose removal makes the component acyclic (greedy)
     cut_weight: int  # number of import statements behind the cut edges
+    type_checking_only: bool = False  # the cycle disappears without TYPE_CHECKING imports
 
 
 def shortest_cycle(g: nx.DiGraph, members: Sequence[str]) -> list[str]:
@@ -136,16 +137,21 @@ def feedback_edges(g: nx.DiGraph, members: Sequence[str]) -> list[tuple[str, str
 def cycles(g: nx.DiGraph) -> tuple[Cycle, ...]:
     """Every non-trivial strongly connected component with an example cycle and a cut."""
     out: list[Cycle] = []
+    runtime = nx.DiGraph(
+        (a, b) for a, b, d in g.edges(data=True) if any(not s.type_checking for s in d["sites"])
+    )
     for comp in nx.strongly_connected_components(g):
         if len(comp) < 2:
             continue
         members = tuple(sorted(comp))
+        sub = runtime.subgraph(comp)
+        tc_only = not any(len(c) > 1 for c in nx.strongly_connected_components(sub))
         path = shortest_cycle(g, members)
         example = tuple(hop(g, a, b) for a, b in zip(path, path[1:]))
         cut_edges = feedback_edges(g, members) if len(members) <= 2000 else []
         cut = tuple(hop(g, a, b) for a, b in cut_edges)
         weight = sum(len(g[a][b]["sites"]) for a, b in cut_edges)
-        out.append(Cycle(members, example, cut, weight))
+        out.append(Cycle(members, example, cut, weight, tc_only))
     out.sort(key=lambda c: (-len(c.members), c.members))
     return tuple(out)
 

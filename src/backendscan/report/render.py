@@ -1,0 +1,81 @@
+"""Markdown and HTML from Jinja2 templates.
+
+Templates live in ``templates/`` at the repository root and are shipped inside
+the wheel as ``backendscan/templates``; ``--template-dir`` puts a user folder in
+front of them.  HTML is autoescaped; Markdown cells go through the ``md_cell``
+filter, which escapes ``|``, backticks, angle brackets and newlines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .context import ReportContext
+from .mermaid import mermaid_id, mermaid_label
+
+
+def template_dirs(extra: str | Path | None = None) -> list[Path]:
+    """Folders searched for templates, user folder first."""
+    dirs: list[Path] = []
+    if extra:
+        dirs.append(Path(extra))
+    here = Path(__file__).resolve().parent.parent
+    shipped = here / "templates"
+    if shipped.is_dir():
+        dirs.append(shipped)
+    repo = here.parent.parent / "templates"  # editable install / source checkout
+    if repo.is_dir():
+        dirs.append(repo)
+    return dirs
+
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    text = "" if value is None else str(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def md_code(value: Any) -> str:
+    """Inline code span that survives backticks in the value (and is table-safe)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\n", " ").replace("|", "\\|")
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_text(value: Any) -> str:
+    """Prose-safe text: no raw HTML, no accidental emphasis from code names."""
+    text = "" if value is None else str(value)
+    return re.sub(r"([<>])", lambda m: {"<": "&lt;", ">": "&gt;"}[m.group(1)], text)
+
+
+def environment(template_dir: str | Path | None = None, *, html: bool = False) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(template_dir)])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=html),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md_cell=md_cell, md_code=md_code, md_text=md_text, mermaid_id=mermaid_id, mermaid_label=mermaid_label)
+    return env
+
+
+def render_markdown(ctx: ReportContext, template_dir: str | Path | None = None, template: str = "report.md.j2") -> str:
+    text = environment(template_dir).get_template(template).render(ctx=ctx)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"
+
+
+def render_html(ctx: ReportContext, template_dir: str | Path | None = None, template: str = "report.html.j2", **extra: Any) -> str:
+    return environment(template_dir, html=True).get_template(template).render(ctx=ctx, **extra)
