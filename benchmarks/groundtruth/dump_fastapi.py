@@ -24,7 +24,7 @@ from gtcommon import (
     sort_routes,
 )
 
-BUILTIN_ENDPOINT_MODULES = ("fastapi.applications", "fastapi.openapi")
+BUILTIN_ENDPOINT_MODULES = ("fastapi.applications", "fastapi.openapi", "cadwyn.applications")
 
 
 def _iter_effective(routes: Iterable[Any]) -> Iterator[tuple[Any, str | None, Any, Any]]:
@@ -147,9 +147,24 @@ def dump_app(app: Any, project_roots: list[str]) -> list[dict]:
 
     def walk_app(obj: Any, prefix: str, mounted_in: str | None) -> None:
         walk(obj.routes, prefix, mounted_in)
+        router = getattr(obj, "router", obj)
+        # Cadwyn (header-versioned FastAPI apps): the real routes live in one
+        # router per API version; every version serves the same paths, so the
+        # newest version's router is walked.
+        # Cadwyn builds the per-version routers lazily; before that, the
+        # routes are held by app._latest_version_router.
+        versioned = getattr(router, "versioned_routers", None)
+        if isinstance(versioned, dict) and versioned:
+            latest = sorted(versioned, key=str)[-1]
+            source = versioned[latest]
+            if not list(getattr(source, "routes", [])):
+                source = getattr(obj, "_latest_version_router", source)
+            start = len(out)
+            walk(source.routes, prefix, mounted_in)
+            for item in out[start:]:
+                item["api_version"] = str(latest)
         # FastAPI >= 0.14x: app.frontend(...) adds low-priority routes that are
         # not part of app.routes.
-        router = getattr(obj, "router", obj)
         low = getattr(router, "_iter_low_priority_routes", None)
         if low is not None:
             for cand in low():
