@@ -15,7 +15,8 @@ methods [GET, POST] gives two pairs; so does a backendscan route.  Reported:
   handler mismatches.
 
 By default ground-truth entries marked "builtin" (FastAPI docs routes, Flask's
-static rule) and DRF format-suffix variants are left out; see the options.
+static rule), Flask build-only rules and DRF format-suffix variants are left
+out; see the options.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def norm_path(path: str, args: Any) -> str:
 def keep_truth(item: dict, args: Any) -> bool:
     if item.get("builtin") and not args.include_builtin:
         return False
+    if item.get("build_only") and not args.include_build_only:
+        return False
     if item.get("format_suffix") and not args.include_format_suffix:
         return False
     if item.get("api_root") and args.exclude_api_root:
@@ -77,6 +80,7 @@ def keep_found(item: dict, args: Any) -> bool:
 def main(argv: list[str] | None = None) -> int:
     p = common_args(__doc__.split("\n\n")[0])
     p.add_argument("--include-builtin", action="store_true", help="keep truth entries marked builtin")
+    p.add_argument("--include-build-only", action="store_true", help="keep Flask build-only (url_for-only) rules")
     p.add_argument("--include-format-suffix", action="store_true", help="keep DRF format-suffix variants")
     p.add_argument("--exclude-api-root", action="store_true", help="drop DRF DefaultRouter api-root routes")
     p.add_argument("--exclude-mounts", action="store_true", help="drop MOUNT entries on both sides")

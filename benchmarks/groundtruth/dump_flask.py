@@ -29,6 +29,7 @@ _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 
 
 def _handler_for(view: Any) -> tuple[str | None, list[str], Any]:
+    _FLAGS.clear()
     alternatives: list[str] = []
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
@@ -45,7 +46,13 @@ def _handler_for(view: Any) -> tuple[str | None, list[str], Any]:
     handler, more = resolve_handler(view)
     if more.get("handler_runtime"):
         alternatives.append(more["handler_runtime"])
+    _FLAGS.clear()
+    _FLAGS.update({k: v for k, v in more.items() if k != "handler_runtime"})
     return handler, alternatives, None
+
+
+# flags from the last _handler_for call (handler_from_closure / handler_is_closure)
+_FLAGS: dict = {}
 
 
 def dump_app(app: Any, project_roots: list[str]) -> list[dict]:
@@ -76,11 +83,16 @@ def dump_app(app: Any, project_roots: list[str]) -> list[dict]:
             item["view_class_methods"] = sorted(
                 m.upper() for m in _VERBS if callable(getattr(view_class, m, None))
             )
+        item.update(_FLAGS)
         if "<locals>" in (handler or ""):
             item["handler_is_closure"] = True
         if is_static:
             item["builtin"] = True
             item["static"] = True
+        if getattr(rule, "build_only", False) or view is None:
+            # url_for-only rule (build_only=True) or a rule without a view:
+            # it never serves a request.
+            item["build_only"] = True
         if rule.subdomain:
             item["subdomain"] = rule.subdomain
         if getattr(rule, "host", None):

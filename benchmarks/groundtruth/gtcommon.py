@@ -204,6 +204,8 @@ WRAPPED_VAR_NAMES = {
     "f", "fn", "fun", "func", "function", "view", "view_func", "view_function",
     "viewfunc", "wrapped", "wrapped_func", "method", "callback", "handler",
     "original", "orig", "_func", "func_",
+    # class-holding wrappers (e.g. Indico's make_view_func wraps RH classes)
+    "obj", "cls", "klass", "rh", "view_class",
 }
 
 

@@ -6,7 +6,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GT="${GT_ROOT:-/work/gt}"
 PROJECTS=("$@")
-[ ${#PROJECTS[@]} -eq 0 ] && PROJECTS=(prefect mlflow superset nautobot pretix)
+[ ${#PROJECTS[@]} -eq 0 ] && PROJECTS=(prefect mlflow superset nautobot pretix airflow indico changedetection)
 status=0
 work="$(mktemp -d)"   # drivers run from an empty directory (no stray config pick-up)
 for p in "${PROJECTS[@]}"; do

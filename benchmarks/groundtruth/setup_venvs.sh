@@ -7,15 +7,22 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GT="${GT_ROOT:-/work/gt}"
-PY="${GT_PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python}"
+PYENV="${PYENV_VERSIONS:-$HOME/.pyenv/versions}"
 PROJECTS=("$@")
-[ ${#PROJECTS[@]} -eq 0 ] && PROJECTS=(prefect mlflow superset nautobot pretix)
+[ ${#PROJECTS[@]} -eq 0 ] && PROJECTS=(prefect mlflow superset nautobot pretix airflow indico changedetection)
+
+python_for() {   # the interpreter each venv was made with
+  case "$1" in
+    airflow|changedetection) echo "$PYENV/3.12.1/bin/python" ;;
+    *) echo "$PYENV/3.11.7/bin/python" ;;   # indico 3.2.x needs < 3.12
+  esac
+}
 mkdir -p "$GT/logs" "$GT/home"
 
 for p in "${PROJECTS[@]}"; do
   venv="$GT/venv-$p"
   if [ ! -x "$venv/bin/python" ]; then
-    "$PY" -m venv "$venv"
+    "$(python_for "$p")" -m venv "$venv"
     "$venv/bin/pip" install -q -U pip
   fi
   echo "== $p: installing into $venv (log: $GT/logs/$p.log)"
@@ -24,6 +31,7 @@ for p in "${PROJECTS[@]}"; do
   case "$p" in
     superset) cp "$HERE/config/superset_config.py" "$GT/home/superset/" ;;
     pretix) mkdir -p "$GT/home/pretix/data"; cp "$HERE/config/pretix.cfg" "$GT/home/pretix/" ;;
+    indico) cp "$HERE/config/indico.conf" "$GT/home/indico/" ;;
     nautobot)
       if [ ! -f "$GT/home/nautobot/nautobot_config.py" ]; then
         NAUTOBOT_ROOT="$GT/home/nautobot" "$venv/bin/nautobot-server" init --disable-installation-metrics

@@ -4,7 +4,7 @@
   python3 benchmarks/groundtruth/summarize.py [/work/gt/truth]
 
 "pairs" counts (METHOD, path) pairs with the compare scripts' default filters
-(no builtin routes, no DRF format-suffix variants); "project pairs" keeps only
+(no builtin routes, no Flask build-only rules, no DRF format-suffix variants); "project pairs" keeps only
 routes whose handler lives in the project's own package.
 """
 
@@ -29,7 +29,7 @@ for project in sorted(os.listdir(root)):
     meta = load(project, "meta") or {}
     vers = ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v)
     routes = load(project, "routes") or []
-    kept = [r for r in routes if not r.get("builtin") and not r.get("format_suffix")]
+    kept = [r for r in routes if not r.get("builtin") and not r.get("format_suffix") and not r.get("build_only")]
     pairs = {(m, r["path"]) for r in kept for m in r["methods"]}
     ppairs = {(m, r["path"]) for r in kept if r.get("origin") == "project" for m in r["methods"]}
     models = [m for m in (load(project, "models") or []) if not m.get("proxy")]
