@@ -200,12 +200,8 @@ class _Walker:
         self.skip_site_packages = top_skip_site_packages
         cache_dir = config.cache_dir.strip("/")
         self.cache_rel = cache_dir if cache_dir and not os.path.isabs(cache_dir) else ""
-        self.include = (
-            pathspec.PathSpec.from_lines("gitwildmatch", config.include) if config.include else None
-        )
-        self.exclude = (
-            pathspec.PathSpec.from_lines("gitwildmatch", config.exclude) if config.exclude else None
-        )
+        self.include = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
 
     def skip(self, rel: str, reason: str) -> None:
         if reason:
@@ -221,7 +217,23 @@ class _Walker:
         stack: list[tuple[Path, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [
             (self.root, "", ())
         ]
-        while stack:
+        # symlinked folders are followed after every real folder was seen, so a link never
+        # claims a folder that is also reachable directly
+        deferred: list[tuple[Path, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = []
+        while stack or deferred:
+            if not stack:
+                link_dir, link_rel, link_specs = deferred.pop(0)
+                try:
+                    st = os.stat(link_dir)
+                except OSError as exc:
+                    self.skip(link_rel + "/", f"cannot stat: {exc.strerror or exc}")
+                    continue
+                if (st.st_dev, st.st_ino) in self.visited:
+                    self.skip(link_rel + "/", "symlink loop (folder already scanned)")
+                    continue
+                self.visited.add((st.st_dev, st.st_ino))
+                stack.append((link_dir, link_rel, link_specs))
+                continue
             directory, rel_dir, specs = stack.pop()
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -293,6 +305,9 @@ class _Walker:
                     reason = self._dir_skip_reason(entry.name, rel)
                     if reason is not None:
                         self.skip(rel + "/", reason)
+                        continue
+                    if is_link:
+                        deferred.append((Path(entry.path), rel, specs))
                         continue
                     try:
                         st = os.stat(entry.path)
@@ -374,7 +389,17 @@ def discover(path: Path, config: Config | None = None) -> Discovery:
     else:
         roots.extend(_auto_roots(root, walker))
     files, namespaces = _assign_modules(walker, roots, prefix)
-    roots_sorted = tuple(sorted(set(roots), key=lambda r: r.path))
+    merged: dict[str, list[str]] = {}
+    for r in roots:
+        reasons = merged.setdefault(r.path, [])
+        if r.reason not in reasons:
+            reasons.append(r.reason)
+    used = {f.root for f in files}
+    roots_sorted = tuple(
+        ImportRoot(p, "; ".join(reasons))
+        for p, reasons in sorted(merged.items())
+        if p in used or package_mode or config.roots
+    )
     return Discovery(
         root=root,
         package_mode=package_mode,

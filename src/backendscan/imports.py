@@ -50,7 +50,7 @@ class RawImport:
         return "." * self.level + self.module
 
 
-_DYNAMIC_FUNCS = {"importlib.import_module", "import_module", "__import__", "importlib.__import__"}
+_DYNAMIC_FUNCS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
 
 
 class ImportExtractor(FileVisitor):
@@ -61,6 +61,7 @@ class ImportExtractor(FileVisitor):
         self.out: list[RawImport] = []
         text = parsed.text
         self.scan_dynamic = "import_module" in text or "__import__" in text
+        self.dynamic_names = set(_DYNAMIC_FUNCS)
         if self.scan_dynamic:
             self.visit_stmt = self._visit_stmt_dynamic  # type: ignore[method-assign]
 
@@ -78,6 +79,8 @@ class ImportExtractor(FileVisitor):
         flags = self._flags(ctx)
         code = self._code(node)
         for alias in node.names:
+            if alias.name == "importlib" and alias.asname:
+                self.dynamic_names.add(f"{alias.asname}.import_module")
             self.out.append(
                 RawImport(
                     module=alias.name,
@@ -93,6 +96,10 @@ class ImportExtractor(FileVisitor):
             )
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: Context) -> None:
+        if node.module == "importlib" and not node.level:
+            for alias in node.names:
+                if alias.name == "import_module":
+                    self.dynamic_names.add(alias.asname or alias.name)
         self.out.append(
             RawImport(
                 module=node.module or "",
@@ -112,7 +119,7 @@ class ImportExtractor(FileVisitor):
             for node in ast.walk(expr):
                 if not isinstance(node, ast.Call) or not node.args:
                     continue
-                if dotted_name(node.func) not in _DYNAMIC_FUNCS:
+                if dotted_name(node.func) not in self.dynamic_names:
                     continue
                 first = node.args[0]
                 if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
