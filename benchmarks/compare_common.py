@@ -52,6 +52,8 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def fmt_prf(label: str, m: dict[str, Any]) -> str:
+    if m["tp"] == m["fp"] == m["fn"] == 0:
+        return f"{label:<28} n/a (nothing to compare)"
     return (
         f"{label:<28} P={m['precision']:.3f}  R={m['recall']:.3f}  F1={m['f1']:.3f}"
         f"   (tp={m['tp']} fp={m['fp']} fn={m['fn']})"
