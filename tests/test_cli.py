@@ -1,0 +1,106 @@
+"""The CLI contract: formats, exit codes, determinism, quiet output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from backendscan.cli import main
+from tests.conftest import FIXTURES
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_exit_code_2_for_usage_errors(capsys, tmp_path):
+    code, _, err = run(capsys, "report", str(tmp_path / "missing"))
+    assert code == 2 and "no such file or directory" in err
+    code, _, err = run(capsys, "report", str(FIXTURES / "shop"), "--format", "pdf")
+    assert code == 2 and "unknown format" in err
+    code, _, _ = run(capsys, "graph", str(FIXTURES / "shop"), "--format", "svg")
+    assert code == 2  # argparse choice error
+    code, _, _ = run(capsys)
+    assert code == 2
+
+
+def test_version_and_help(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("backendscan ")
+
+
+def test_graph_json_is_node_link_with_sites(capsys):
+    code, out, err = run(capsys, "graph", str(FIXTURES / "layout_multi"), "--no-cache", "-q")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert [n["id"] for n in data["nodes"]] == ["alpha", "alpha.core", "alpha.models", "beta", "beta.helpers", "beta.tools"]
+    edges = {(e["source"], e["target"]): e["sites"] for e in data["edges"]}
+    assert set(edges) == {("alpha.core", "alpha.models"), ("alpha.core", "beta.helpers"), ("beta.tools", "alpha.models")}
+    s = edges[("beta.tools", "alpha.models")][0]
+    assert (s["file"], s["line"], s["code"], s["kind"]) == ("beta/tools.py", 3, "import alpha.models", "normal")
+    import networkx as nx
+
+    g = nx.node_link_graph(data, edges="edges")
+    assert g.number_of_edges() == 3
+
+
+def test_graph_dot_and_mermaid(capsys):
+    code, out, _ = run(capsys, "graph", str(FIXTURES / "shop"), "--no-cache", "--format", "dot")
+    assert code == 0 and out.startswith("digraph imports {")
+    assert '"shop.services.orders" -> "shop.services.payments" [color="#d00", penwidth=2];' in out
+    code, out, _ = run(capsys, "graph", str(FIXTURES / "shop"), "--no-cache", "--format", "mermaid", "--depth", "2")
+    assert code == 0 and out.startswith("flowchart LR")
+    assert "n_shop_api -->|1| n_shop_repositories" in out
+
+
+def test_report_is_byte_identical_across_runs(tmp_path, capsys):
+    outs = []
+    for i in range(2):
+        d = tmp_path / f"o{i}"
+        assert main(["report", str(FIXTURES / "shop"), "--format", "md,json", "-o", str(d), "-q", "--cache-dir", str(tmp_path / "cache")]) == 0
+        outs.append(((d / "report.md").read_bytes(), (d / "report.json").read_bytes()))
+    assert outs[0] == outs[1]
+
+
+def test_status_line_names_written_files(tmp_path, capsys):
+    code, out, err = run(capsys, "report", str(FIXTURES / "layout_src"), "--no-cache", "-o", str(tmp_path / "r.md"))
+    assert code == 0 and out == ""
+    assert "wrote " + str(tmp_path / "r.md") in err
+    code, out, err = run(capsys, "report", str(FIXTURES / "layout_src"), "--no-cache", "-q", "-o", str(tmp_path / "r2.md"))
+    assert err == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys):
+    code, out, err = run(capsys, "graph", str(FIXTURES / "shop"), "--no-cache")
+    assert code == 0 and "\r" not in err
+
+
+def test_internal_errors_exit_3(monkeypatch, capsys):
+    import backendscan.commands.graph as g
+
+    def boom(args):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(g, "run_scan", boom)
+    code, _, err = run(capsys, "graph", str(FIXTURES / "shop"))
+    assert code == 3 and "internal error: RuntimeError: kaput" in err
+
+
+def test_scanning_never_imports_or_runs_the_code(tmp_path, capsys):
+    proj = tmp_path / "no_import"
+    shutil.copytree(FIXTURES / "no_import", proj)
+    for argv in (
+        ["report", str(proj), "--no-cache", "--format", "md,json", "-o", str(tmp_path / "out")],
+        ["graph", str(proj), "--format", "dot"],
+        ["routes", str(proj), "--format", "json"],
+        ["models", str(proj), "--format", "json"],
+        ["tasks", str(proj), "--format", "json"],
+    ):
+        assert main(argv) == 0
+    capsys.readouterr()
+    assert not list(proj.rglob("IMPORTED_MARKER"))
+    assert not list(tmp_path.rglob("IMPORTED_MARKER"))
