@@ -82,7 +82,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys):
 def test_internal_errors_exit_3(monkeypatch, capsys):
     import backendscan.commands.graph as g
 
-    def boom(args):
+    def boom(args, scope="full"):
         raise RuntimeError("kaput")
 
     monkeypatch.setattr(g, "run_scan", boom)

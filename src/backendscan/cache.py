@@ -1,9 +1,11 @@
 """Per-file result cache, keyed by content hash (not mtime).
 
-A restored cache therefore works in a fresh CI clone.  The key also holds the
-module name (relative imports depend on it), the backendscan version and the
-versions of the analyzers that ran, and whether metrics were computed.  Storage
-is one SQLite file; a corrupt or unwritable cache is ignored, never fatal.
+A restored cache therefore works in a fresh CI clone.  The key holds the content
+hash, the module name (relative imports depend on it) and the backendscan
+version.  A record is stored in columns (head: imports and problems; symbols;
+summaries; metrics) so a run loads only the parts it needs; a run that computes
+more parts rewrites the row.  Storage is one SQLite file; a corrupt or
+unwritable cache is ignored, never fatal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import logging
 import pickle
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -19,13 +22,26 @@ from .extraction import FileRecord
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = 2
+_COLUMNS = ("head", "symbols", "summaries", "metrics")
 
 
 def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:
     """Cache key of one file's record."""
     basis = f"{digest}\x1f{module}\x1f{int(is_package)}\x1f{salt}"
     return hashlib.blake2b(basis.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _split(r: FileRecord) -> tuple[bytes, bytes, bytes, bytes]:
+    head = replace(r, symbols=None, summaries_blob=b"", metrics=None)
+    head.__dict__.pop("summaries", None)
+    dump = lambda obj: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
+    return (
+        dump(head),
+        dump(r.symbols) if r.symbols is not None else b"",
+        r.summaries_blob,
+        dump(r.metrics) if r.metrics is not None else b"",
+    )
 
 
 class Cache:
@@ -54,7 +70,10 @@ class Cache:
                 if row is None or row[0] != str(SCHEMA):
                     db.execute("DROP TABLE IF EXISTS records")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-                db.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, data BLOB)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, head BLOB, symbols BLOB, summaries BLOB, metrics BLOB)"
+                )
+                db.execute("CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)")
                 db.commit()
                 self._db = db
             except (OSError, sqlite3.Error) as exc:
@@ -63,20 +82,39 @@ class Cache:
                 return None
         return self._db
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, FileRecord]:
-        """Records for the keys that are cached (unreadable entries are skipped)."""
+    def get_many(self, keys: Iterable[str], parts: Iterable[str] = _COLUMNS) -> dict[str, FileRecord]:
+        """Records for the keys that are cached, with only the wanted columns loaded."""
         db = self._connect()
         keys = list(keys)
         out: dict[str, FileRecord] = {}
         if db is None or not keys:
             return out
+        cols = ["head"] + [c for c in ("symbols", "summaries", "metrics") if c in set(parts)]
         try:
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]
-                q = "SELECT key, data FROM records WHERE key IN (%s)" % ",".join("?" * len(chunk))
-                for key, blob in db.execute(q, chunk):
+                q = "SELECT key, %s FROM records WHERE key IN (%s)" % (", ".join(cols), ",".join("?" * len(chunk)))
+                for row in db.execute(q, chunk):
                     try:
-                        out[key] = pickle.loads(blob)
+                        rec: FileRecord = pickle.loads(row[1])
+                        extra = dict(zip(cols[1:], row[2:]))
+                        if extra.get("symbols"):
+                            object.__setattr__(rec, "symbols", pickle.loads(extra["symbols"]))
+                        if extra.get("summaries"):
+                            object.__setattr__(rec, "summaries_blob", extra["summaries"])
+                        if extra.get("metrics"):
+                            object.__setattr__(rec, "metrics", pickle.loads(extra["metrics"]))
+                        if "symbols" not in cols or "metrics" not in cols or "summaries" not in cols:
+                            # parts not loaded are not available to this run
+                            loaded = {p for p in rec.parts if p == "imports"}
+                            if "symbols" in cols:
+                                loaded |= {p for p in rec.parts if p == "symbols"}
+                            if "metrics" in cols:
+                                loaded |= {p for p in rec.parts if p == "metrics"}
+                            if "summaries" in cols:
+                                loaded |= {p for p in rec.parts if p.startswith("a:")}
+                            object.__setattr__(rec, "parts", frozenset(loaded))
+                        out[row[0]] = rec
                     except Exception:
                         continue
         except sqlite3.Error as exc:
@@ -89,11 +127,36 @@ class Cache:
             return
         try:
             db.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?)",
-                [(k, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for k, r in records.items()],
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
+                [(k, *_split(r)) for k, r in records.items()],
             )
             db.commit()
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:
+            log.warning("cache write failed: %s", exc)
+
+    def digests(self) -> dict[str, tuple[int, int, str]]:
+        """path -> (size, mtime_ns, content digest) of files read by earlier runs.
+
+        Only a shortcut: a file whose size and mtime match is not read again to
+        learn its content hash; records are still keyed by content.
+        """
+        db = self._connect()
+        if db is None:
+            return {}
+        try:
+            return {p: (s, m, d) for p, s, m, d in db.execute("SELECT path, size, mtime, digest FROM stats")}
+        except sqlite3.Error:
+            return {}
+
+    def put_digests(self, entries: Iterable[tuple[str, int, int, str]]) -> None:
+        db = self._connect()
+        entries = list(entries)
+        if db is None or not entries:
+            return
+        try:
+            db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?)", entries)
+            db.commit()
+        except sqlite3.Error as exc:
             log.warning("cache write failed: %s", exc)
 
     def close(self) -> None:

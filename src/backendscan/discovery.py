@@ -193,6 +193,7 @@ class _Walker:
         self.files: list[str] = []
         self.aux: list[str] = []
         self.sizes: dict[str, int] = {}
+        self.mtimes: dict[str, int] = {}
         self.project_dirs: list[str] = []
         self.manage_dirs: set[str] = set()
         self.package_dirs: set[str] = set()
@@ -337,6 +338,7 @@ class _Walker:
                         continue
                     self.files.append(rel)
                     self.sizes[rel] = st.st_size
+                    self.mtimes[rel] = st.st_mtime_ns
             for sub in reversed(subdirs):
                 stack.append((sub[0], sub[1], specs))
 
@@ -483,6 +485,7 @@ def _assign_modules(
                 is_package=is_package,
                 kind=classify(rel),
                 size=walker.sizes.get(rel, 0),
+                mtime_ns=walker.mtimes.get(rel, 0),
             )
         )
         modules_with_files.add(name)

@@ -1,9 +1,12 @@
-"""Per-file work: parse once, walk once, keep everything later stages need.
+"""Per-file work: parse once, walk once, keep what later stages need.
 
-:func:`extract` turns one file's bytes into a :class:`FileRecord` (raw imports,
-symbol table, analyzer summaries, radon metrics, problems).  A record depends
-only on the file's content, its module name and the tool/analyzer versions, so
-it is cached by content hash and computed in worker processes.
+A :class:`FileRecord` holds *parts*: ``imports`` (always), ``symbols`` (the
+symbol table), ``metrics`` (radon) and one part per analyzer
+(``a:<name>:<version>``).  :func:`extract` computes the parts a run wants that a
+cached record lacks, parsing the file once, and merges them, so a graph-only
+run does not pay for analyzers and a later full report reuses what it cached.
+Records depend only on the file content, the module name and versions; they
+are cached by content hash and computed in worker processes.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import hashlib
 import pickle
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from .imports import ImportExtractor, RawImport
 from .metrics import FileMetrics, measure
@@ -23,10 +26,18 @@ from .parsing import parse_source
 from .symbols import ModuleSymbols, SymbolExtractor
 from .visiting import walk
 
+IMPORTS = "imports"
+SYMBOLS = "symbols"
+METRICS = "metrics"
+
+
+def analyzer_part(analyzer: Any) -> str:
+    return f"a:{analyzer.name}:{analyzer.version}"
+
 
 @dataclass(frozen=True)
 class FileRecord:
-    """Everything extracted from one file."""
+    """Everything extracted from one file (see the module docstring for parts)."""
 
     path: str
     module: str
@@ -36,16 +47,21 @@ class FileRecord:
     via: str  # "ast", "libcst" or "" when not parsed
     lines: int
     imports: tuple[RawImport, ...] = ()
+    problems: tuple[Finding, ...] = ()  # parse problems and analyzer crashes
+    parts: frozenset[str] = frozenset()
     symbols: ModuleSymbols | None = None
-    summaries_blob: bytes = b""  # pickled {analyzer name: summary}, unpickled on first use
+    summaries_blob: bytes = b""  # pickled {analyzer name: summary}
     metrics: FileMetrics | None = None
-    problems: tuple[Finding, ...] = ()
+    metric_notes: tuple[Finding, ...] = ()
     timings: tuple[float, float, float] = (0.0, 0.0, 0.0)  # CPU seconds: parse, walk, metrics
 
     @cached_property
     def summaries(self) -> dict[str, Any]:
         """Analyzer summaries of this file (analyzer name -> summary)."""
         return pickle.loads(self.summaries_blob) if self.summaries_blob else {}
+
+    def has(self, parts: Iterable[str]) -> bool:
+        return not self.parsed and self.parts >= {IMPORTS} or self.parts >= set(parts)
 
 
 def digest(data: bytes) -> str:
@@ -59,9 +75,24 @@ def extract(
     analyzers: Sequence[Any] = (),
     with_metrics: bool = True,
     key: str | None = None,
+    *,
+    with_symbols: bool = True,
+    previous: FileRecord | None = None,
 ) -> FileRecord:
-    """Parse and walk one file; every failure becomes a finding in ``problems``."""
+    """Parse and walk one file, computing the wanted parts ``previous`` lacks.
+
+    Every failure becomes a finding in ``problems``; nothing raises.
+    """
     key = key or digest(data)
+    want = {IMPORTS}
+    if with_symbols:
+        want.add(SYMBOLS)
+    if with_metrics:
+        want.add(METRICS)
+    want.update(analyzer_part(a) for a in analyzers)
+    if previous is not None and previous.has(want):
+        return previous
+    have = previous.parts if previous is not None else frozenset()
     c0 = time.process_time()
     outcome = parse_source(source.path, source.module, source.is_package, data)
     problems: list[Finding] = list(outcome.problems)
@@ -76,14 +107,22 @@ def extract(
             "",
             data.count(b"\n"),
             problems=tuple(problems),
+            parts=frozenset({IMPORTS}),
             timings=(time.process_time() - c0, 0.0, 0.0),
         )
     c1 = time.process_time()
     import_x = ImportExtractor(parsed)
-    symbol_x = SymbolExtractor(parsed)
-    visitors: list[Any] = [import_x, symbol_x]
+    visitors: list[Any] = [import_x]
+    symbol_x = SymbolExtractor(parsed) if SYMBOLS in want and SYMBOLS not in have else None
+    if symbol_x is not None:
+        visitors.append(symbol_x)
     owners: list[tuple[str, Any]] = []
+    new_parts = {IMPORTS}
     for analyzer in analyzers:
+        part = analyzer_part(analyzer)
+        if part in have:
+            continue
+        new_parts.add(part)
         try:
             if analyzer.interested(parsed.module, parsed.text):
                 v = analyzer.visitor(parsed)
@@ -100,23 +139,30 @@ def extract(
     except Exception as exc:
         # a failing analyzer must not lose the imports: retry with the core visitors only
         problems.append(_crash(source.path, "an analyzer failed on this file", exc))
-        import_x, symbol_x = ImportExtractor(parsed), SymbolExtractor(parsed)
+        import_x = ImportExtractor(parsed)
+        symbol_x = SymbolExtractor(parsed) if symbol_x is not None else None
         owners = []
         try:
-            walk(parsed.tree, [import_x, symbol_x])
+            walk(parsed.tree, [v for v in (import_x, symbol_x) if v is not None])
         except Exception as exc2:  # pragma: no cover - core visitors are total
             problems.append(_crash(source.path, "import extraction failed", exc2))
-    summaries: dict[str, Any] = {}
+    summaries: dict[str, Any] = dict(previous.summaries) if previous is not None else {}
     for name, v in owners:
         try:
             summaries[name] = v.finish()
         except Exception as exc:
             problems.append(_crash(source.path, f"analyzer {name} failed", exc))
+    symbols = previous.symbols if previous is not None else None
+    if symbol_x is not None:
+        symbols = symbol_x.finish()
+        new_parts.add(SYMBOLS)
     c2 = time.process_time()
-    metrics = None
-    if with_metrics:
+    metrics = previous.metrics if previous is not None else None
+    notes = previous.metric_notes if previous is not None else ()
+    if METRICS in want and METRICS not in have:
         metrics, notes = measure(source.path, parsed.text, parsed.tree)
-        problems.extend(notes)
+        new_parts.add(METRICS)
+    base_problems = tuple(p for p in (previous.problems if previous is not None else ()) if p.rule_id == "analysis-error")
     return FileRecord(
         path=source.path,
         module=source.module,
@@ -126,10 +172,12 @@ def extract(
         via=parsed.via,
         lines=parsed.text.count("\n") + (0 if parsed.text.endswith("\n") or not parsed.text else 1),
         imports=import_x.finish(),
-        symbols=symbol_x.finish(),
+        problems=tuple(dict.fromkeys(base_problems + tuple(problems))),
+        parts=frozenset(have | new_parts),
+        symbols=symbols,
         summaries_blob=pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL) if summaries else b"",
         metrics=metrics,
-        problems=tuple(problems),
+        metric_notes=tuple(notes),
         timings=(c1 - c0, c2 - c1, time.process_time() - c2),
     )
 
@@ -144,3 +192,6 @@ def _crash(path: str, what: str, exc: BaseException) -> Finding:
         location=Location(path),
         hint="This is a backendscan bug; the rest of the scan went on. Please report it.",
     )
+
+
+__all__ = ["FileRecord", "extract", "digest", "analyzer_part", "IMPORTS", "SYMBOLS", "METRICS", "field", "replace"]

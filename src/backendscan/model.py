@@ -152,6 +152,7 @@ class SourceFile:
     is_package: bool  # an __init__.py
     kind: FileKind
     size: int = 0
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -26,7 +27,7 @@ from .dependencies import Declarations, dependency_findings, read_declarations
 from .discovery import Discovery, discover
 from .djangoconf import find_settings_modules
 from .errors import ConfigError, UsageError
-from .extraction import FileRecord, digest, extract
+from .extraction import IMPORTS, METRICS, SYMBOLS, FileRecord, analyzer_part, digest, extract
 from .facts import BeatEntry, OrmModel, Route, Task, TaskCall
 from .graph import Cycle, build_graph, cycles
 from .imports import resolve_imports
@@ -76,7 +77,6 @@ class ScanResult:
     modules: tuple[Module, ...]  # by name
     imports: tuple[ImportSite, ...]  # by path, line, column
     graph: nx.DiGraph  # first-party graph of the included kinds
-    cycles: tuple[Cycle, ...]
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...]
     metrics: Mapping[str, FileMetrics]  # by path
@@ -91,6 +91,11 @@ class ScanResult:
     aux_files: tuple[str, ...] = ()
     stats: ScanStats = field(default_factory=ScanStats)
     project: Project | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def cycles(self) -> tuple[Cycle, ...]:
+        """Strongly connected components of the graph, each with a shortest example and a cut."""
+        return cycles(self.graph)
 
     def module(self, name: str) -> Module | None:
         for m in self.modules:
@@ -111,18 +116,23 @@ class ScanResult:
 # -------------------------------------------------------------------- workers
 _WORKER_ANALYZERS: Sequence[Analyzer] = ()
 _WORKER_METRICS = True
+_WORKER_FULL = True
 
 
-def _init_worker(config: Config, metrics: bool) -> None:
-    global _WORKER_ANALYZERS, _WORKER_METRICS
-    _WORKER_ANALYZERS, _ = load_analyzers(config)
-    _WORKER_METRICS = metrics
+def _init_worker(config: Config, full: bool) -> None:
+    global _WORKER_ANALYZERS, _WORKER_METRICS, _WORKER_FULL
+    _WORKER_ANALYZERS = load_analyzers(config)[0] if full else ()
+    _WORKER_METRICS = config.metrics and full
+    _WORKER_FULL = full
 
 
-def _extract_batch(batch: list[tuple[SourceFile, bytes, str]]) -> list[tuple[str, FileRecord]]:
+def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]) -> list[tuple[str, FileRecord]]:
     out = []
-    for source, data, key in batch:
-        out.append((key, extract(source, data, _WORKER_ANALYZERS, _WORKER_METRICS, digest(data))))
+    for source, data, key, prev in batch:
+        rec = extract(
+            source, data, _WORKER_ANALYZERS, _WORKER_METRICS, digest(data), with_symbols=_WORKER_FULL, previous=prev
+        )
+        out.append((key, rec))
     return out
 
 
@@ -151,12 +161,17 @@ def scan(
     *,
     progress: Progress | None = None,
     analyzers: Sequence[Analyzer] | None = None,
+    scope: str = "full",
 ) -> ScanResult:
     """Scan the codebase at ``path`` statically and return everything found.
 
     ``config`` defaults to ``[tool.backendscan]`` of ``path/pyproject.toml``; a
     broken pyproject becomes a finding and the scan goes on with defaults.
+    ``scope="imports"`` builds only the import graph (no symbols, analyzers or
+    metrics): what ``backendscan graph`` needs, at a fraction of the cost.
     """
+    if scope not in ("full", "imports"):
+        raise UsageError(f"unknown scan scope {scope!r}")
     t0 = time.perf_counter()
     root = Path(path)
     if not root.exists():
@@ -185,16 +200,25 @@ def scan(
     t1 = time.perf_counter()
     stages.append(("discovery", t1 - t0))
 
-    if analyzers is None:
+    if scope != "full":
+        loaded: tuple[Analyzer, ...] = ()
+    elif analyzers is None:
         loaded, plugin_findings = load_analyzers(config)
         findings.extend(plugin_findings)
     else:
         loaded = tuple(analyzers)
 
-    # read sources (I/O at the edge)
-    wanted = [f for f in disc.files]
-    sources: list[tuple[SourceFile, bytes]] = []
-    for f in wanted:
+    # read sources (I/O at the edge); files whose size and mtime match the cache's
+    # record of them are not read: their content digest is known
+    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
+    known = cache.digests() if cache else {}
+    sources: list[tuple[SourceFile, bytes | None, str]] = []
+    new_digests: list[tuple[str, int, int, str]] = []
+    for f in disc.files:
+        hit = known.get(f.path)
+        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
+            sources.append((f, None, hit[2]))
+            continue
         try:
             data = (disc.root / f.path).read_bytes()
         except OSError as exc:
@@ -202,31 +226,49 @@ def scan(
                 Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
             )
             continue
-        sources.append((f, data))
+        d = digest(data)
+        sources.append((f, data, d))
+        if f.mtime_ns:
+            new_digests.append((f.path, len(data), f.mtime_ns, d))
     aux_texts = _read_aux(disc)
     t2 = time.perf_counter()
     stages.append(("read", t2 - t1))
 
-    # extract (cache, then parallel workers for the misses)
-    salt = "|".join(
-        [__version__, "metrics" if config.metrics else "nometrics"] + [f"{a.name}={a.version}" for a in loaded]
-    )
-    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
-    keyed = [(f, data, cache_key(digest(data), f.module, f.is_package, salt)) for f, data in sources]
-    records: dict[str, FileRecord] = cache.get_many(k for _, _, k in keyed) if cache else {}
-    misses = [t for t in keyed if t[2] not in records]
+    # extract (cache, then parallel workers for what is missing)
+    full = scope == "full"
+    want_parts = {IMPORTS} | ({SYMBOLS} | {analyzer_part(a) for a in loaded} if full else set())
+    if full and config.metrics:
+        want_parts.add(METRICS)
+    columns = ("symbols", "summaries", "metrics") if full else ()
+    keyed = [(f, data, cache_key(d, f.module, f.is_package, __version__)) for f, data, d in sources]
+    records: dict[str, FileRecord] = cache.get_many((k for _, _, k in keyed), columns) if cache else {}
+    stale = [k for k, r in records.items() if not r.has(want_parts)]
+    previous = cache.get_many(stale) if cache and stale else {}
+    misses = []
+    for f, data, key in keyed:
+        if key in records and key not in previous:
+            continue
+        if data is None:
+            try:
+                data = (disc.root / f.path).read_bytes()
+            except OSError as exc:
+                findings.append(Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path)))
+                continue
+        misses.append((f, data, key))
     from_cache = len(keyed) - len(misses)
     jobs = _jobs(config)
     fresh: dict[str, FileRecord] = {}
     if progress:
         progress("parse", 0, len(misses))
+    worker_analyzers = loaded if full else ()
+    worker_metrics = config.metrics and full
     if misses and jobs > 1 and len(misses) >= 48:
-        fresh.update(_extract_parallel(misses, config, jobs, progress))
+        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full))
     else:
-        global _WORKER_ANALYZERS, _WORKER_METRICS
-        _WORKER_ANALYZERS, _WORKER_METRICS = loaded, config.metrics
         for i, (f, data, key) in enumerate(misses):
-            fresh[key] = extract(f, data, loaded, config.metrics, digest(data))
+            fresh[key] = extract(
+                f, data, worker_analyzers, worker_metrics, digest(data), with_symbols=full, previous=previous.get(key)
+            )
             if progress and i % 50 == 0:
                 progress("parse", i, len(misses))
     if progress:
@@ -234,16 +276,22 @@ def scan(
     records.update(fresh)
     if cache is not None:
         cache.put_many(fresh)
+        cache.put_digests(new_digests)
         cache.close()
     t3 = time.perf_counter()
     stages.append(("extract", t3 - t2))
+
     by_module: dict[str, FileRecord] = {}
     file_of: dict[str, SourceFile] = {}
     for f, data, key in keyed:
-        rec = records[key]
+        rec = records.get(key)
+        if rec is None:
+            continue  # unreadable: reported above
         by_module.setdefault(f.module, rec)
         file_of.setdefault(f.module, f)
         findings.extend(rec.problems)
+        if full:
+            findings.extend(rec.metric_notes)
 
     # modules (namespace packages included)
     modules: dict[str, Module] = {}
@@ -316,7 +364,6 @@ def scan(
     if config.include_migrations:
         kinds.add(FileKind.MIGRATION)
     graph = build_graph(modules, sites, lambda m: m.kind in kinds, config.exclude_type_checking)
-    found_cycles = cycles(graph)
     t5 = time.perf_counter()
     stages.append(("graph", t5 - t4))
 
@@ -330,9 +377,12 @@ def scan(
         for aname, summary in r.summaries.items():
             summaries.setdefault(aname, {})[m] = summary
     settings_texts = {p: t for p, t in aux_texts.items()}
-    for f, data in sources:
+    for f, _, _ in sources:
         if f.path.rsplit("/", 1)[-1] in ("manage.py", "wsgi.py", "asgi.py", "celery.py", "celeryconf.py", "celery_app.py"):
-            settings_texts[f.path] = data.decode("utf-8", "replace")
+            try:
+                settings_texts[f.path] = (disc.root / f.path).read_text("utf-8", errors="replace")
+            except OSError:
+                pass
     project = Project(
         root=disc.root,
         config=config,
@@ -377,7 +427,7 @@ def scan(
 
     metrics = {r.path: r.metrics for r in by_module.values() if r.metrics is not None}
     total_lines = sum(r.lines for r in by_module.values())
-    total_bytes = sum(len(d) for _, d in sources)
+    total_bytes = sum(f.size for f, _, _ in sources)
     stages.append(("total", time.perf_counter() - t0))
     stats = ScanStats(
         files=len(disc.files),
@@ -398,7 +448,6 @@ def scan(
         modules=tuple(modules[m] for m in sorted(modules)),
         imports=tuple(sites),
         graph=graph,
-        cycles=found_cycles,
         findings=sorted_findings(findings),
         skipped=disc.skipped,
         metrics=dict(sorted(metrics.items())),
@@ -453,7 +502,12 @@ def _read_aux(disc: Discovery) -> dict[str, str]:
 
 
 def _extract_parallel(
-    misses: list[tuple[SourceFile, bytes, str]], config: Config, jobs: int, progress: Progress | None
+    misses: list[tuple[SourceFile, bytes, str]],
+    previous: Mapping[str, FileRecord],
+    config: Config,
+    jobs: int,
+    progress: Progress | None,
+    full: bool,
 ) -> dict[str, FileRecord]:
     import multiprocessing as mp
 
@@ -462,11 +516,11 @@ def _extract_parallel(
     except ValueError:  # pragma: no cover - platforms without fork
         ctx = mp.get_context("spawn")
     # several batches per worker so progress moves and stragglers balance out
-    batches = _batches(misses, jobs * 4)
+    batches = _batches([(f, d, k, previous.get(k)) for f, d, k in misses], jobs * 4)
     out: dict[str, FileRecord] = {}
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, config.metrics)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, full)) as pool:
             for result in pool.map(_extract_batch, batches):
                 for key, rec in result:
                     out[key] = rec
@@ -475,8 +529,10 @@ def _extract_parallel(
                     progress("parse", done, len(misses))
     except (OSError, RuntimeError) as exc:  # no processes available: fall back to one process
         log.warning("parallel extraction unavailable (%s); using one process", exc)
-        loaded, _ = load_analyzers(config)
+        loaded = load_analyzers(config)[0] if full else ()
         for f, data, key in misses:
             if key not in out:
-                out[key] = extract(f, data, loaded, config.metrics, digest(data))
+                out[key] = extract(
+                    f, data, loaded, config.metrics and full, digest(data), with_symbols=full, previous=previous.get(key)
+                )
     return out

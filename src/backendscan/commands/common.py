@@ -74,11 +74,11 @@ class Progress:
             self.stream.flush()
 
 
-def run_scan(args: argparse.Namespace) -> ScanResult:
+def run_scan(args: argparse.Namespace, scope: str = "full") -> ScanResult:
+    """Scan ``args.path`` with the command-line configuration (see :func:`backendscan.pipeline.scan`)."""
     config, problems = config_for(args)
     progress = Progress(not getattr(args, "quiet", False))
-    result = scan(args.path, config if not problems else None, progress=progress)
-    return result
+    return scan(args.path, config if not problems else None, progress=progress, scope=scope)
 
 
 def write_output(text: str, output: str | None, default_name: str | None = None) -> str:

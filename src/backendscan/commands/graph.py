@@ -17,14 +17,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", default="json", choices=["json", "dot", "mermaid"], help="output format (default: json)")
     p.add_argument("--depth", type=int, default=0, help="collapse modules to packages at this depth (0 = modules)")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument("--pretty", action="store_true", help="indent JSON (slower on big graphs)")
     p.set_defaults(func=run, no_metrics=True)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
-    args.no_metrics = True
-    result = run_scan(args)
+    result = run_scan(args, scope="imports")
     g = result.graph
     if args.format == "json":
         if args.depth:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             }
         else:
             data = graph_data(g)
-        text = dumps(data)
+        text = dumps(data, compact=not args.pretty)
     elif args.format == "mermaid":
         if args.depth:
             pg = package_graph(g, args.depth)
