@@ -8,9 +8,13 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from typing import TYPE_CHECKING
+
 from ..config import Config, load_config
 from ..errors import ConfigError, UsageError
-from ..pipeline import ScanResult, scan
+
+if TYPE_CHECKING:
+    from ..pipeline import ScanResult
 
 
 def add_scan_options(p: argparse.ArgumentParser) -> None:
@@ -74,8 +78,10 @@ class Progress:
             self.stream.flush()
 
 
-def run_scan(args: argparse.Namespace, scope: str = "full") -> ScanResult:
+def run_scan(args: argparse.Namespace, scope: str = "full") -> "ScanResult":
     """Scan ``args.path`` with the command-line configuration (see :func:`backendscan.pipeline.scan`)."""
+    from ..pipeline import scan
+
     config, problems = config_for(args)
     progress = Progress(not getattr(args, "quiet", False))
     return scan(args.path, config if not problems else None, progress=progress, scope=scope)

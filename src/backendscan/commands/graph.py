@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 
 from ..errors import UsageError
-from ..graph import package_graph
-from ..report.jsondata import dumps, graph_data
-from ..report.mermaid import mermaid_id, mermaid_label, package_flowchart
 from .common import add_scan_options, run_scan, write_output
 
 
@@ -24,6 +21,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
+    from ..graph import package_graph
+    from ..report.jsondata import dumps, graph_data
+    from ..report.mermaid import mermaid_id, mermaid_label, package_flowchart
+
     result = run_scan(args, scope="imports")
     g = result.graph
     if args.format == "json":

@@ -6,8 +6,6 @@ import argparse
 import csv
 import io
 
-from ..report.jsondata import dumps
-from ..report.serialize import to_data
 from .common import add_scan_options, as_table, run_scan, write_output
 
 
@@ -25,6 +23,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report.jsondata import dumps
+    from ..report.serialize import to_data
+
     args.no_metrics = True
     result = run_scan(args)
     kind = args.listing

@@ -6,18 +6,33 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
+from typing import TYPE_CHECKING, Any
+
 from ..errors import UsageError
-from ..pipeline import ScanResult
-from ..report.context import ReportContext, build_context
-from ..report.jsondata import dumps, report_data
-from ..report.render import render_markdown
 from .common import add_scan_options, info, run_scan, write_output
 
+if TYPE_CHECKING:  # heavy imports happen in run(), not at CLI start-up
+    from ..pipeline import ScanResult
+    from ..report.context import ReportContext
+
+
+def _md(r: "ScanResult", c: "ReportContext", a: argparse.Namespace) -> str:
+    from ..report.render import render_markdown
+
+    return render_markdown(c, a.template_dir)
+
+
+def _json(r: "ScanResult", c: "ReportContext", a: argparse.Namespace) -> str:
+    from ..report.jsondata import dumps, report_data
+
+    return dumps(report_data(r, c, include_timings=a.timings))
+
+
 #: format -> (file name, renderer)
-Renderer = Callable[[ScanResult, ReportContext, argparse.Namespace], str]
+Renderer = Callable[["ScanResult", "ReportContext", argparse.Namespace], str]
 FORMATS: dict[str, tuple[str, Renderer]] = {
-    "md": ("report.md", lambda r, c, a: render_markdown(c, a.template_dir)),
-    "json": ("report.json", lambda r, c, a: dumps(report_data(r, c, include_timings=a.timings))),
+    "md": ("report.md", _md),
+    "json": ("report.json", _json),
 }
 
 
@@ -39,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     if len(formats) > 1 and args.output and not (Path(args.output).is_dir() or args.output.endswith("/") or not Path(args.output).suffix):
         raise UsageError("several formats need -o to name a folder")
+    from ..report.context import build_context
+
     result = run_scan(args)
     ctx = build_context(result, depth=args.depth)
     written = []
