@@ -269,7 +269,9 @@ def _make_downlevel():  # type: ignore[no-untyped-def]
         def leave_FormattedString(self, original, updated):  # type: ignore[no-untyped-def]
             code = cst.Module(body=[]).code_for_node(updated)
             try:
-                ast.parse("(" + code + ")", mode="eval")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ast.parse("(" + code + ")", mode="eval")
                 return updated
             except SyntaxError:
                 return cst.SimpleString(_string_placeholder(code))
