@@ -219,6 +219,9 @@ class Project:
         """Follow re-exports: ``pkg.router`` defined by ``from .routes import router`` -> ``pkg.routes.router``."""
         if depth > _MAX_DEPTH:
             return qualified
+        shadowed = self._shadowing_import(qualified)
+        if shadowed is not None:
+            return self.canonical(shadowed, depth + 1)
         mod, rest = self._module_prefix(qualified)
         if not mod or not rest:
             return qualified
@@ -234,6 +237,27 @@ class Project:
             if alias and alias.split(".")[0] != head:
                 return self._resolve(mod, alias + ("." + tail if tail else ""), "", depth + 1)
         return qualified
+
+    def _shadowing_import(self, qualified: str) -> str | None:
+        """``pkg.Spec`` is the class when ``pkg/__init__`` does ``from .Spec import Spec``.
+
+        Importing a submodule sets the package attribute to the module, but a later
+        import binding of the same name in the package replaces it, so the name a
+        package binds wins over its submodule.  Returns the qualified name the
+        binding points to (plus the rest of ``qualified``), or None.
+        """
+        parts = qualified.split(".")
+        for i in range(1, len(parts)):
+            parent = ".".join(parts[:i])
+            child = f"{parent}.{parts[i]}"
+            if child not in self.modules:
+                break
+            if parent not in self.modules:
+                continue
+            b = self.binding(parent, parts[i], "")
+            if isinstance(b, ImportBinding) and not b.type_checking and b.target != child and b.target != qualified:
+                return b.target + "".join("." + x for x in parts[i + 1 :])
+        return None
 
     def lookup(self, qualified: str) -> Definition:
         """Where ``qualified`` (canonical) is defined."""
@@ -439,6 +463,19 @@ _BUILTINS = frozenset(
     "__import__ breakpoint staticmethod classmethod property Exception BaseException".split()
 )
 
+_COMPARE: dict[type, Any] = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+}
+
 _ENV_GETTERS = {
     "os.environ.get",
     "os.getenv",
@@ -613,7 +650,9 @@ class _Evaluator:
                 return self.unknown(node, "assigned without a value")
             if a.op != "=":
                 return self._accumulated(qualified, node)
-            return self.sub(d.module, a.scope).eval(a.value)
+            # a local of the function being evaluated sees that function's bound parameters
+            same_scope = d.module == self.module and a.scope == self.scope and a.scope != ""
+            return self.sub(d.module, a.scope, self.env if same_scope else None).eval(a.value)
         if d.kind in ("class", "function", "module"):
             return resolved(Ref(qualified))
         if d.kind == "unknown" and d.module:
@@ -756,6 +795,39 @@ class _Evaluator:
             return Value(last.status, last.value, last.unknowns, env or last.env_overridable)
         return self.unknown(node, "'and' is not folded")
 
+    def eval_Compare(self, node: ast.Compare) -> Value:
+        left = self.eval(node.left)
+        env = left.env_overridable
+        result = True
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.eval(comparator)
+            if not (left.ok and right.ok):
+                return self.unknown(node, "comparison of an unresolved value")
+            env = env or right.env_overridable
+            fn = _COMPARE.get(type(op))
+            if fn is None:
+                return self.unknown(node, "comparison not folded")
+            try:
+                ok = bool(fn(left.value, right.value))
+            except TypeError:
+                return self.unknown(node, "comparison not folded")
+            result = result and ok
+            left = right
+        return Value("resolved", result, (), env)
+
+    def eval_UnaryOp(self, node: ast.UnaryOp) -> Value:
+        v = self.eval(node.operand)
+        if not v.ok:
+            return self.unknown(node, "operand not folded")
+        try:
+            if isinstance(node.op, ast.Not):
+                return Value("resolved", not v.value, (), v.env_overridable)
+            if isinstance(node.op, ast.USub):
+                return Value("resolved", -v.value, (), v.env_overridable)
+        except TypeError:
+            pass
+        return self.unknown(node, "operation not folded")
+
     def eval_IfExp(self, node: ast.IfExp) -> Value:
         test = self.eval(node.test)
         if test.ok:
@@ -828,8 +900,36 @@ class _Evaluator:
                 env = self._bind_args(fn, node, d.module)
                 if env is not None:
                     return self.sub(d.module, fn.qualname, env).eval(fn.single_return)
+            elif getattr(fn, "guarded_returns", ()):
+                env = self._bind_args(fn, node, d.module)
+                if env is not None:
+                    return self.sub(d.module, fn.qualname, env)._guarded(fn.guarded_returns, node)
             return self.unknown(node, f"result of calling {qualified}()")
         return self.unknown(node, f"result of calling {qualified}()")
+
+    def _guarded(self, returns: Sequence[tuple[ast.expr | None, ast.expr]], call: ast.AST) -> Value:
+        """Fold ``if t: return x ... return y``: the first test that folds true wins.
+
+        A test that reads an environment variable with no default (``if p := os.environ.get("X"):``)
+        is taken as unset, like ``os.environ.get("X") or "d"``, and the result is ``env_overridable``.
+        """
+        env_dependent = False
+        for test, value in returns:
+            if test is not None:
+                probe = test.value if isinstance(test, ast.NamedExpr) else test
+                t = self.eval(probe)
+                if t.ok:
+                    env_dependent = env_dependent or t.env_overridable
+                    if not t.value:
+                        continue
+                elif _is_env_read(probe, self.p, self.module, self.scope):
+                    env_dependent = True
+                    continue
+                else:
+                    return self.unknown(call, "result depends on a condition")
+            v = self.eval(value)
+            return Value(v.status, v.value, v.unknowns, v.env_overridable or env_dependent)
+        return self.unknown(call, "no return taken")
 
     def _bind_args(self, fn: FunctionInfo, call: ast.Call, fn_module: str) -> dict[str, Value] | None:
         env: dict[str, Value] = {}

@@ -61,8 +61,10 @@ class FunctionInfo:
     scope: str  # enclosing scope qualname ("" = module)
     is_method: bool = False
     decorator_line: int = 0  # line of the first decorator (or the def line)
-    single_return: ast.expr | None = None  # X when the body is just ``return X`` (after a docstring)
+    single_return: ast.expr | None = None  # X when the body is just ``return X`` (after a docstring and local imports)
     params: tuple[str, ...] = ()  # parameter names in order (positional, then keyword-only)
+    # ``if t1: return x1`` ... ``return y`` bodies as ((t1, x1), ..., (None, y)); () otherwise
+    guarded_returns: tuple[tuple[ast.expr | None, ast.expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,11 +206,40 @@ def _docstring(body: list[ast.stmt]) -> str:
     return ""
 
 
-def _single_return(body: list[ast.stmt]) -> ast.expr | None:
+def _statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A function body without its docstring and leading local imports (imports are bindings)."""
     stmts = body[1:] if _docstring(body) else body
+    i = 0
+    while i < len(stmts) and isinstance(stmts[i], (ast.Import, ast.ImportFrom)):
+        i += 1
+    return stmts[i:]
+
+
+def _single_return(body: list[ast.stmt]) -> ast.expr | None:
+    stmts = _statements(body)
     if len(stmts) == 1 and isinstance(stmts[0], ast.Return):
         return stmts[0].value
     return None
+
+
+def _guarded_returns(body: list[ast.stmt]) -> tuple[tuple[ast.expr | None, ast.expr], ...]:
+    """``if t: return x`` clauses followed by a final ``return y`` (nothing else), else ()."""
+    stmts = _statements(body)
+    if len(stmts) < 2 or not isinstance(stmts[-1], ast.Return) or stmts[-1].value is None:
+        return ()
+    out: list[tuple[ast.expr | None, ast.expr]] = []
+    for st in stmts[:-1]:
+        if not (
+            isinstance(st, ast.If)
+            and not st.orelse
+            and len(st.body) == 1
+            and isinstance(st.body[0], ast.Return)
+            and st.body[0].value is not None
+        ):
+            return ()
+        out.append((st.test, st.body[0].value))
+    out.append((None, stmts[-1].value))
+    return tuple(out)
 
 
 def _target_text(node: ast.expr) -> str:
@@ -289,6 +320,7 @@ class SymbolExtractor(FileVisitor):
                 is_method=ctx.in_class_body,
                 decorator_line=first,
                 single_return=_single_return(node.body),
+                guarded_returns=_guarded_returns(node.body),
                 params=tuple(
                     a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs
                 ),

@@ -1,0 +1,116 @@
+"""The shared resolver/evaluator (project.py): helper functions the constant folder follows."""
+
+from __future__ import annotations
+
+import ast
+
+from backendscan.testing import scan_files
+
+
+def _evaluate(tmp_path, files, module, expr):
+    result = scan_files(tmp_path, files)
+    project = result.project
+    assert project is not None
+    return project.evaluate(module, ast.parse(expr, mode="eval").body)
+
+
+HELPERS = {
+    "pkg/__init__.py": "",
+    "pkg/paths.py": '''
+        import os
+
+        STATIC_PREFIX_ENV_VAR = "_STATIC_PREFIX"
+        API = "/api/3.0/things"
+        DEBUG = False
+
+
+        def add_static_prefix(route: str) -> str:
+            """Prefix a route with the static prefix from the environment."""
+            if prefix := os.environ.get(STATIC_PREFIX_ENV_VAR):
+                return prefix.rstrip("/") + route
+            return route
+
+
+        def prefixes() -> tuple[str, ...]:
+            from pkg.paths import add_static_prefix as add
+
+            return (add("/ajax" + API), add(API))
+
+
+        def pick(route):
+            if DEBUG:
+                return "/debug" + route
+            if route == "/x":
+                return "/was-x"
+            return route
+
+
+        def unknown(route, flag):
+            if flag:
+                return "/a"
+            return route
+
+
+        def join(base, suffix):
+            full = base + "/" + suffix
+            return full
+    ''',
+}
+
+
+def test_guarded_return_reading_an_unset_env_var_takes_the_final_return(tmp_path):
+    v = _evaluate(tmp_path, HELPERS, "pkg.paths", "add_static_prefix('/api/2.0')")
+    assert (v.status, v.value, v.env_overridable) == ("resolved", "/api/2.0", True)
+
+
+def test_single_return_after_local_imports(tmp_path):
+    v = _evaluate(tmp_path, HELPERS, "pkg.paths", "prefixes()")
+    assert (v.status, v.value, v.env_overridable) == ("resolved", ("/ajax/api/3.0/things", "/api/3.0/things"), True)
+
+
+def test_guarded_returns_with_folded_tests(tmp_path):
+    assert _evaluate(tmp_path, HELPERS, "pkg.paths", "pick('/x')").value == "/was-x"
+    assert _evaluate(tmp_path, HELPERS, "pkg.paths", "pick('/y')").value == "/y"
+
+
+def test_guarded_return_with_an_unknown_test_stays_unresolved(tmp_path):
+    v = _evaluate(tmp_path, HELPERS, "pkg.paths", "unknown('/b', some_flag)")
+    assert v.status == "unresolved"
+    assert v.unknowns
+
+
+def test_function_locals_see_the_bound_parameters(tmp_path):
+    result = scan_files(tmp_path, HELPERS)
+    project = result.project
+    fn = project.symbols["pkg.paths"].function("join")
+    assert fn.single_return is None and fn.guarded_returns == ()
+    # evaluated inside the function scope with its parameters bound
+    from backendscan.project import Value
+
+    env = {"base": Value("resolved", "/api"), "suffix": Value("resolved", "items")}
+    v = project.evaluate("pkg.paths", ast.parse("full", mode="eval").body, "join", env)
+    assert (v.status, v.value) == ("resolved", "/api/items")
+
+
+def test_comparisons_and_not_fold(tmp_path):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/conf.py": '''
+            ENV = "development"
+            VERSION = 3
+            FLAGS = ("a", "b")
+        ''',
+    }
+    result = scan_files(tmp_path, files)
+    project = result.project
+
+    def ev(text):
+        return project.evaluate("pkg.conf", ast.parse(text, mode="eval").body)
+
+    assert ev("ENV == 'development'").value is True
+    assert ev("ENV != 'development'").value is False
+    assert ev("not ENV == 'production'").value is True
+    assert ev("'a' in FLAGS and 1").status == "unresolved"  # 'and' is not folded
+    assert ev("1 < VERSION <= 3").value is True
+    assert ev("-VERSION").value == -3
+    assert ev("ENV == unknown_name").status == "unresolved"
