@@ -1,0 +1,75 @@
+"""The per-file cache: keyed by content, partial records, corruption tolerated."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from backendscan import Config, scan
+from backendscan.testing import write_files
+from tests.conftest import FIXTURES
+
+
+def _cfg(tmp_path, **kw):
+    return Config(cache_dir=str(tmp_path / "cache"), jobs=1, **kw)
+
+
+def test_warm_run_reads_everything_from_the_cache_and_gives_the_same_result(tmp_path):
+    proj = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", proj)
+    cold = scan(proj, _cfg(tmp_path))
+    warm = scan(proj, _cfg(tmp_path))
+    assert cold.stats.from_cache == 0 and warm.stats.from_cache == warm.stats.files
+    assert warm.imports == cold.imports and warm.findings == cold.findings
+    assert warm.routes == cold.routes and warm.models == cold.models and warm.tasks == cold.tasks
+    assert dict(warm.metrics) == dict(cold.metrics)
+
+
+def test_cache_is_keyed_by_content_not_mtime(tmp_path):
+    proj = write_files(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": ""})
+    scan(proj, _cfg(tmp_path))
+    # a fresh clone: same content, new mtimes -> still cached
+    os.utime(proj / "app" / "a.py", ns=(1, 1))
+    again = scan(proj, _cfg(tmp_path))
+    assert again.stats.from_cache == 3
+    # new content with the same size and an old mtime kept by a tool: detected via content on a new mtime
+    (proj / "app" / "a.py").write_text("import app.c\n")
+    write_files(proj, {"app/c.py": ""})
+    changed = scan(proj, _cfg(tmp_path))
+    assert changed.graph.has_edge("app.a", "app.c") and not changed.graph.has_edge("app.a", "app.b")
+
+
+def test_graph_only_records_are_completed_by_a_full_scan(tmp_path):
+    proj = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", proj)
+    g = scan(proj, _cfg(tmp_path), scope="imports")
+    assert g.routes == () and g.stats.from_cache == 0
+    full = scan(proj, _cfg(tmp_path))
+    reference = scan(proj, Config(use_cache=False, jobs=1))
+    assert full.imports == reference.imports and full.routes == reference.routes
+    assert dict(full.metrics) == dict(reference.metrics)
+    # and the graph-only run afterwards is all cache hits
+    assert scan(proj, _cfg(tmp_path), scope="imports").stats.from_cache == g.stats.files
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path):
+    proj = write_files(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": ""})
+    scan(proj, _cfg(tmp_path))
+    db = tmp_path / "cache" / "records.sqlite3"
+    db.write_bytes(b"this is not sqlite" * 100)
+    r = scan(proj, _cfg(tmp_path))
+    assert r.graph.has_edge("app.a", "app.b")
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    proj = write_files(tmp_path / "p", {"app/__init__.py": ""})
+    scan(proj, Config(use_cache=False))
+    assert not (proj / ".backendscan_cache").exists()
+
+
+def test_installed_packages_are_never_written_into(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    pkg = write_files(tmp_path / "site" / "pkg", {"__init__.py": "", "a.py": ""})
+    scan(pkg, Config(jobs=1))
+    assert not (pkg / ".backendscan_cache").exists()
+    assert list((tmp_path / "xdg" / "backendscan").iterdir())
