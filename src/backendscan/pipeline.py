@@ -439,7 +439,7 @@ def scan(
         workers=jobs if len(misses) >= 48 else 1,
     )
     name = declarations.project_name or (disc.prefix if disc.package_mode else disc.root.name)
-    return ScanResult(
+    result = ScanResult(
         root=disc.root,
         name=name,
         config=config,
@@ -463,6 +463,11 @@ def scan(
         stats=stats,
         project=project,
     )
+    if scope == "full":  # built-in best-practice checks (backendscan.checks)
+        from .checks import with_checks
+
+        result = with_checks(result)
+    return result
 
 
 def _namespace_kind(ns: str, modules: Mapping[str, Module]) -> FileKind:

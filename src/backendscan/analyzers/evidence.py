@@ -1,0 +1,153 @@
+"""Small per-file evidence the report and the built-in checks need and no framework analyzer collects.
+
+* **HTTP requests made by tests**: in test modules, calls such as
+  ``client.post("/api/v1/users/", json=...)`` or ``client.get(f"{API}/users/{uid}")``
+  (method = the called attribute, path = the string literal or f-string, with
+  ``{}`` for every formatted part).  The report matches them against route paths
+  to say which routes tests call.
+* **Celery-wide time limits**: ``task_time_limit`` / ``task_soft_time_limit`` (and
+  the old upper-case names) set anywhere as a keyword, dict key or assignment, so
+  the "task without time limit" check does not fire when the app sets a default.
+
+Nothing is resolved here; :meth:`EvidenceAnalyzer.resolve` returns no facts, the
+summaries are read by :mod:`backendscan.checks` and :mod:`backendscan.report`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..parsing import ParsedModule
+from ..project import Project
+from ..visiting import Context, FileVisitor, statement_expressions
+from .base import AnalyzerOutput
+
+HTTP_METHODS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
+LIMIT_NAMES = frozenset(
+    {
+        "task_time_limit",
+        "task_soft_time_limit",
+        "CELERY_TASK_TIME_LIMIT",
+        "CELERY_TASK_SOFT_TIME_LIMIT",
+        "CELERYD_TASK_TIME_LIMIT",
+        "CELERYD_TASK_SOFT_TIME_LIMIT",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TestRequest:
+    """An HTTP request a test makes: ``client.<method>(<path>)``."""
+
+    method: str  # upper case; "ANY" for .request()/.open() without a literal method
+    path: str  # literal text, "{}" for formatted parts; query string removed
+    line: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """What one file holds."""
+
+    requests: tuple[TestRequest, ...] = ()
+    time_limits: tuple[tuple[str, int], ...] = ()  # (setting name, line)
+
+
+def is_test_module(module: str) -> bool:
+    """``tests.x``, ``app.tests.test_y``, ``test_z``, ``conftest``: named like pytest/unittest modules."""
+    parts = module.split(".")
+    return any(p in ("tests", "test", "conftest") or p.startswith("test_") or p.endswith("_test") or p.endswith("_tests") for p in parts)
+
+
+def path_literal(node: ast.expr | None) -> str | None:
+    """The text of a string literal or f-string (``{}`` for formatted parts), None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+            else:
+                parts.append("{}")
+        text = "".join(parts)
+    else:
+        return None
+    text = text.split("?", 1)[0].split("#", 1)[0]
+    if not (text.startswith("/") or text.startswith("{}") or text.startswith("http")):
+        return None
+    return text
+
+
+class _Visitor(FileVisitor):
+    def __init__(self, parsed: ParsedModule) -> None:
+        self.test = is_test_module(parsed.module)
+        self.requests: list[TestRequest] = []
+        self.limits: list[tuple[str, int]] = []
+
+    def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            return
+        for expr in statement_expressions(stmt):
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Call):
+                    self._call(node, ctx)
+                elif isinstance(node, ast.Dict):
+                    for k in node.keys:
+                        if isinstance(k, ast.Constant) and k.value in LIMIT_NAMES:
+                            self.limits.append((str(k.value), k.lineno))
+                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(getattr(node, "ctx", None), ast.Store):
+                    name = node.id if isinstance(node, ast.Name) else node.attr
+                    if name in LIMIT_NAMES:
+                        self.limits.append((name, node.lineno))
+
+    def _call(self, node: ast.Call, ctx: Context) -> None:
+        for kw in node.keywords:
+            if kw.arg in LIMIT_NAMES:
+                self.limits.append((kw.arg, node.lineno))
+        if not self.test or not isinstance(node.func, ast.Attribute):
+            return
+        attr = node.func.attr
+        method = HTTP_METHODS.get(attr)
+        url_node: ast.expr | None = node.args[0] if node.args else None
+        if attr in ("request", "open", "fetch"):
+            if len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                method = node.args[0].value.upper()
+                url_node = node.args[1]
+            else:
+                method = "ANY"
+                for kw in node.keywords:
+                    if kw.arg == "method" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                        method = kw.value.value.upper()
+        if method is None:
+            return
+        for kw in node.keywords:
+            if kw.arg in ("url", "path"):
+                url_node = kw.value
+        path = path_literal(url_node)
+        if path is None:
+            return
+        if path.startswith("http"):
+            rest = path.split("//", 1)[-1]
+            path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        self.requests.append(TestRequest(method, path, node.lineno, ctx.scope))
+
+    def finish(self) -> EvidenceSummary:
+        return EvidenceSummary(tuple(self.requests), tuple(sorted(set(self.limits), key=lambda t: (t[1], t[0]))))
+
+
+class EvidenceAnalyzer:
+    """Collects test HTTP requests and Celery-wide time limits (see the module docstring)."""
+
+    name = "evidence"
+    version = "1"
+
+    def interested(self, module: str, text: str) -> bool:
+        return is_test_module(module) or "time_limit" in text.lower()
+
+    def visitor(self, parsed: ParsedModule) -> FileVisitor:
+        return _Visitor(parsed)
+
+    def resolve(self, project: Project) -> AnalyzerOutput:
+        return AnalyzerOutput()
