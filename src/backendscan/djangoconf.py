@@ -4,7 +4,8 @@ Sources, in order: ``DJANGO_SETTINGS_MODULE`` defaults in ``manage.py``,
 ``wsgi.py``, ``asgi.py`` and Celery modules (``os.environ.setdefault(...)``),
 pytest/tox/setup.cfg/pyproject settings, and finally modules named
 ``settings`` (or inside a ``settings`` package) that assign ``INSTALLED_APPS``
-or ``ROOT_URLCONF``.
+or ``ROOT_URLCONF`` at module level or in a top-level class (class-based
+settings such as django-configurations).
 """
 
 from __future__ import annotations
@@ -59,7 +60,11 @@ def find_settings_modules(
         syms = symbols.get(name)
         if syms is None:
             continue
-        if any(a.scope == "" and a.target in ("INSTALLED_APPS", "ROOT_URLCONF") for a in syms.assignments):
+        class_scopes = {c.qualname for c in syms.classes if not c.scope}  # class-based settings
+        if any(
+            (a.scope == "" or a.scope in class_scopes) and a.target in ("INSTALLED_APPS", "ROOT_URLCONF")
+            for a in syms.assignments
+        ):
             if name not in found:
                 found.append(name)
     return tuple(found)

@@ -336,6 +336,16 @@ class _Walker:
                 tuple(auth),
             )
             options = [("actions", ", ".join(f"{m}={a}" for m, a in view.mapping))]
+            override = self.views.attributes(view.cls).get("get_extra_actions")
+            if override:
+                options.append(("actions_note", f"get_extra_actions() is overridden in {override}; "
+                                                "the actions at run time may differ"))
+            model = self.routers.model(view.router)
+            if model is not None:
+                changed = sorted({f"{c}.{m}" for m, c in self.views.attributes(model.cls).items()
+                                  if m in _ROUTER_HOOKS})
+                if changed:
+                    options.append(("router_semantics_modified", ", ".join(changed)))
         else:
             kind = "class" if info is not None else "external_class"
             facts = self.views.describe(ViewTarget(kind, view.cls, e.ctx, e.call or ast.Constant(None)), registered)
@@ -421,6 +431,8 @@ class _Walker:
         matches = [m for m in self.project.modules if m.endswith("." + name)]
         return matches[0] if len(matches) == 1 else ""
 
+
+_ROUTER_HOOKS = {"get_urls", "get_routes", "get_method_map", "get_lookup_regex", "_get_dynamic_route"}
 
 _FLAG_OPTIONS = {
     "format_suffix",
@@ -543,10 +555,14 @@ def _setting(project: Project, module: str, name: str) -> tuple[Any, Location] |
     syms = project.symbols.get(module)
     if syms is None:
         return None
+    # class-based settings (django-configurations style): the attribute along the class's MRO
     for c in syms.classes:
-        for a in syms.assignments:
-            if a.scope == c.qualname and a.target == name and a.value is not None:
-                return project.evaluate(module, a.value, a.scope), Location(project.path_of(module), a.line)
+        if c.scope:
+            continue
+        found = project.class_attribute(f"{module}.{c.qualname}", name)
+        if found is not None and found[1].value is not None:
+            cmod, a = found
+            return project.evaluate(cmod, a.value, a.scope), Location(project.path_of(cmod), a.line)
     return None
 
 
