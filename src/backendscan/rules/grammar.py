@@ -1,0 +1,1343 @@
+"""The RULES.md grammar: one clause in, an :class:`Outcome` out.
+
+The grammar is anchor based.  Names (code spans, role words, libraries,
+dotted or slashed names) are found with their positions
+(:mod:`backendscan.rules.names`); a few anchors decide the form: arrows (layer
+chains), an import verb with a negation (forbidden imports), "only" (allow
+lists and confinement), "each other" (independence), "circular" (cycles), a
+number with a measured thing (limits), an entity word with a requirement
+(framework conventions), a placement verb, "banned"/"no X"/"use Y instead of
+X" (bans).  Subject and object are "the names before the anchor" and "the
+names after it", with locative particles (``에서``, ``在…中``, "in", "nei",
+"di", "trong") marking the subject wherever it is, so the same code serves
+English, Chinese, Korean, Vietnamese, Italian, Indonesian, Portuguese and
+Spanish phrasings.
+
+Forms are listed, with the canonical text each compiles to, in
+:mod:`backendscan.rules.render`; whatever matches none of them is classified
+as ``not_checkable`` (with the reason) or ``unrecognized`` (with the closest
+compilable phrasing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from ..model import Severity
+from . import lexicon
+from .model import (
+    COMPILED,
+    NOT_CHECKABLE,
+    UNRECOGNIZED,
+    Acyclic,
+    AllowOnly,
+    Ban,
+    Convention,
+    Forbidden,
+    Independence,
+    Layers,
+    Limit,
+    Placement,
+    Protected,
+    Ref,
+    Shared,
+    Spec,
+)
+from .names import Occurrence, Text, normalise, occurrences, refs_in
+from .parser import Modality, modality
+
+
+@dataclass
+class Clause:
+    """A clause ready for the grammar."""
+
+    line: int
+    raw: str
+    t: Text
+    mod: Modality
+    subject: tuple[Ref, ...] = ()  # from a label, heading or table row
+    context: str = ""  # headings and labels above, lower case
+    block: str = "paragraph"
+    polarity: int = 0
+
+
+@dataclass
+class Outcome:
+    """What a clause compiled to."""
+
+    status: str
+    kind: str
+    specs: list[tuple[Spec, Severity | None]] = field(default_factory=list)
+    reason: str = ""
+    suggestion: str = ""
+    modifier: tuple[str, object] | None = None  # applied to earlier rules by the compiler
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (role word, module/path) defined here
+
+
+def compiled(kind: str, *specs: Spec, severity: Severity | None = None) -> Outcome:
+    return Outcome(COMPILED, kind, [(s, severity) for s in specs])
+
+
+def not_checkable(kind: str, reason: str) -> Outcome:
+    return Outcome(NOT_CHECKABLE, kind, reason=reason)
+
+
+def unrecognized(reason: str, suggestion: str, kind: str = "unrecognized") -> Outcome:
+    return Outcome(UNRECOGNIZED, kind, reason=reason, suggestion=suggestion)
+
+
+# ===================================================================== helpers
+_MOTIVE = re.compile(
+    r"[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
+    r"|for (?:consistency|readability|performance|security|testability)|以避免|避免循环|以免|为了|因为|하기 위해|위해서|ために|per evitare|untuk menghindari|để tránh|para evitar).*$",
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_EXAMPLE = re.compile(r"^\s*(?:e\.g\.?|eg\.?|i\.e\.?|for example|for instance|such as|like|see|例如|比如|예:|예를 들어|ad es\.?|contoh|ví dụ|ex\.?|por ejemplo|por exemplo)\b", re.I)
+_LABEL = re.compile(r"^\s*([^:]{1,60}?)\s*:\s+(?=\S)")
+_EXCEPT = r"(?:except(?:\s+for)?|other than|apart from|besides|but not|excluding|with the exception of|save for|unless|除了|除外|제외|tranne|eccetto|kecuali|ngoại trừ|exceto|excepto|salvo)"
+_STOP = re.compile(r"\b" + _EXCEPT + r"\b|[;(]|\b(?:because|since|so that|to avoid|otherwise|instead|rather than|use|prefer)\b")
+
+_ARROW_RE = re.compile(r"\s*(→|⟶|➔|➜|⇒|=>|->|-->|←|⟵|<-|<--|↓|⬇|⇓)\s*")
+_GT_CHAIN = re.compile(r"\s+>\s+")
+_DEP_CONTEXT = re.compile(
+    r"layer|architect|depend|import|tier|hexagon|onion|clean arch|分层|依赖|层|계층|레이어|의존|層|依存|tầng|lớp|strato|livell|lapisan|camada|capa|호출 순서|调用",
+    re.I,
+)
+_FLOW_CONTEXT = re.compile(r"flow|pipeline|workflow|lifecycle|status|state|transition|process|request flow|데이터 흐름|流程|流转|흐름|フロー|luồng|fluxo|flusso|alur", re.I)
+
+
+def _strip(t: Text) -> Text:
+    """Drop motive tails and example parentheticals; keep parentheticals that name things."""
+    norm = t.norm
+    norm = _MOTIVE.sub("", norm)
+
+    def paren(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        if _EXAMPLE.match(inner) or not inner.strip():
+            return " "
+        return m.group(0)
+
+    norm = _PAREN.sub(paren, norm)
+    return Text(t.raw, re.sub(r"\s+", " ", norm).strip(" ,"), t.codes)
+
+
+def _names(t: Text, start: int = 0, end: int | None = None, modules_only: bool = False) -> list[Occurrence]:
+    occ = occurrences(t, start, end)
+    if modules_only:
+        occ = [o for o in occ if o.kind != "lib" or o.ref.text in ("django", "fastapi", "flask", "sqlalchemy", "pydantic", "celery")]
+    return occ
+
+
+def _refs(occ: Sequence[Occurrence]) -> tuple[Ref, ...]:
+    seen: dict[Ref, None] = {}
+    for o in occ:
+        seen.setdefault(o.ref, None)
+    return tuple(seen)
+
+
+def _except_split(t: Text, start: int, end: int) -> tuple[int, tuple[Ref, ...]]:
+    """Position where an "except ..." part starts in [start, end) and the names it lists."""
+    m = re.search(r"\b" + _EXCEPT + r"\b|" + _EXCEPT, t.norm[start:end])
+    if not m:
+        return end, ()
+    at = start + m.start()
+    return at, _refs(_names(t, at, end))
+
+
+def _direct(norm: str) -> bool | None:
+    if re.search(r"\b(?:indirectly|transitively|import path|directly or indirectly|even indirectly|via any chain)\b", norm):
+        return False
+    if re.search(r"\b(?:directly|direct|themselves|itself|bypass(?:ing)?)\b|직접|直接|trực tiếp|direttamente|langsung|diretamente", norm):
+        return True
+    return None
+
+
+def _and_list_has_or(segment: str) -> bool:
+    return bool(re.search(r"\bor\b|/|或|또는|hoặc|oppure|atau|\bou\b|\bo\b", segment))
+
+
+# ===================================================================== chains
+def _chain_nodes(t: Text, segment: str) -> tuple[list[Ref], bool, list[tuple[str, str]], bool]:
+    """Names of one chain node: (siblings, independent, role definitions, optional)."""
+    roles: list[tuple[str, str]] = []
+    seg = segment.strip()
+    optional = False
+    m = re.fullmatch(r"\((.+)\)", seg)
+    if m and len(occurrences(Text(t.raw, m.group(1), t.codes))) == 1:
+        optional = True
+        seg = m.group(1)
+    # annotations: "Routers (`backend/routers/`)" defines a role; "(HTTP)" is dropped
+    for pm in list(_PAREN.finditer(seg)):
+        inner = Text(t.raw, pm.group(1), t.codes)
+        inner_occ = occurrences(inner)
+        outer = Text(t.raw, seg[: pm.start()], t.codes)
+        outer_occ = occurrences(outer)
+        if inner_occ and inner_occ[0].kind in ("code", "bare") and outer_occ and ("/" in inner_occ[0].ref.text or "." in inner_occ[0].ref.text):
+            roles.append((outer_occ[-1].ref.text, inner_occ[0].ref.text))
+        if "|" in pm.group(1) or "," in pm.group(1):
+            continue
+        seg = seg.replace(pm.group(0), " ")
+    independent = "|" in seg
+    sub = Text(t.raw, seg, t.codes)
+    occ = occurrences(sub)
+    names = [o.ref for o in occ]
+    if not names:
+        words = re.findall(r"[a-z_][\w]*", re.sub(r"\(\d+\)|\d+", " ", seg))
+        words = [w for w in words if w not in ("the", "layer", "layers", "and", "or", "only", "nothing", "our", "top", "to", "bottom")]
+        if len(words) == 1:
+            names = [Ref(words[0], quoted=False)]
+        elif len(words) == 2 and words[1] in ("layer", "tier"):
+            names = [Ref(words[0], quoted=False)]
+    if optional:
+        names = [Ref(n.text, n.quoted, True) for n in names]
+    return names, independent, roles, optional
+
+
+def _chain(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    arrows = list(_ARROW_RE.finditer(norm))
+    gt = False
+    if not arrows:
+        gts = list(_GT_CHAIN.finditer(norm))
+        if len(gts) >= 2:
+            arrows = gts
+            gt = True
+        else:
+            return None
+    # the chain is the run of arrow-separated nodes; text before the first node is a lead-in
+    pieces: list[str] = []
+    last = 0
+    for m in arrows:
+        pieces.append(norm[last : m.start()])
+        last = m.end()
+    pieces.append(norm[last:])
+    reverse = not gt and all(a.group(1) in ("←", "⟵", "<-", "<--") for a in arrows)
+    lead = ""
+    first = pieces[0]
+    if ":" in first:
+        lead, first = first.rsplit(":", 1)
+    lead_occ = occurrences(Text(t.raw, first, t.codes))
+    if lead_occ and len(lead_occ) >= 1 and not re.search(r"[|/,]|\band\b", first[lead_occ[0].start :]):
+        lead += " " + first[: lead_occ[-1].start]
+        first = first[lead_occ[-1].start :]
+    pieces[0] = first
+    tail_rest = ""
+    last_piece = pieces[-1]
+    m_tail = re.search(r"[;.]|\s(?:only|is|are|must|should|never|where|with)\b", last_piece)
+    if m_tail and m_tail.start() > 0:
+        tail_rest = last_piece[m_tail.start() :]
+        pieces[-1] = last_piece[: m_tail.start()]
+    if reverse:
+        pieces.reverse()
+    nodes: list[tuple[list[Ref], bool]] = []
+    roles: list[tuple[str, str]] = []
+    for p in pieces:
+        names, independent, rdefs, _ = _chain_nodes(t, p)
+        roles.extend(rdefs)
+        nodes.append((names, independent))
+    heads = [n for n, _ in nodes]
+    context = (c.context + " " + lead + " " + tail_rest).lower()
+    # a single arrow: "X -> Y" is an edge; what it means depends on the context
+    if len(nodes) == 2:
+        return _single_arrow(c, t, nodes, tail_rest, roles)
+    if any(not h for h in heads):
+        if sum(1 for h in heads if h) >= 3 and _DEP_CONTEXT.search(context):
+            nodes = [(h, i) for h, i in nodes if h]
+            heads = [h for h in heads if h]
+        else:
+            return not_checkable("flow", "an arrow chain whose nodes are not all names: a flow or a mapping, not a dependency rule")
+    flat = [r.text for h in heads for r in h]
+    role_nodes = sum(1 for h in heads for r in h if r.text in lexicon.ROLE_WORDS or not r.quoted)
+    if len(set(flat)) < len(flat):
+        return not_checkable("flow", "an arrow chain that returns to a node it started from: a request/data flow, not a layering")
+    if _FLOW_CONTEXT.search(context) and not re.search(r"layer|architect|depend|import|分层|계층|레이어|tầng", context):
+        return not_checkable("flow", "an arrow chain in a flow or status context, not a dependency rule")
+    if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or c.block == "code"):
+        return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
+    layers = tuple(tuple(h) for h in heads)
+    independent = tuple(i for _, i in nodes)
+    closed = bool(re.search(r"\bclosed\b|directly below|never skip|no skipping|不能跨层|不得跨层|건너뛰", context))
+    spec = Layers(layers=layers, independent=independent, closed=closed, direction=True)
+    out = compiled("layers", spec)
+    out.roles = roles
+    if re.search(r"acyclic|circular|cycle|循环|순환", tail_rest + " " + t.norm):
+        out.specs.append((Acyclic(), None))
+    return out
+
+
+def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]]) -> Outcome | None:
+    left, right = nodes[0][0], nodes[1][0]
+    rhs_text = t.norm[t.norm.rfind(">") + 1 :] if ">" in t.norm else t.norm
+    nothing = re.search(r"\b(?:nothing|none|no imports|anything)\b|无|없음|なし", rhs_text)
+    only = re.search(r"\bonly\b|仅|只|만|のみ", rhs_text + " " + tail)
+    if not left:
+        return None
+    context = c.context.lower()
+    negative = c.polarity < 0 or c.mod.negative
+    if negative and (right or nothing):
+        if nothing:
+            return compiled("allow-only", AllowOnly(tuple(left), ()))
+        direct = _direct(t.norm)
+        spec = Forbidden(tuple(left), tuple(right), direct=bool(direct))
+        out = compiled("forbidden", spec)
+        out.roles = roles
+        return out
+    if nothing and not right:
+        return compiled("allow-only", AllowOnly(tuple(left), ()))
+    if not right:
+        return None
+    allowed_ctx = re.search(r"allow|may import|can import|dependency rules|depends? on|imports? from|依赖规则|允许|허용|의존", context + " " + t.norm)
+    if only or allowed_ctx or (c.block == "code" and _DEP_CONTEXT.search(context)):
+        out = compiled("allow-only", AllowOnly(tuple(left), tuple(right)))
+        out.roles = roles
+        return out
+    if _DEP_CONTEXT.search(context) and len(right) == 1 and (left[0].text in lexicon.ROLE_WORDS or right[0].text in lexicon.ROLE_WORDS):
+        out = compiled("layers", Layers(layers=((left[0],), (right[0],)), independent=(True, True)))
+        out.roles = roles
+        return out
+    return not_checkable("mapping", "a single arrow between two names: a mapping or pointer, not a dependency rule")
+
+
+# ===================================================================== import rules
+_VERB_RE = re.compile(r"(?<![\w])" + lexicon.IMPORT_VERB + r"(?![\w])")
+_PASSIVE_RE = re.compile(r"(?<![\w])(?:be\s+|is\s+|are\s+|being\s+|get\s+)?(?:imported|used|accessed|called|depended\s+(?:up)?on|referenced|touched)\s+(?:by|from|in|inside|within)(?![\w])")
+_LOCATIVE_AFTER = re.compile(r"^\s*(?:에서는|에서|에는|에|中的|中|里|内|内で|中で|で|では|の中で|层中|层里)")
+_LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|inside|within|into|from within|nei|nel|nella|negli|nelle|dentro|di dalam|di|trong|em|dentro de|en|dans)|在)\s*$")
+
+
+def _subject_object(c: Clause, t: Text, anchor: re.Match[str]) -> tuple[tuple[Ref, ...], tuple[Ref, ...], tuple[Ref, ...]]:
+    """(subject, object, exceptions) around an import verb."""
+    norm = t.norm
+    before = _names(t, 0, anchor.start())
+    stop = _STOP.search(norm, anchor.end())
+    end = stop.start() if stop else len(norm)
+    exc_at, exceptions = _except_split(t, anchor.end(), len(norm))
+    end = min(end, exc_at)
+    after = _names(t, anchor.end(), end)
+    # exceptions written before the verb: "except X, Y must not ..."
+    if not exceptions:
+        pre_exc_at, pre_exc = _except_split(t, 0, anchor.start())
+        if pre_exc:
+            exceptions = pre_exc
+            before = [o for o in before if o.start < pre_exc_at]
+    subject: list[Occurrence] = []
+    obj: list[Occurrence] = []
+    # locative particles mark the subject wherever it is
+    for o in before + after:
+        tail = norm[o.end : o.end + 6]
+        head = norm[max(0, o.start - 16) : o.start]
+        if _LOCATIVE_AFTER.match(tail) or (o in after and _LOCATIVE_BEFORE.search(head)):
+            subject.append(o)
+    if subject:
+        obj = [o for o in before + after if o not in subject]
+    else:
+        subject = before
+        obj = after
+        if not obj and len(before) >= 2:  # SOV: "X는 Y를 import 금지"
+            subject, obj = before[:1], before[1:]
+    return _refs(subject), _refs(obj), exceptions
+
+
+def _import_rule(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    if re.search(r"each other|one another|among themselves|between (?:them|each other)|相互|互相|서로|lẫn nhau|tra loro|satu sama lain|entre si|entre ellos|mutually", norm):
+        return None  # independence
+    passive = _PASSIVE_RE.search(norm)
+    verb = _VERB_RE.search(norm)
+    noun = re.search(r"(?<![\w])(?:imports?|dependenc(?:y|ies)|access|queries|calls|coupling|usage|references?)(?![\w])", norm)
+    neutral = lexicon.IMPORT_WORDS_RE.search(norm)
+    anchor = passive or verb or noun or neutral
+    if anchor is None:
+        return None
+    neg = c.mod.negative and _negation_near(c, t, anchor)
+    subject, obj, exceptions = _subject_object(c, t, anchor)
+    if passive is not None and anchor is passive:
+        before = _refs(_names(t, 0, passive.start()))
+        after = _refs(_names(t, passive.end(), _except_split(t, passive.end(), len(norm))[0]))
+        subject, obj = after, before
+        only_by = re.search(r"\bonly\b", norm)
+        if only_by and obj and subject:
+            return compiled("protected", Protected(targets=obj, importers=subject))
+    if not subject and c.subject:
+        subject = c.subject
+    if not obj:
+        if neg and re.search(r"\banything\b|\bnothing\b|任何|아무것도", norm) and subject:
+            return compiled("allow-only", AllowOnly(subject, ()))
+        if neg and re.search(r"\b(?:external|third[- ]party)\b|第三方|외부", norm) and subject:
+            return compiled("ban", Ban(("third-party-import",), under=subject))
+        return None
+    if not neg:
+        return None
+    if not subject:
+        if re.match(r"^\s*(?:nothing|no module|no code|no one|nobody|none of the code)\b", norm):
+            subject = (Ref("**"),)
+        else:
+            return unrecognized(
+                "a forbidden import without a subject (who must not import it?)",
+                f"`app.some_layer` must not import {', '.join(str(o) for o in obj)}",
+                "forbidden",
+            )
+    # "route handlers must not use the ORM session directly" is a convention, not an import rule
+    if any(o.text in ("session", "orm session", "database session", "db session", "db.session") for o in obj) and _entity(subject) == "routes":
+        return compiled("convention", Convention("routes", "no-session"))
+    direct = _direct(norm)
+    spec = Forbidden(subject, obj, exceptions=exceptions, direct=bool(direct))
+    return compiled("forbidden", spec)
+
+
+def _negation_near(c: Clause, t: Text, anchor: re.Match[str]) -> bool:
+    """The negation belongs to this verb: no comma or semicolon between them (heading polarity counts)."""
+    if c.polarity < 0:
+        return True
+    norm = t.norm
+    best = None
+    for m in lexicon.PROHIBITION_RE.finditer(norm):
+        d = abs(m.start() - anchor.start())
+        if best is None or d < best[0]:
+            best = (d, m)
+    m_no = lexicon.NO_PREFIX_RE.match(norm)
+    if best is None:
+        return bool(m_no) or bool(re.search(r"\bno\s+(?:direct|raw)\b", norm))
+    m = best[1]
+    lo, hi = sorted((m.end(), anchor.start()))
+    between = norm[lo:hi]
+    return not re.search(r"[,;]", between)
+
+
+# ===================================================================== only
+_ONLY_WORD = r"(?:only|solely|exclusively|just)"
+
+
+def _only_rule(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    # "X is the only module (in S) allowed to import Y"
+    m = re.search(r"\b(?:is|are)\s+the\s+only\s+(?:modules?|packages?|layers?|places?|ones?|code|files?)?\s*(?:(?:in|of|within|inside)\s+(?P<scope>.+?)\s+)?(?:that\s+(?:is|are|may|can)\s+|which\s+(?:may|can)\s+)?(?:allowed\s+|permitted\s+)?(?:to\s+)?(?P<verb>" + lexicon.IMPORT_VERB + r")\b", norm)
+    if m:
+        before = _names(t, 0, m.start())
+        importers = _refs(before[-1:]) if before else c.subject
+        scope: tuple[Ref, ...] = ()
+        if m.group("scope"):
+            scope = _refs(_names(t, m.start("scope"), m.end("scope")))
+        targets = _refs(_names(t, m.end(), len(norm)))
+        if importers and targets:
+            return compiled("protected", Protected(targets=targets, importers=importers, scope=scope))
+    # "only X may import Y" / "only X imports Y"
+    m = re.search(r"(?:^|[:,]\s*|\b)" + _ONLY_WORD + r"\s+(?P<who>.+?)\s+(?:may|can|should|must|is allowed to|are allowed to|are permitted to|is permitted to|gets? to)?\s*(?P<verb>" + lexicon.IMPORT_VERB + r")\b", norm)
+    if m and m.start("who") < 40:
+        importers = _refs(_names(t, m.start("who"), m.end("who")))
+        stop = _STOP.search(norm, m.end())
+        end = stop.start() if stop else len(norm)
+        targets = _refs(_names(t, m.end(), end))
+        within = re.search(r"\b(?:within|in|inside)\s+(?P<s>.+)$", norm[m.end():])
+        scope = ()
+        if within and targets:
+            scope_refs = _refs(_names(t, m.end() + within.start("s"), len(norm)))
+            targets = tuple(r for r in targets if r not in scope_refs)
+            scope = scope_refs
+        if importers and targets:
+            return compiled("protected", Protected(targets=targets, importers=importers, scope=scope))
+    # "Y (may|can|must) only be imported by X"
+    m = re.search(r"\b(?:may|can|must|should|is to|are to)?\s*(?:only\s+be|be\s+only|only)\s+(?:imported|used|accessed|called)\s+(?:by|from|in|within|inside)\s+", norm)
+    if m:
+        targets = _refs(_names(t, 0, m.start()))
+        importers = _refs(_names(t, m.end(), len(norm)))
+        if targets and importers:
+            return compiled("protected", Protected(targets=targets, importers=importers))
+    # "all database access goes through the repositories" / "persistence goes through X only"
+    m = re.search(r"\b(?:go(?:es)?|pass(?:es)?|happen(?:s)?|flow(?:s)?|is done|are done|must go|must pass|route[sd]?)\s+(?:only\s+)?(?:through|via)\s+", norm)
+    m2 = re.search(r"\b(?:only|solely|exclusively)\s+(?:through|via|by way of)\s+", norm)
+    anchor = m or m2
+    if anchor:
+        what = norm[: anchor.start()]
+        via = _refs(_names(t, anchor.end(), len(norm)))
+        target = _activity_target(what, t, anchor.start())
+        if target and via:
+            if target == ("config",):
+                return compiled("ban", Ban(("os.getenv", "os.environ"), outside=via))
+            return compiled("protected", Protected(targets=target, importers=via))  # type: ignore[arg-type]
+    return None
+
+
+def _activity_target(what: str, t: Text, end: int) -> tuple[Ref, ...] | tuple[str]:
+    """What "all X goes through Y" confines: the DB layer, configuration, or the names written."""
+    if re.search(r"persist|database|\bdb\b|quer(?:y|ies)|\bsql\b|data access|storage|数据库|데이터베이스|データベース|持久化|영속", what):
+        return (Ref("db", quoted=False), Ref("orm", quoted=False))
+    if re.search(r"config|settings|environment|env var|os\.environ|os\.getenv|配置|설정", what):
+        return ("config",)
+    names = _refs(_names(t, 0, end))
+    return names
+
+
+# ===================================================================== allow-only
+def _allow_only(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    pats = [
+        r"\b(?:may|can|should|must|is allowed to|are allowed to)\s+only\s+(?:directly\s+)?(?P<verb>import(?:\s+from)?|depend\s+on|use|call|access|talk\s+to)\b",
+        r"\b(?:may|can|should|must)?\s*(?P<verb>import(?:s)?(?:\s+from)?|depends?\s+on|uses?|calls?|talks?\s+to|accesses)\s+only(?:\s+from|\s+on)?\b",
+        r"\bonly\s+(?P<verb>imports?(?:\s+from)?|depends?\s+on|uses|calls|talks\s+to)\b",
+        r"\b(?P<verb>imports?|calls?|uses?|depends?\s+on)\s+nothing\s+but\b",
+    ]
+    for p in pats:
+        m = re.search(p, norm)
+        if not m:
+            continue
+        subject = _refs(_names(t, 0, m.start())) or c.subject
+        stop = re.search(r"[;(]|\b(?:because|since|so that)\b", norm[m.end():])
+        end = m.end() + stop.start() if stop else len(norm)
+        allowed = tuple(r for r in _refs(_names(t, m.end(), end)) if r.text not in ("itself", "themselves"))
+        externals = bool(re.search(r"third[- ]party|external|libraries", norm[m.end():]))
+        if subject and (allowed or re.search(r"\bnothing\b", norm[m.end():])):
+            if c.mod.negative and not re.search(r"\bonly\b|nothing but", norm):
+                return None
+            return compiled("allow-only", AllowOnly(subject, allowed, externals=externals))
+    # Korean / Chinese / Vietnamese "only call Y": "Service만 호출", "只能调用 Service", "chỉ gọi controller"
+    m = re.search(r"(?P<y>⟦\d+⟧|[\w가-힣]+)\s*만\s*(?:호출|import|임포트|의존|사용)", norm)
+    if m and c.subject:
+        allowed = _refs(_names(t, m.start("y"), m.end("y")))
+        if allowed:
+            return compiled("allow-only", AllowOnly(c.subject, allowed))
+    m = re.search(r"(?:只能|仅能|只|chỉ(?:\s+được)?)\s*(?:调用|导入|依赖|gọi|import|phụ thuộc vào)\s*", norm)
+    if m:
+        subject = _refs(_names(t, 0, m.start())) or c.subject
+        allowed = _refs(_names(t, m.end(), len(norm)))
+        if subject and allowed:
+            return compiled("allow-only", AllowOnly(subject, allowed))
+    return None
+
+
+# ===================================================================== independence
+def _independence(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    m = re.search(
+        r"each other|one another|among themselves|between (?:them|each other)|相互|互相|彼此|서로|互いに|lẫn nhau|tra loro|fra loro|satu sama lain|entre si|entre ellos|entre elas",
+        norm,
+    )
+    m2 = re.search(r"\b(?:are|be|stay|remain|kept)\s+(?:fully\s+|mutually\s+)?independent\b|\bindependent of each other\b|\bisolated from each other\b|\bno (?:imports|dependencies|coupling|cross-imports?) between\b|\bno cross-(?:app|module|domain|package) (?:imports|coupling|dependencies)\b|\bavoid cross-(?:app|module|domain|package) (?:imports|coupling|dependencies)\b", norm)
+    if not (m or m2):
+        return None
+    if m and not (c.mod.negative or c.mod.soft or re.search(r"independent|isolated", norm)):
+        return None
+    members: tuple[Ref, ...] = _refs(_names(t, 0, len(norm)))
+    implicit = re.search(r"\b(?:apps|applications|modules|domains|packages|sub-?packages|features|bounded contexts|plugins|services|slices)\b\s+(?:in|under|of|inside|within)\s+(?P<c>.+)$", norm)
+    if implicit:
+        container = _refs(_names(t, implicit.start("c"), len(norm)))
+        if container:
+            base = container[0].text.rstrip("/")
+            sep = "/" if "/" in base else "."
+            members = (Ref(f"{base}{sep}*", quoted=True),)
+    direct = bool(_direct(norm))
+    if len(members) >= 2 or (len(members) == 1 and "*" in members[0].text):
+        return compiled("independence", Independence(members, direct=direct))
+    return unrecognized(
+        "independence needs the modules named, or a container whose children are independent",
+        "`app.billing`, `app.shipping` and `app.users` must not import each other"
+        " (or: the packages in `app.modules` must not import each other)",
+        "independence",
+    )
+
+
+# ===================================================================== acyclic
+_CYCLE = re.compile(r"circular|cyclic|cycles?\b|acyclic|cycle-free|循环|循環|순환|vòng|circolar|ciclic|melingkar|siklik|circulares|circulaires|ciclos?\b")
+
+
+def _acyclic(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    if not _CYCLE.search(norm):
+        return None
+    positive = re.search(r"acyclic|cycle-free|free of cycles|no cycles|without cycles", norm)
+    if not (c.mod.negative or positive or c.mod.soft):
+        return None
+    if re.search(r"event|subscription|signal|reference cycle|gc\b|garbage|foreign key|relationship", norm):
+        return not_checkable("runtime", "a cycle of runtime objects or events, not of imports")
+    siblings = bool(re.search(r"sibling", norm))
+    scope: tuple[Ref, ...] = ()
+    m = re.search(r"\b(?:in|within|inside|between the children of|among the children of|under)\s+(?P<s>.+)$", norm)
+    if m:
+        scope = _refs(_names(t, m.start("s"), len(norm)))
+    tc = bool(re.search(r"type_checking|type checking|type-checking", norm) and re.search(r"\b(?:count|included|including)\b", norm) and not re.search(r"not count|don'?t count|excluded|ignored", norm))
+    depth = 0
+    md = re.search(r"(?:depth|down to depth|levels? deep)\s*(?:of\s*)?(\d+)|(\d+)\s+levels? deep", norm)
+    if md:
+        depth = int(md.group(1) or md.group(2))
+    skip: tuple[Ref, ...] = ()
+    ms = re.search(r"\bskipping\s+(?P<k>.+)$", norm)
+    if ms:
+        skip = _refs(_names(t, ms.start("k"), len(norm)))
+        scope = tuple(r for r in scope if r not in skip)
+    return compiled("acyclic", Acyclic(scope=scope, type_checking=tc, siblings=siblings, depth=depth, skip_descendants=skip))
+
+
+# ===================================================================== limits
+_UNIT_LINES = r"(?:lines?|loc|sloc|行|줄|righe|riga|dòng|baris|linhas|líneas|lineas|行数)"
+_CMP = (
+    r"(?P<cmp><=|≤|=<|<|>=|≥|>|at\s+most|no\s+more\s+than|not\s+more\s+than|max(?:imum)?(?:\s+of)?|up\s+to|within|under|below|less\s+than|fewer\s+than"
+    r"|(?:must\s+)?not\s+exceed|exceed(?:s|ing)?|over|above|more\s+than|at\s+least|min(?:imum)?(?:\s+of)?|not\s+(?:drop|fall)\s+below"
+    r"|不超过|不得超过|不能超过|超过|少于|小于|大于|多于|最多|至少|不低于|以内|以下|以上|tối\s+đa|không\s+quá|vượt\s+quá|maksimal|maksimum|tidak\s+lebih\s+dari|lebih\s+dari|minimal"
+    r"|al\s+massimo|massimo|non\s+più\s+di|più\s+di|no\s+máximo|máximo|como\s+máximo|no\s+más\s+de|menos\s+de|até)?"
+)
+_NUM = re.compile(_CMP + r"\s*~?\s*(?P<n>\d+(?:[.,]\d+)?)(?:\s*[-–~]\s*(?P<n2>\d+))?\s*(?P<post>이하|미만|초과|이상|以内|以下|以上|까지|or\s+(?:fewer|less|more)|max(?:imum)?)?", re.I)
+_METRIC_WORDS: tuple[tuple[str, str], ...] = (
+    ("maintainability", r"maintainability(?:\s+index)?|\bmi\b|可维护性|유지보수성\s*지수|保守性"),
+    ("complexity", r"cyclomatic(?:\s+complexity)?|complexity|\bmccabe\b|\bcc\b|圈复杂度|复杂度|복잡도|複雑度|complessit[aà]|độ\s+phức\s+tạp|kompleksitas|complexidade|complejidad"),
+    ("parameters", r"parameters?|params?\b|arguments?|\bargs\b|参数|매개\s*변수|파라미터|인자|引数|parametri|tham\s+số|parâmetros|parámetros"),
+    ("line-length", r"line\s+length|characters?\s+per\s+line|chars?\s+per\s+line|line\s+width|每行|한\s*줄|caratteri\s+per\s+riga|ký\s+tự|karakter\s+per\s+baris|caracteres\s+por\s+linha"),
+    ("function-length", r"functions?|methods?|\bdefs?\b|函数|方法|함수|메서드|메소드|関数|メソッド|funzion[ei]|metod[io]|hàm|phương\s+thức|fungsi|metode|funç(?:ão|ões)|funci(?:ón|ones)|métodos?"),
+    ("class-length", r"class(?:es)?\b|类|클래스|クラス|classi|lớp|kelas|classes"),
+    ("file-length", r"files?|modules?|文件|파일|ファイル|\bfile\b|tệp|arquivos?|archivos?|moduli"),
+)
+_NON_STATIC_UNIT = re.compile(r"^\s*(?:ms|milliseconds?|seconds?|secs?|s\b|minutes?|mins?|hours?|h\b|%|percent|mb|gb|kb|requests?|rps|qps|users?|tokens?|days?|weeks?|/min|/s|chars?\s+for\s+commit)", re.I)
+
+
+def _limits(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    if not re.search(r"\d", norm):
+        return None
+    segments = re.split(r",\s*|;\s*|\band\b\s+(?=\S+\s+(?:<|≤|at most|max|under))", norm)
+    specs: list[tuple[Spec, Severity | None]] = []
+    saw_runtime = False
+    offset = 0
+    for seg in segments:
+        seg_start = norm.find(seg, offset)
+        offset = seg_start + len(seg) if seg_start >= 0 else offset
+        for m in _NUM.finditer(seg):
+            after = seg[m.end() :]
+            if _NON_STATIC_UNIT.match(after) or re.match(r"\s*(?:%|percent)", after):
+                saw_runtime = True
+                continue
+            if re.search(r"coverage|覆盖率|커버리지|cobertura|copertura", seg):
+                saw_runtime = True
+                continue
+            metric = _metric_of(seg, m)
+            if metric is None:
+                continue
+            n = float(m.group("n").replace(",", "."))
+            if m.group("n2"):  # a range "300-400": the upper bound is the limit
+                n = float(m.group("n2"))
+            kind = _bound(m.group("cmp") or "", m.group("post") or "", seg, metric)
+            if kind is None:
+                continue
+            bound, strict = kind
+            if metric == "maintainability":
+                spec: Spec = Limit(metric, minimum=n) if bound == "min" else Limit(metric, maximum=int(n))
+            elif bound == "max":
+                spec = Limit(metric, maximum=int(n) - (1 if strict else 0))
+            else:
+                spec = Limit(metric, minimum=n + (1 if strict else 0))
+            under = _scope_refs(t, seg_start + m.end() if seg_start >= 0 else len(norm), seg_start + len(seg) if seg_start >= 0 else len(norm))
+            if under:
+                spec = Limit(spec.metric, spec.maximum, spec.minimum, under)  # type: ignore[union-attr]
+            sev = Severity.WARNING if lexicon.SOFT_RE.search(seg) else None
+            specs.append((spec, sev))
+            break
+    if specs:
+        out = Outcome(COMPILED, "limit", specs)
+        return out
+    if saw_runtime:
+        return not_checkable("runtime", "a number about run time, coverage or sizes no static analysis measures")
+    return None
+
+
+def _metric_of(seg: str, m: re.Match[str]) -> str | None:
+    window = seg
+    has_lines = bool(re.search(_UNIT_LINES, seg))
+    chars = bool(re.search(r"characters?|chars?\b|字符|자\b|caratteri|ký tự|karakter|caracteres", seg))
+    found: list[tuple[int, str]] = []
+    for metric, pat in _METRIC_WORDS:
+        for mm in re.finditer(pat, window, re.I):
+            found.append((abs(mm.start() - m.start()), metric))
+    if not found:
+        if re.search(r"^\s*(?:lines?|loc)\b", seg[m.end():]) and re.search(r"per\s+file|a\s+file|each\s+file", seg):
+            return "file-length"
+        return None
+    found.sort()
+    ranked = [metric for _, metric in found]
+    if "maintainability" in ranked:
+        return "maintainability"
+    if "complexity" in ranked:
+        return "complexity"
+    if chars and re.search(r"line", seg):
+        return "line-length"
+    if "line-length" in ranked:
+        return "line-length"
+    if "parameters" in ranked and not has_lines:
+        return "parameters"
+    for metric in ranked:
+        if metric in ("function-length", "class-length", "file-length") and has_lines:
+            return metric
+    return None
+
+
+_LE = re.compile(r"<=|≤|=<|at\s+most|no\s+more\s+than|not\s+more\s+than|max|up\s+to|within|not\s+exceed|不超过|不得超过|不能超过|最多|以内|以下|tối\s+đa|không\s+quá|maksimal|maksimum|tidak\s+lebih\s+dari|al\s+massimo|massimo|non\s+più\s+di|no\s+máximo|máximo|como\s+máximo|no\s+más\s+de|até", re.I)
+_LT = re.compile(r"^(?:<|under|below|less\s+than|fewer\s+than|少于|小于|menos\s+de)$", re.I)
+_GE = re.compile(r"^(?:>=|≥|at\s+least|min(?:imum)?(?:\s+of)?|至少|不低于|以上|minimal|not\s+(?:drop|fall)\s+below)$", re.I)
+_GT = re.compile(r"^(?:>|over|above|more\s+than|exceed(?:s|ing)?|超过|大于|多于|vượt\s+quá|lebih\s+dari|più\s+di)$", re.I)
+
+
+def _bound(cmp: str, post: str, seg: str, metric: str) -> tuple[str, bool] | None:
+    """("max"|"min", strict) from the comparator and its context."""
+    cmp = re.sub(r"\s+", " ", cmp.strip().lower())
+    post = post.strip().lower()
+    violation = bool(re.search(r"violation|split|refactor|too (?:long|big|complex)|must be split|분리|拆分|分割|bị tách|dipecah|dividere|forbidden|not allowed|error|fail", seg))
+    if post in ("이하", "以内", "以下", "까지", "max", "maximum", "or fewer", "or less"):
+        return ("max", False)
+    if post == "미만":
+        return ("max", True)
+    if post in ("이상", "以上", "or more"):
+        return ("min", False) if metric == "maintainability" else ("max", False)
+    if post == "초과":
+        return ("max", False)
+    if cmp and _LE.fullmatch(cmp) or (cmp and _LE.match(cmp)):
+        return ("max", False)
+    if cmp and _LT.match(cmp):
+        return ("max", True)
+    if cmp and _GE.match(cmp):
+        return ("min", False)
+    if cmp and _GT.match(cmp):
+        if metric == "maintainability" and not violation:
+            return ("min", True)
+        return ("max", False)
+    # no comparator: "300 lines per file", "CC 10"
+    if metric == "maintainability":
+        return ("min", False)
+    return ("max", False)
+
+
+def _scope_refs(t: Text, start: int, end: int) -> tuple[Ref, ...]:
+    m = re.search(r"\b(?:in|under|inside|within|for)\s+", t.norm[start:end])
+    if not m:
+        return ()
+    refs = tuple(r for r in _refs(_names(t, start + m.end(), end)) if r.quoted or "/" in r.text or "." in r.text)
+    return refs
+
+
+# ===================================================================== conventions
+_ENTITY_WORDS: tuple[tuple[str, str], ...] = (
+    ("routes", r"endpoints?|routes?|path operations?|route handlers?|api routes?|api endpoints?|request handlers?|handlers?|views?|viewsets?|controllers?|api views?|路由|接口|端点|视图|엔드포인트|라우트|라우터|ルート|エンドポイント|rotas?|endpoint"),
+    ("models", r"(?:orm |django |sqlalchemy |database |db )?models?|tables?|entities|模型|모델|モデル|modelli|modelos?"),
+    ("tasks", r"(?:celery |background |async )?tasks?|jobs?|workers?|任务|작업|태스크|タスク|tarefas?"),
+    ("functions", r"(?:public |all |every |each )?(?:functions?|methods?|defs?|函数|方法|함수|메서드|関数|funzioni|fungsi|hàm|funções)"),
+    ("classes", r"class(?:es)?|类|클래스|クラス|classi|kelas"),
+    ("modules", r"modules?|files?|packages?|模块|文件|모듈|파일|モジュール"),
+)
+_ROUTE_OPTIONS = {
+    "response model": "response_model", "response_model": "response_model", "status code": "status_code", "status_code": "status_code",
+    "tags": "tags", "tag": "tags", "summary": "summary", "description": "description", "response description": "response_description",
+    "operation id": "operation_id", "dependencies": "dependencies", "responses": "responses", "name": "name", "deprecated": "deprecated",
+    "response_class": "response_class", "include_in_schema": "include_in_schema",
+}
+_TASK_OPTIONS = {
+    "max retries": "max_retries", "max_retries": "max_retries", "acks late": "acks_late", "acks_late": "acks_late",
+    "time limit": "time_limit|soft_time_limit", "time limits": "time_limit|soft_time_limit", "timeout": "time_limit|soft_time_limit",
+    "time_limit": "time_limit", "soft_time_limit": "soft_time_limit", "soft time limit": "soft_time_limit", "retry backoff": "retry_backoff",
+    "retry_backoff": "retry_backoff", "queue": "queue", "rate limit": "rate_limit", "rate_limit": "rate_limit", "bind": "bind",
+    "autoretry_for": "autoretry_for", "ignore_result": "ignore_result", "name": "name", "retry_jitter": "retry_jitter",
+    "reject_on_worker_lost": "reject_on_worker_lost", "default_retry_delay": "default_retry_delay", "serializer": "serializer",
+}
+
+
+def _entity(subject: Sequence[Ref]) -> str:
+    for r in subject:
+        group = lexicon.ROLE_WORDS.get(r.text, ("", ""))[1]
+        if group == "api":
+            return "routes"
+        if group == "models":
+            return "models"
+        if group == "tasks":
+            return "tasks"
+    return ""
+
+
+def _entity_in(norm: str) -> tuple[str, int, int]:
+    best: tuple[str, int, int] = ("", -1, -1)
+    for subject, pat in _ENTITY_WORDS:
+        m = re.search(r"(?<![\w])(?:" + pat + r")(?![\w])", norm)
+        if m and (best[1] < 0 or m.start() < best[1]):
+            best = (subject, m.start(), m.end())
+    return best
+
+
+def _convention(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    subject, s_at, s_end = _entity_in(norm)
+    if not subject:
+        subject = _entity(c.subject)
+    if not subject and not re.search(r"type hints?|annotations?|docstrings?|snake_case|pascalcase|camelcase|upper_snake|async def", norm):
+        return None
+    codes = [t.code(int(x)) for x in re.findall(r"⟦(\d+)⟧", norm)]
+    exceptions = _exceptions(t)
+    body_end = len(norm)
+    em = re.search(r"\b" + _EXCEPT + r"\b|" + _EXCEPT, norm)
+    if em:
+        body_end = em.start()
+    body = norm[:body_end]
+    rich = body + " " + " ".join(codes).lower()
+    under = _scope_under(t, body)
+    # --- blocking calls in async code
+    if re.search(r"block(?:ing|s)?\b|synchronous|\bsync\b|time\.sleep|⟦\d+⟧", body) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ", rich):
+        if re.search(r"block|sync|sleep|requests|i/o|\bio\b", rich):
+            names = tuple(sorted({_clean(x) for x in codes if x not in ("async def", "async", "def") and not x.startswith("async")}))
+            subj = "routes" if re.search(r"endpoint|route|handler|view|path operation|api", body) else "async-functions"
+            if not c.mod.negative and not re.search(r"\bno\b|never|avoid|don't|must not", body):
+                return None
+            return compiled("convention", Convention(subj, "no-blocking", names=names, under=under))
+    # --- ORM session in handlers
+    if subject == "routes" and re.search(r"\bsession\b|db\.session|⟦\d+⟧", body) and (c.mod.negative) and re.search(r"session", " ".join(codes) + body):
+        return compiled("convention", Convention("routes", "no-session", under=under))
+    # --- async handlers
+    if subject == "routes" and re.search(r"(?:are|be|is|must be|use|written as|defined as|declared as)\s+(?:⟦\d+⟧|async(?:hronous)?)", body) and (re.search(r"\basync", body) or any(x.strip() in ("async def", "async") for x in codes)):
+        if c.mod.negative:
+            return compiled("convention", Convention("routes", "sync", under=under))
+        return compiled("convention", Convention("routes", "async", exceptions=exceptions, under=under))
+    # --- authentication
+    if subject == "routes" and re.search(r"authenticat|\bauth\b|login|logged[- ]in|protected|permission|认证|鉴权|登录|인증|로그인|認証|xác thực|autenticazion|autentikasi|autenticação", body):
+        if re.search(r"\b(?:no|without)\s+(?:auth|authentication)\b|unauthenticated|public", body) and not c.mod.negative:
+            return None
+        names = tuple(_clean(x) for x in codes if x and not x.startswith("/"))
+        return compiled("convention", Convention("routes", "auth", names=names, exceptions=exceptions, under=under))
+    # --- type hints / docstrings / naming
+    if re.search(r"type hints?|type annotations?|annotations?|typed|类型注解|类型提示|타입 힌트|型ヒント|型注釈|tipizzazion|type hint", body):
+        if c.mod.negative and not re.search(r"omit|without|skip|生略|생략|省略", body):
+            return None
+        return compiled("convention", Convention("functions", "type-hints", public_only=bool(re.search(r"public|公开|공개|公開", body)), under=under))
+    if re.search(r"docstrings?|文档字符串|독스트링|docstring", body):
+        if lexicon.VAGUE_RE.search(body):
+            return not_checkable(
+                "code quality",
+                "how good a docstring is cannot be checked; its presence can: write 'Every public function has a docstring'",
+            )
+        subj = subject if subject in ("functions", "classes", "modules") else "functions"
+        if re.search(r"class", body) and re.search(r"module", body):
+            return Outcome(
+                COMPILED,
+                "convention",
+                [(Convention("modules", "docstring", public_only=True, under=under), None), (Convention("classes", "docstring", public_only=True, under=under), None)],
+            )
+        return compiled("convention", Convention(subj, "docstring", public_only=bool(re.search(r"public|公开|공개", body)), under=under))
+    case = _case_conventions(c, t)
+    if case is not None:
+        return case
+    if not subject:
+        return None
+    verbish = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|define|defines|implement|implements|have|has|include|includes|use|uses|pass|passes|provide|provides|with|carry|carries|need|needs|require|requires)\b|必须|需要|설정|정의|지정|포함|必須|phải|deve|harus|wajib", body)
+    # --- methods on models/classes
+    dunder = [x for x in codes if re.fullmatch(r"__\w+__", _clean(x))]
+    if dunder and subject in ("models", "classes"):
+        if not verbish and not c.mod.obligation:
+            return None
+        return compiled("convention", Convention(subject, "method", names=tuple(_clean(x) for x in dunder), under=under))
+    # --- base classes
+    mb = re.search(r"\b(?:inherit(?:s)?(?:\s+from)?|subclass(?:es)?|extend(?:s)?|derive(?:s)?\s+from|base(?:d)?\s+on)\b|继承|상속|継承|kế thừa|ereditano|mewarisi|herdam", body)
+    if mb and subject in ("models", "classes", "tasks", "routes") and codes:
+        names = tuple(_clean(x) for x in codes)
+        return compiled("convention", Convention(subject if subject != "routes" else "classes", "base", names=names, under=under))
+    # --- columns on models
+    if subject == "models":
+        cols = [_clean(x) for x in codes if re.fullmatch(r"[a-z_][a-z0-9_]*", _clean(x))]
+        if not cols:
+            m_ts = re.search(r"\b(created_at|updated_at|timestamps?)\b", body)
+            if m_ts:
+                cols = ["created_at", "updated_at"] if m_ts.group(1).startswith("timestamp") else [m_ts.group(1)]
+        if cols and (verbish or c.mod.obligation) and not c.mod.negative:
+            alternatives = _and_list_has_or(body) and "/" not in body
+            if alternatives:
+                return compiled("convention", Convention("models", "column", names=tuple(cols), under=under))
+            return Outcome(COMPILED, "convention", [(Convention("models", "column", names=(col,), under=under), None) for col in cols])
+    # --- options on routes / tasks
+    if subject in ("routes", "tasks") and (verbish or c.mod.obligation or re.search(r"\bset\b|\bsets\b", body)) and not c.mod.negative:
+        table = _ROUTE_OPTIONS if subject == "routes" else _TASK_OPTIONS
+        groups = _option_groups(body, codes, table)
+        if groups:
+            return Outcome(COMPILED, "convention", [(Convention(subject, "option", names=g, exceptions=exceptions, under=under), None) for g in groups])
+    return None
+
+
+def _clean(code: str) -> str:
+    from .names import clean_code
+
+    return clean_code(code).lstrip("@")
+
+
+def _option_groups(body: str, codes: list[str], table: dict[str, str]) -> list[tuple[str, ...]]:
+    """Required options: one group per "and", alternatives within a group ("a or b")."""
+    found: list[tuple[int, str]] = []
+    for m in re.finditer(r"⟦(\d+)⟧", body):
+        code = codes[[int(x) for x in re.findall(r"⟦(\d+)⟧", body)].index(int(m.group(1)))] if False else None
+    placeholders = list(re.finditer(r"⟦(\d+)⟧", body))
+    for i, m in enumerate(placeholders):
+        name = _clean(codes[i]) if i < len(codes) else ""
+        name = name.split("=")[0].strip()
+        if re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            found.append((m.start(), name))
+    if not found:
+        for phrase in sorted(table, key=len, reverse=True):
+            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", body):
+                if any(abs(m.start() - p) < 2 for p, _ in found):
+                    continue
+                found.append((m.start(), table[phrase]))
+    if not found:
+        return []
+    found.sort()
+    groups: list[list[str]] = []
+    prev_end = -1
+    for pos, name in found:
+        between = body[prev_end:pos] if prev_end >= 0 else ""
+        alt = "|" in name
+        names = name.split("|")
+        if groups and re.search(r"\bor\b|/|或|또는|hoặc|oppure|atau|\bou\b", between) and not re.search(r"\band\b|,", between.replace(" or ", "")):
+            groups[-1].extend(names)
+        else:
+            groups.append(list(names))
+        prev_end = pos + 1
+        _ = alt
+    return [tuple(dict.fromkeys(g)) for g in groups]
+
+
+def _exceptions(t: Text) -> tuple[str, ...]:
+    m = re.search(r"\b" + _EXCEPT + r"\b\s*(?:for\s+)?(?:the\s+)?(?P<rest>.+)$", t.norm)
+    if not m:
+        return ()
+    rest = m.group("rest")
+    rest = re.sub(r"\b(?:endpoints?|routes?|views?|handlers?|models?|tasks?|ones?|paths?|which|that|are|is|public|by design)\b.*$", "", rest) if not re.search(r"⟦", rest) else rest
+    words: list[str] = []
+    for piece in re.split(r",|\band\b|\bor\b|/(?![\w{])|、|和|및", rest):
+        piece = piece.strip(" .;:")
+        if not piece:
+            continue
+        codes = re.findall(r"⟦(\d+)⟧", piece)
+        if codes:
+            words.extend(_clean(t.code(int(x))) for x in codes)
+        else:
+            w = re.sub(r"^(?:the|a|an)\s+", "", piece)
+            w = re.sub(r"\s+(?:endpoints?|routes?|paths?|views?)$", "", w)
+            if w and len(w.split()) <= 3:
+                words.append(w)
+    return tuple(words)
+
+
+def _scope_under(t: Text, body: str) -> tuple[Ref, ...]:
+    m = re.search(r"\b(?:under|in|inside|within)\s+(?P<s>⟦\d+⟧(?:\s*(?:,|and|or)\s*⟦\d+⟧)*)", body)
+    if not m:
+        return ()
+    refs = []
+    for x in re.findall(r"⟦(\d+)⟧", m.group("s")):
+        code = _clean(t.code(int(x)))
+        if "/" in code or ("." in code and not code.startswith("__") and not code.endswith(")")):
+            refs.append(Ref(code))
+    return tuple(refs)
+
+
+_CASES = (
+    ("pascal", r"pascal\s*case|pascalcase|upper\s*camel\s*case|capwords|大驼峰|파스칼|camelcase|camel\s*case|驼峰"),
+    ("snake", r"snake[_ ]?case|lower_case_with_underscores|小写下划线|下划线|스네이크|スネーク"),
+    ("upper", r"upper[_ ]?snake[_ ]?case|screaming[_ ]snake|all[_ ]caps|upper[_ ]case|大写|대문자"),
+)
+
+
+def _case_conventions(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    if not re.search(r"case|驼峰|下划线|대문자|스네이크|파스칼|大写", norm):
+        return None
+    specs: list[tuple[Spec, Severity | None]] = []
+    skipped: list[str] = []
+    for seg in re.split(r"[,;]|\|", norm):
+        case = ""
+        for name, pat in _CASES:
+            if re.search(pat, seg):
+                case = name
+                break
+        if not case:
+            continue
+        if re.search(r"camel", seg) and not re.search(r"upper\s*camel|pascal|大驼峰", seg) and re.search(r"function|variable|method", seg):
+            skipped.append(seg)
+            continue
+        subjects = []
+        if re.search(r"class|类|클래스|クラス|classi|kelas", seg):
+            subjects.append("classes")
+        if re.search(r"function|method|函数|方法|함수|메서드|関数|funzion|fungsi|hàm", seg):
+            subjects.append("functions")
+        if re.search(r"module|file|模块|文件|모듈|파일|ファイル|moduli", seg):
+            subjects.append("modules")
+        if re.search(r"constant|variable|常量|变量|상수|변수|定数|costanti|konstanta", seg) and not subjects:
+            skipped.append(seg)
+            continue
+        for s in subjects:
+            specs.append((Convention(s, "case", names=(case,)), None))
+    if specs:
+        return Outcome(COMPILED, "convention", specs)
+    if skipped:
+        return not_checkable("naming practice", "constants and variables are not told apart statically; class, function and module names can be checked")
+    return None
+
+
+# ===================================================================== placement
+def _placement(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    m = re.search(
+        r"\b(?:must\s+|should\s+|always\s+|only\s+)?(?:belongs?|lives?|go(?:es)?|are\s+(?:defined|placed|located|kept|declared|registered|written)|is\s+(?:defined|placed|located|kept)|be\s+(?:defined|placed|kept|put)|are|is)\s+(?:only\s+)?(?:in|under|inside|into|within)\s+(?P<where>.+)$",
+        norm,
+    )
+    m2 = re.search(r"\b(?:put|place|keep|define|create|add|declare|write)\s+(?:all\s+|new\s+|every\s+)?(?P<what>.+?)\s+(?:only\s+)?(?:in|under|inside|into)\s+(?P<where>.+)$", norm)
+    if m:
+        what = norm[: m.start()]
+        where_at = m.start("where")
+    elif m2:
+        what = m2.group("what")
+        where_at = m2.start("where")
+    else:
+        return None
+    subject, _, _ = _entity_in(what)
+    folders = tuple(r for r in _refs(_names(t, where_at, len(norm))) if r.quoted or "/" in r.text or "." in r.text)
+    if not folders:
+        return None
+    if subject in ("routes", "models", "tasks") and not c.mod.negative:
+        if re.search(r"\btests?\b|测试|테스트", what):
+            return None
+        return compiled("placement", Placement(subject, folders))
+    if c.mod.negative:
+        return None
+    return not_checkable(
+        "placement",
+        "places a kind of code backendscan has no facts about (it knows routes, models and tasks); "
+        "write an import rule for the folder instead",
+    )
+
+
+# ===================================================================== shared
+def _shared(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    m = re.search(r"\b(?:may|can)\s+be\s+(?:imported|used)\s+(?:from|by|in)\s+(?:anywhere|any\s+(?:layer|module|package|code)|every\s+(?:layer|module)|all\s+layers)|\b(?:importable|usable)\s+(?:from\s+)?(?:anywhere|everywhere|by any)|\bare\s+shared\b|\bis\s+shared\b", norm)
+    m2 = re.search(r"\bany\s+(?:layer|module|package)\s+(?:may|can)\s+(?:import|use)\b", norm)
+    if not (m or m2):
+        return None
+    if m2:
+        names = _refs(_names(t, m2.end(), len(norm)))
+    else:
+        names = _refs(_names(t, 0, m.start()))  # type: ignore[union-attr]
+    if not names:
+        return None
+    return compiled("shared", Shared(names))
+
+
+# ===================================================================== bans
+_CONSTRUCTS = (
+    ("bare-except", r"bare\s+(?:⟦\d+⟧|except(?:\s+clauses?)?|excepts?)|(?:⟦\d+⟧|except)\s*(?:without|with no)\s+(?:an?\s+)?(?:exception|type)|catch(?:-all|ing)?\s+(?:all|everything)|空的?\s*except|빈\s*except|except\s+kosong"),
+    ("star-import", r"(?:wildcard|star)\s+imports?|import\s*\*|from\s+\S+\s+import\s+\*"),
+    ("relative-import", r"relative\s+imports?"),
+    ("third-party-import", r"(?:external|third[- ]party)\s+(?:imports?|dependencies|libraries|packages)"),
+)
+_CONSTRUCT_CODES = {"except:": "bare-except", "except": "bare-except", "import *": "star-import", "from x import *": "star-import", "*": "star-import"}
+
+
+def _ban(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    codes = t.codes
+    # "use Y instead of X" / "Y, not X" / "prefer Y over X" / "Y rather than X"
+    repl = (
+        re.search(r"\b(?:use|prefer|choose|pick)\s+(?P<y>.+?)\s*(?:,\s*)?(?:instead\s+of|rather\s+than|over|not|and\s+not|but\s+not|in\s+place\s+of)\s+(?P<x>.+)$", norm)
+        or re.search(r"(?P<y>.+?)\s*(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<x>.+)$", norm)
+        or re.search(r"^(?P<y>.+?)\s*\(\s*not\s+(?P<x>[^)]+)\)", norm)
+        or re.search(r"\breplace\s+(?P<x>.+?)\s+with\s+(?P<y>.+)$", norm)
+        or re.search(r"用\s*(?P<y>.+?)\s*(?:替代|代替|取代)\s*(?P<x>.+)$", norm)
+        or re.search(r"(?P<x>.+?)\s*대신\s*(?P<y>.+?)(?:을|를)?\s*(?:사용|써)", norm)
+        or re.search(r"\b(?:usare|usa|gunakan|dùng|sử dụng|usar|use)\s+(?P<y>.+?)\s+(?:invece di|bukan|thay vì|em vez de|en lugar de)\s+(?P<x>.+)$", norm)
+    )
+    if repl:
+        xs = [o for o in _names(t, repl.start("x"), repl.end("x")) if _bannable(o, t)]
+        ys = [o for o in _names(t, repl.start("y"), repl.end("y"))]
+        if xs:
+            names = tuple(dict.fromkeys(_ban_name(o) for o in xs))
+            y = ys[0].ref.text if ys else ""
+            return compiled("ban", Ban(names, replacement=y), severity=Severity.WARNING if re.search(r"\bprefer|over\b", norm) and c.mod.soft else None)
+    if not c.mod.negative:
+        return None
+    constructs = [name for name, pat in _CONSTRUCTS if re.search(pat, norm)]
+    # names that are banned: code spans and library words, not layer names
+    scope_at = _scope_start(norm)
+    occ = [o for o in _names(t, 0, scope_at) if _bannable(o, t)]
+    for o in list(occ):
+        if _CONSTRUCT_CODES.get(o.ref.text.strip()) and not constructs:
+            constructs.append(_CONSTRUCT_CODES[o.ref.text.strip()])
+            occ.remove(o)
+        elif _CONSTRUCT_CODES.get(o.ref.text.strip()):
+            occ.remove(o)
+    if not occ and not constructs:
+        return None
+    # "no `x` imports in `y`" where x is a layer is an import rule, handled before
+    under, outside, in_async = _ban_scope(t, scope_at, c)
+    replacement = ""
+    mr = re.search(r"(?:,|;|—|-|\()\s*(?:use|prefer|utilize|使用|사용|usare|gunakan|dùng|usar)\s+(?P<y>.+)$", norm)
+    if mr:
+        ys = _names(t, mr.start("y"), len(norm))
+        if ys:
+            replacement = ys[0].ref.text
+            occ = [o for o in occ if o.start < mr.start()]
+    names = tuple(dict.fromkeys([_ban_name(o) for o in occ] + constructs))
+    if not names:
+        return None
+    if not under and c.subject:
+        under = tuple(r for r in c.subject)
+    return compiled("ban", Ban(names, under=under, outside=outside, replacement=replacement, in_async=in_async))
+
+
+def _bannable(o: Occurrence, t: Text) -> bool:
+    """A code span or library word that names a library, call or construct (not a layer/path)."""
+    if o.kind == "lib":
+        return True
+    if o.kind == "code":
+        text = o.ref.text
+        if "/" in text or text.endswith(".py"):
+            return False
+        if re.fullmatch(r"[A-Za-z_][\w.]*|except:?|import \*|from \S+ import \*|@[\w.]+|[\w.]+\(\)", text):
+            return True
+        return bool(re.fullmatch(r"except\s*:|except\s+Exception\s*:?", text))
+    return False
+
+
+def _ban_name(o: Occurrence) -> str:
+    text = o.ref.text.strip().lstrip("@")
+    return _CONSTRUCT_CODES.get(text, text)
+
+
+def _scope_start(norm: str) -> int:
+    m = re.search(r"\b(?:in|under|inside|within|outside(?:\s+of)?|except\s+in|anywhere\s+(?:in|under)|from)\s+(?=(?:the\s+|any\s+|our\s+|production\s+|async\s+)?(?:⟦|\w))", norm)
+    return m.start() if m else len(norm)
+
+
+def _ban_scope(t: Text, at: int, c: Clause) -> tuple[tuple[Ref, ...], tuple[Ref, ...], bool]:
+    norm = t.norm
+    tail = norm[at:]
+    in_async = bool(re.search(r"async|asynchronous|异步|비동기|非同期", tail))
+    outside: tuple[Ref, ...] = ()
+    under: tuple[Ref, ...] = ()
+    mo = re.search(r"\b(?:outside(?:\s+of)?|except\s+in|other\s+than\s+in|apart\s+from)\s+", tail)
+    if mo:
+        outside = tuple(r for r in _refs(_names(t, at + mo.end(), len(norm))))
+        tail_under = tail[: mo.start()]
+        under = tuple(r for r in _refs(_names(t, at, at + mo.start())) if _scope_ref(r))
+    else:
+        under = tuple(r for r in _refs(_names(t, at, len(norm))) if _scope_ref(r))
+        _ = tail
+    if re.search(r"production|prod code|生产", tail) and not under:
+        under = ()
+    return under, outside, in_async
+
+
+def _scope_ref(r: Ref) -> bool:
+    return r.text not in ("async def", "async", "def") and not r.text.startswith("async ")
+
+
+# ===================================================================== modifiers
+def _modifier(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    raw = t.raw.lower()
+    if "type_checking" in raw or re.search(r"type[- ]checking", norm):
+        if re.search(r"not count|don'?t count|do not count|excluded|ignored|are skipped|not counted|doesn'?t count|不计|제외|무시", norm):
+            return Outcome(COMPILED, "option", modifier=("type_checking", False))
+        if re.search(r"\bcount\b|included|are checked", norm):
+            return Outcome(COMPILED, "option", modifier=("type_checking", True))
+    if re.search(r"(?:only|just)\s+(?:import\s+)?(?:from\s+)?the\s+(?:layer|one|level)\s+(?:directly\s+|immediately\s+|right\s+)?(?:below|beneath|under)|never\s+skip\s+(?:a\s+)?layers?|no\s+layer[- ]skipping|must\s+not\s+skip\s+(?:a\s+)?layers?|layers?\s+(?:must|may|can)\s+not\s+be\s+skipped|skip(?:ping)?\s+(?:a\s+)?layers?\s+is\s+(?:not allowed|forbidden)|are\s+closed|不能跨层|不得跨层|禁止跨层|건너뛰", norm):
+        exempt = ()
+        m = re.search(r"any\s+layer\s+(?:may|can)\s+(?:import|use)\s+(?P<x>.+)$|(?P<y>.+?)\s+(?:may|can)\s+be\s+imported\s+(?:from|by)\s+any", norm)
+        if m:
+            start = m.start("x") if m.group("x") else m.start("y")
+            end = m.end("x") if m.group("x") else m.end("y")
+            exempt = _refs(_names(t, start, end))
+        return Outcome(COMPILED, "layers", modifier=("closed", exempt))
+    if re.search(
+        r"nothing\s+(?:imports|points|depends|reaches)\s+(?:back\s+)?(?:up|upward|upwards)|(?:flow|point|go)s?\s+(?:downward|downwards|down|inward|inwards)\s*(?:only)?"
+        r"|only\s+(?:depend|point|flow)s?\s+(?:forward|downward|inward)|never\s+the\s+other\s+way|no\s+(?:layer|module)\s+(?:reaches|imports|points)\s+(?:back\s+)?up"
+        r"|lower\s+layers?\s+(?:must\s+|should\s+|may\s+)?(?:never|not)\s+(?:import|depend\s+on|know\s+about)\s+(?:from\s+)?(?:the\s+)?higher|(?:no|never)\s+(?:import(?:ing)?|depend(?:ing|encies)?)\s+upwards?"
+        r"|backward\s+imports?\s+(?:are\s+)?(?:forbidden|not allowed)|upward\s+imports?\s+(?:are\s+)?(?:forbidden|not allowed)|向下|아래\s*(?:방향)?으로만|下方向のみ|chỉ\s+(?:đi\s+)?xuống",
+        norm,
+    ):
+        return Outcome(COMPILED, "layers", modifier=("direction", None))
+    return None
+
+
+_ABOVE = re.compile(r"\b(?:sits?|is|are|lives?|stays?)\s+(?:above|on top of|over)\s+|\b(?:is|are)\s+(?:a\s+)?higher(?:\s+layer)?\s+than\s+")
+_BELOW = re.compile(r"\b(?:sits?|is|are|lives?|stays?)\s+(?:below|beneath|under(?:neath)?)\s+|\b(?:is|are)\s+(?:a\s+)?lower(?:\s+layer)?\s+than\s+")
+
+
+def _above(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    for pat, flip in ((_ABOVE, False), (_BELOW, True)):
+        m = pat.search(norm)
+        if not m:
+            continue
+        hi = _refs(_names(t, 0, m.start()))
+        lo = _refs(_names(t, m.end(), len(norm)))
+        if len(hi) == 1 and len(lo) == 1:
+            a, b = (lo[0], hi[0]) if flip else (hi[0], lo[0])
+            return compiled("layers", Layers(layers=((a,), (b,)), independent=(True, True)))
+    return None
+
+
+# ===================================================================== classification
+def classify_rest(c: Clause, t: Text) -> Outcome:
+    """A clause no form matched: not checkable (with the reason) or unrecognized (with a suggestion)."""
+    norm = t.norm
+    names = occurrences(t)
+    has_modal = c.mod.modal or c.polarity != 0
+    for category, pat in lexicon.NOT_CHECKABLE:
+        if pat.search(t.raw) or pat.search(norm):
+            if category in ("code quality",) and re.search(r"\d", norm):
+                continue
+            return not_checkable(category, _REASONS.get(category, "a rule about " + category + ", which no static analysis of the code can verify"))
+    imperative = re.match(r"^\s*(?:use|keep|make|ensure|write|add|create|put|follow|prefer|avoid|always|never|do|don'?t|handle|return|raise|check|validate|define|implement|wrap|pass|apply|store|log|call|set)\b", norm)
+    if not has_modal and not imperative:
+        return not_checkable("descriptive", "describes the project; it states no rule")
+    if re.search(r"\b(?:use|using|utilize|adopt|follow)\b|使用|사용|統一|统一", norm) and not c.mod.negative:
+        return not_checkable(
+            "positive usage",
+            "'use X' cannot be checked without knowing what X replaces; write 'use X instead of Y' to ban Y",
+        )
+    if not names:
+        return not_checkable("no code named", "names no module, library, call or framework entity that could be checked")
+    return unrecognized("reads like a rule about the code, but matches no form backendscan can check", suggest(c, t))
+
+
+_REASONS = {
+    "agent behaviour": "addresses the assistant or a person, not the code",
+    "version control": "about commits, branches or reviews, not the code",
+    "tooling": "about tools and commands, not the code",
+    "testing practice": "about writing or running tests",
+    "documentation": "about documentation, not the code",
+    "runtime": "about run time behaviour (latency, timeouts, rates), which static analysis does not measure",
+    "security intent": "about runtime data handling (secrets, validation); needs review or a taint analysis",
+    "frontend": "about frontend code, outside a Python backend",
+    "code quality": "a judgement of quality with no measurable threshold",
+    "change control": "about which changes are allowed, checkable only against a diff and a request",
+    "data and domain": "about business rules and runtime data",
+    "environment": "about the environment and deployment",
+    "logging practice": "about what to log, which is judged in review",
+    "naming practice": "a naming guideline without a checkable pattern",
+    "error handling": "about how errors are handled at run time",
+}
+
+
+def suggest(c: Clause, t: Text) -> str:
+    """The closest compilable phrasing for an unrecognized clause, filled with its names."""
+    norm = t.norm
+    names = [str(o.ref) for o in occurrences(t)]
+    a = names[0] if names else "`app.api`"
+    b = names[1] if len(names) > 1 else "`app.db`"
+    if re.search(r"\bonly\b", norm):
+        return f"Only {a} may import {b}" if len(names) > 1 else f"{a} may only import `app.models`"
+    if lexicon.IMPORT_WORDS_RE.search(norm) or re.search(r"depend|access|call|talk", norm):
+        return f"{a} must not import {b}"
+    if re.search(r"\d", norm):
+        return "Functions must be at most 50 lines (also: files, parameters, cyclomatic complexity, maintainability index)"
+    if re.search(r"endpoint|route|view|handler", norm):
+        return "Every endpoint sets `response_model` (or: requires authentication, except `/health`)"
+    if re.search(r"model|table", norm):
+        return "Every model defines `__str__` (or: has a `created_at` column)"
+    if re.search(r"task|job|celery", norm):
+        return "Every task sets `max_retries`"
+    if re.search(r"\b(?:in|under|inside)\b", norm):
+        return f"{a} is banned under `app/`"
+    return f"{a} is banned" if names else "`requests` is banned, use `httpx`"
+
+
+# ===================================================================== driver
+Form = Callable[[Clause, Text], "Outcome | None"]
+FORMS: tuple[tuple[str, Form], ...] = (
+    ("modifier", _modifier),
+    ("limit", _limits),
+    ("chain", _chain),
+    ("acyclic", _acyclic),
+    ("independence", _independence),
+    ("shared", _shared),
+    ("only", _only_rule),
+    ("allow", _allow_only),
+    ("above", _above),
+    ("convention", _convention),
+    ("placement", _placement),
+    ("ban-replacement", lambda c, t: _ban(c, t) if re.search(r"instead of|rather than|\(not |, not |replace|替代|대신|invece|bukan|thay vì|em vez|en lugar", t.norm) else None),
+    ("import", _import_rule),
+    ("ban", _ban),
+)
+
+
+def label_is_rule(label: str) -> bool:
+    """A label that states a rule itself ("Nothing imports upwards: ...")."""
+    t = normalise(label)
+    if len(t.norm.split()) < 2:
+        return False
+    return bool(_VERB_RE.search(t.norm) or _CYCLE.search(t.norm) or lexicon.PROHIBITION_RE.search(t.norm)) and not re.search(r"^\s*(?:do|don'?t|never|always|must)\s*$", t.norm)
+
+
+def split_label(raw: str) -> tuple[str, str]:
+    """``**Routers**: HTTP only`` -> ("Routers", "HTTP only"); no label -> ("", raw)."""
+    t = raw.strip()
+    m = re.match(r"^\s*(?:\*\*|__)?([^:：*`]{1,48}?|`[^`]+`)(?:\*\*|__)?\s*[:：]\s+(?=\S)", t)
+    if not m:
+        return "", raw
+    label = m.group(1).strip()
+    rest = t[m.end():]
+    if len(label.split()) > 6 or label.lower() in ("e.g", "note", "i.e"):
+        return "", raw
+    return label, rest
+
+
+def _parallel(c: Clause, t: Text) -> Outcome | None:
+    """"repositories never import services, services never import the api": one rule per part."""
+    parts = [p for p in re.split(r"\s*[,;]\s*(?:and\s+|but\s+)?", t.norm) if p.strip()]
+    if len(parts) < 2:
+        return None
+    for p in parts:
+        v = _VERB_RE.search(p)
+        if not v or not occurrences(Text(t.raw, p[: v.start()], t.codes)) or not occurrences(Text(t.raw, p[v.end() :], t.codes)):
+            return None
+    specs: list[tuple[Spec, Severity | None]] = []
+    for p in parts:
+        sub = Text(t.raw, p, t.codes)
+        mod = modality(sub.restore(p), c.polarity)
+        pc = Clause(c.line, sub.restore(p), sub, mod, c.subject, c.context, c.block, c.polarity)
+        out = _import_rule(pc, sub)
+        if out is None or out.status != COMPILED:
+            return None
+        specs.extend(out.specs)
+    return Outcome(COMPILED, "forbidden", specs)
+
+
+def compile_clause(c: Clause) -> Outcome:
+    """Run the forms in order; the first that recognises the clause wins."""
+    t = _strip(c.t)
+    if not t.norm.strip(" .,:;-*"):
+        return not_checkable("empty", "no text")
+    par = _parallel(c, t)
+    if par is not None:
+        return par
+    for _name, form in FORMS:
+        try:
+            out = form(c, t)
+        except (IndexError, ValueError, AttributeError):  # a form that trips on odd text does not stop the others
+            out = None
+        if out is not None:
+            return out
+    return classify_rest(c, t)
+
+
+def make_clause(
+    line: int, raw: str, polarity: int, context: str, block: str, subject: tuple[Ref, ...] = ()
+) -> Clause:
+    """Normalise a clause, read its label (a subject) and its modal words."""
+    label, rest = split_label(raw)
+    subj = subject
+    if label:
+        lt = normalise(label)
+        lrefs = refs_in(lt)
+        if lrefs and len(lt.norm.split()) <= 4:
+            subj = lrefs
+        context = (context + " " + label).strip()
+        lpol = 0
+        from .parser import heading_polarity
+
+        lpol = heading_polarity(label)
+        if lpol:
+            polarity = lpol
+    t = normalise(rest if label else raw)
+    mod = modality(rest if label else raw, polarity)
+    return Clause(line, raw, t, mod, subj, context.lower(), block, polarity)
