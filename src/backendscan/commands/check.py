@@ -1,0 +1,262 @@
+"""``backendscan check PATH``: the CI gate over RULES.md (and import-linter contracts).
+
+Exit codes: 0 no violation at or above ``--fail-on`` (default error); 1
+violations at or above it; 2 usage, configuration or rules errors (unreadable
+or uncompilable rules file, a name that matches no module with ``--strict``,
+a stale baseline with ``--strict-baseline``); 3 internal error.  The code
+never depends on how many violations there are.
+
+Rules come from ``--rules FILE`` (Markdown, a TOML file of backendscan
+tables, or an import-linter configuration: pyproject.toml, .importlinter,
+setup.cfg), else from ``[tool.backendscan] rules`` or ``RULES.md`` in PATH plus
+any import-linter contracts there.  I/O happens here: reading the rules file,
+the baseline and the comments of files (inline ignores are not in the syntax
+tree); the checks themselves are pure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..errors import RulesError, UsageError
+from ..model import Finding, Location, Severity, sorted_findings
+from .common import add_scan_options, config_for, info, write_output
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+DEFAULT_BASELINE = ".backendscan-baseline.json"
+_PROBLEM_RULES = {"parse-error", "decode-error", "read-error", "unsupported-syntax", "config-error"}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("check", parents=[common], help="check the code against RULES.md (CI gate)", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_scan_options(p)
+    p.add_argument("--rules", action="append", metavar="FILE", help="rules file (repeatable; default: RULES.md and import-linter contracts in PATH)")
+    p.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
+    p.add_argument("-o", "--output", help="write the report to FILE (default: stdout)")
+    p.add_argument("--fail-on", default="error", choices=["error", "warning", "info"], help="lowest severity that fails the gate (default: error)")
+    p.add_argument("--strict", action="store_true", help="a name in the rules that matches no module is an error (exit 2)")
+    p.add_argument("--baseline", metavar="FILE", help=f"baseline of known violations (default: {DEFAULT_BASELINE} in PATH, when present)")
+    p.add_argument("--update-baseline", action="store_true", help="write the current violations to the baseline and pass")
+    p.add_argument("--strict-baseline", action="store_true", help="fail (exit 2) when the baseline lists violations that are fixed")
+    p.add_argument("--no-importlinter", action="store_true", help="do not read import-linter contracts from PATH")
+    p.add_argument("--show-roles", action="store_true", help="list what each name in the rules resolved to")
+    p.set_defaults(func=run)
+
+
+# ------------------------------------------------------------------ rules files
+def load_rules_file(path: Path):  # type: ignore[no-untyped-def]
+    """Read and compile one rules file (its kind by name); unreadable -> RulesError."""
+    from ..rules.compiler import compile_rules
+    from ..rules.fenced import compile_fenced
+    from ..rules.importlinter import from_ini, from_pyproject
+
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the rules file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{path}: the rules file is not UTF-8 (byte {exc.start})") from exc
+    name = path.name
+    if name.endswith(".toml"):
+        rs = from_pyproject(text, name)
+        if rs is None:
+            rs = compile_fenced(text, 1, name)
+        return rs
+    if name in (".importlinter", "setup.cfg") or name.endswith((".ini", ".cfg")):
+        rs = from_ini(text, name)
+        if rs is None:
+            raise RulesError(f"{path}: no [importlinter] section")
+        return rs
+    return compile_rules(text, name)
+
+
+def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: ignore[no-untyped-def]
+    from ..rules.importlinter import from_ini, from_pyproject
+
+    out = []
+    if args.rules:
+        for f in args.rules:
+            p = Path(f)
+            if not p.is_absolute() and not p.exists() and (root / f).exists():
+                p = root / f
+            if not p.exists():
+                raise UsageError(f"{f}: no such rules file")
+            out.append(load_rules_file(p))
+        return out
+    md = root / (config.rules or "RULES.md")
+    if md.is_file():
+        out.append(load_rules_file(md))
+    elif config.rules:
+        raise RulesError(f"{md}: the rules file named in [tool.backendscan] does not exist")
+    if not args.no_importlinter:
+        for name, reader in (("pyproject.toml", from_pyproject), (".importlinter", from_ini), ("setup.cfg", from_ini)):
+            f = root / name
+            if f.is_file():
+                try:
+                    rs = reader(f.read_text("utf-8", errors="replace"), name)
+                except OSError:
+                    continue
+                if rs is not None and rs.rules:
+                    out.append(rs)
+    if not out:
+        raise UsageError(f"{root}: no RULES.md (or import-linter contracts) found; pass --rules FILE")
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+def _read_ignores(result) -> list:  # type: ignore[no-untyped-def]
+    from ..parsing import comment_lines
+    from ..rules.ignores import parse_ignores
+
+    out = []
+    for m in result.modules:
+        if not m.path or m.kind.value != "source":
+            continue
+        try:
+            text = (result.root / m.path).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        if "backendscan" not in text or "ignore" not in text:
+            continue
+        lines = text.splitlines()
+        code = [i + 1 for i, ln in enumerate(lines) if ln.strip() and not ln.strip().startswith("#")]
+        out.extend(parse_ignores(m.path, comment_lines(text), code))
+    return out
+
+
+def _long_lines(result, limit: int) -> dict[str, tuple[tuple[int, int], ...]]:  # type: ignore[no-untyped-def]
+    out: dict[str, tuple[tuple[int, int], ...]] = {}
+    for m in result.modules:
+        if not m.path or m.kind.value != "source":
+            continue
+        try:
+            text = (result.root / m.path).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        out[m.path] = tuple((i + 1, len(ln)) for i, ln in enumerate(text.splitlines()) if len(ln) > limit)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..pipeline import scan
+    from ..report import gate
+    from ..rules import baseline as bl
+    from ..rules.checks import check, input_from_scan, unmatched_findings
+    from ..rules.ignores import apply_ignores
+    from ..rules.model import Limit
+
+    root = Path(args.path)
+    config, problems = config_for(args)
+    if not root.is_dir():
+        raise UsageError(f"{args.path}: not a folder")
+    rulesets = find_rules(root, args, config)
+    bad = [p for rs in rulesets for p in rs.problems]
+    if bad:
+        raise RulesError("the rules cannot be compiled", tuple(bad))
+    all_rules = [r for rs in rulesets for r in rs.rules]
+    needs_metrics = any(isinstance(r.spec, Limit) and r.spec.metric not in ("parameters", "line-length") for r in all_rules)
+    if not needs_metrics and not getattr(args, "no_metrics", False):
+        config = config.with_overrides(metrics=False)
+    result = scan(root, config if not problems else None)
+    long_limit = [r.spec.maximum for r in all_rules if isinstance(r.spec, Limit) and r.spec.metric == "line-length" and r.spec.maximum is not None]
+    inp = input_from_scan(result, _long_lines(result, min(long_limit)) if long_limit else None)
+    outcome = check(rulesets, inp)
+    meta = list(unmatched_findings(outcome, strict=args.strict))
+    # files that could not be analysed are reported (as warnings) so nothing is silently skipped
+    skipped = [f for f in result.findings if f.rule_id in _PROBLEM_RULES]
+    scan_problems = [
+        Finding(f.rule_id, Severity.WARNING, f.message + " (not analysed)", f.location, f.symbol, f.hint, category=f.category)
+        for f in skipped
+    ]
+    ignores = _read_ignores(result)
+    file_ignores = [ig for rs in rulesets for ig in rs.ignores]
+    ig = apply_ignores(outcome.findings, ignores, file_ignores)
+    violations = list(ig.kept)
+    summary_kwargs: dict = {}
+    baseline_path = Path(args.baseline) if args.baseline else root / DEFAULT_BASELINE
+    if args.baseline and not baseline_path.is_absolute() and not baseline_path.exists() and (root / args.baseline).exists():
+        baseline_path = root / args.baseline
+    exit_extra = 0
+    if args.update_baseline:
+        data = bl.dumps(bl.baseline_of(violations))
+        try:
+            baseline_path.write_text(data, "utf-8")
+        except OSError as exc:
+            raise UsageError(f"{baseline_path}: cannot write the baseline: {exc.strerror or exc}") from exc
+        info(args, f"backendscan: wrote {len(violations)} violations to {baseline_path}")
+        summary_kwargs.update(known=len(violations), baseline_size=len(violations), baseline_path=str(baseline_path))
+        violations = []
+    elif baseline_path.is_file():
+        try:
+            base = bl.loads(baseline_path.read_text("utf-8"), str(baseline_path))
+        except OSError as exc:
+            raise UsageError(f"{baseline_path}: cannot read the baseline: {exc.strerror or exc}") from exc
+        applied = bl.apply_baseline(violations, base)
+        violations = list(applied.new)
+        fixed = sum(e.count for e in applied.stale)
+        summary_kwargs.update(known=len(applied.known), baseline_size=base.size, baseline_path=str(baseline_path), fixed=fixed)
+        if applied.stale:
+            if args.strict_baseline:
+                exit_extra = 2
+                for e in applied.stale:
+                    meta.append(
+                        Finding(
+                            "stale-baseline",
+                            Severity.ERROR,
+                            f"baseline entry no longer violated ({e.count}x {e.rule_id}: {e.message}); run with --update-baseline",
+                            Location(e.path),
+                            symbol=e.fingerprint,
+                            category="rules",
+                        )
+                    )
+            else:
+                smaller = bl.shrunk(base, applied)
+                try:
+                    baseline_path.write_text(bl.dumps(smaller), "utf-8")
+                    info(args, f"backendscan: {fixed} fixed violations removed from {baseline_path}")
+                except OSError:
+                    pass
+    elif args.baseline:
+        raise UsageError(f"{args.baseline}: no such baseline file (create it with --update-baseline)")
+    findings = sorted_findings(violations + list(ig.problems) + meta + scan_problems)
+    counts = {"compiled": 0, "not_checkable": 0, "unrecognized": 0}
+    for rs in rulesets:
+        for k, v in rs.counts().items():
+            counts[k] = counts.get(k, 0) + v
+    roles = tuple(r.describe() for r in outcome.resolutions)
+    summary = gate.GateSummary(
+        files=result.stats.files,
+        analysed=result.stats.parsed,
+        skipped=len({f.location.path for f in skipped}) + len(result.skipped) * 0,
+        rules=outcome.rules_checked,
+        statements=sum(counts.values()),
+        not_checkable=counts["not_checkable"],
+        unrecognized=counts["unrecognized"],
+        suppressed=len(ig.suppressed),
+        fail_on=Severity.parse(args.fail_on),
+        sources=tuple(rs.source for rs in rulesets),
+        roles=roles,
+        **summary_kwargs,
+    )
+    if args.format == "text":
+        text = gate.format_text(findings, summary, verbose_roles=args.show_roles)
+    elif args.format == "json":
+        text = gate.format_json(findings, summary, all_rules, version=__version__)
+    elif args.format == "sarif":
+        text = gate.format_sarif(findings, all_rules, version=__version__)
+    elif args.format == "github":
+        text = gate.format_github(findings, summary)
+    else:
+        text = gate.format_junit(findings, summary, all_rules)
+    write_output(text, args.output)
+    if args.format != "text" or (args.output and args.output != "-"):
+        info(args, f"backendscan check: {gate.summary_line(findings, summary)}")
+    strict_fail = args.strict and any(f.rule_id == "rule-matches-nothing" and f.severity is Severity.ERROR for f in findings)
+    if strict_fail or exit_extra:
+        print("backendscan: error: " + ("names in the rules match no module (--strict)" if strict_fail else "the baseline lists fixed violations (--strict-baseline); run with --update-baseline"), file=sys.stderr)
+        return 2
+    gated = [f for f in findings if f.rule_id not in ("rule-matches-nothing", "stale-baseline")]
+    return 1 if summary.failed(gated) else 0

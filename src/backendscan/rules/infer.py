@@ -1,0 +1,289 @@
+"""``rules infer``: a RULES.md draft that holds on today's code.
+
+From the import graph (runtime imports; ``TYPE_CHECKING`` left out):
+
+* **layers**: packages at one depth below the top package (``shop.api``,
+  ``shop.services``...) in the topological order of the package graph: a
+  package sits above every package it reaches.  Packages in one strongly
+  connected component share a layer (``a / b``: may import each other); other
+  packages in one generation are independent (``a | b``).  Chains through
+  modules that are not in any layer (a root ``__init__``) count, as they do
+  when the rule is checked.
+* **independent sibling groups**: for each package with several
+  sub-packages, the largest group found greedily whose members never reach
+  each other;
+* **acyclicity** where it holds (``No circular imports in ...``), and for each
+  import cycle the smallest set of imports whose removal breaks it (exact
+  minimum for components of up to 16 modules, weighted by import statements;
+  a greedy cut above), with file and line of each import.
+
+Every rule of the draft is then checked against the same scan; a rule that
+would not hold is dropped (and said so), so the draft is green on day one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Sequence
+
+import networkx as nx
+
+from ..graph import feedback_edges, shortest_cycle
+from .chains import ImportGraph, shortest_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline import ScanResult
+
+
+@dataclass(frozen=True)
+class CycleFix:
+    """An import cycle and the imports whose removal breaks it."""
+
+    members: tuple[str, ...]
+    example: tuple[str, ...]
+    cut: tuple[tuple[str, str], ...]
+    exact: bool
+
+
+def _package(module: str, depth: int) -> str:
+    return ".".join(module.split(".")[:depth])
+
+
+def min_feedback_edges(weights: dict[tuple[str, str], int], nodes: Sequence[str]) -> tuple[list[tuple[str, str]], bool]:
+    """A minimum-weight set of edges whose removal leaves ``nodes`` acyclic (exact up to 16 nodes)."""
+    ns = sorted(nodes)
+    n = len(ns)
+    if n > 16:
+        g: nx.DiGraph = nx.DiGraph()
+        for (a, b), w in weights.items():
+            g.add_edge(a, b, sites=[None] * w)
+        return feedback_edges(g, ns), False
+    idx = {v: i for i, v in enumerate(ns)}
+    into = [[0] * n for _ in range(n)]  # into[v][u]: weight of edge v -> u
+    for (a, b), w in weights.items():
+        if a in idx and b in idx:
+            into[idx[a]][idx[b]] += w
+    # dp over sets placed first (sources first): cost of placing v after set S = edges v -> S (they point back)
+    full = (1 << n) - 1
+    inf = float("inf")
+    dp = [inf] * (1 << n)
+    choice = [-1] * (1 << n)
+    dp[0] = 0
+    for s in range(1 << n):
+        if dp[s] == inf:
+            continue
+        for v in range(n):
+            if s & (1 << v):
+                continue
+            back = sum(into[v][u] for u in range(n) if s & (1 << u))
+            t = s | (1 << v)
+            if dp[s] + back < dp[t]:
+                dp[t] = dp[s] + back
+                choice[t] = v
+    order: list[int] = []
+    s = full
+    while s:
+        v = choice[s]
+        order.append(v)
+        s &= ~(1 << v)
+    order.reverse()
+    pos = {v: i for i, v in enumerate(order)}
+    cut = sorted((a, b) for (a, b) in weights if a in idx and b in idx and pos[idx[b]] < pos[idx[a]])
+    return cut, True
+
+
+def cycle_fixes(g: ImportGraph, modules: set[str]) -> list[CycleFix]:
+    """Every import cycle among ``modules`` with its smallest cut."""
+    nxg: nx.DiGraph = nx.DiGraph()
+    for a, b in g.edges():
+        if a in modules and b in modules:
+            nxg.add_edge(a, b, sites=list(g.sites(a, b)) or [None])
+    out = []
+    for comp in sorted((sorted(c) for c in nx.strongly_connected_components(nxg) if len(c) > 1), key=lambda c: (-len(c), c)):
+        weights = {(a, b): len(nxg[a][b]["sites"]) for a, b in nxg.subgraph(comp).edges}
+        cut, exact = min_feedback_edges(weights, comp)
+        out.append(CycleFix(tuple(comp), tuple(shortest_cycle(nxg, comp)), tuple(cut), exact))
+    return out
+
+
+def _reach_graph(g: ImportGraph, nodes: dict[str, set[str]], others: set[str]) -> nx.DiGraph:
+    """Package graph: P -> Q when a module of P reaches a module of Q through modules in no package."""
+    owner = {m: p for p, ms in nodes.items() for m in ms}
+    pg: nx.DiGraph = nx.DiGraph()
+    pg.add_nodes_from(nodes)
+    for p, ms in nodes.items():
+        seen = set(ms)
+        stack = list(ms)
+        while stack:
+            u = stack.pop()
+            for v in g.succ.get(u, ()):
+                q = owner.get(v)
+                if q is not None:
+                    if q != p:
+                        pg.add_edge(p, q)
+                    continue
+                if v in others and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+    return pg
+
+
+def _independent_group(g: ImportGraph, kids: list[str], members: dict[str, set[str]]) -> list[str]:
+    group: list[str] = []
+    degree = {k: sum(len(g.succ.get(m, ())) + len(g.pred.get(m, ())) for m in members[k]) for k in kids}
+    for k in sorted(kids, key=lambda k: (degree[k], k)):
+        ok = True
+        excluded: set[str] = set()
+        for other in group:
+            excluded |= members[other]
+        for other in group:
+            ex = excluded - members[other]
+            if shortest_path(g, members[k], members[other], ex) or shortest_path(g, members[other], members[k], ex):
+                ok = False
+                break
+        if ok:
+            group.append(k)
+    return sorted(group)
+
+
+def infer_rules(result: "ScanResult", depth: int = 0) -> str:
+    """The RULES.md draft (Markdown with a fenced backendscan block)."""
+    from .checks import check, input_from_scan
+    from .compiler import compile_rules
+
+    g = ImportGraph(result.graph, type_checking=False, dynamic=True)
+    modules = sorted(n for n in g.nodes if n in {m.name for m in result.modules})
+    if not modules:
+        return f"# Engineering rules for {result.name} (draft)\n\nbackendscan found no Python modules to draw rules from.\n"
+    tops = sorted({m.split(".")[0] for m in modules})
+    if not depth:
+        depth = 2 if len(tops) == 1 else 1
+    pkgs: dict[str, set[str]] = {}
+    for m in modules:
+        if m.count(".") + 1 < depth:
+            continue
+        pkgs.setdefault(_package(m, depth), set()).add(m)
+    ancestors = {m for m in modules if m.count(".") + 1 < depth}
+    pg = _reach_graph(g, pkgs, ancestors)
+    generations = []
+    if pg.number_of_nodes() >= 2:
+        cond = nx.condensation(pg)
+        for gen in nx.topological_generations(cond):
+            items = []
+            for c in sorted(gen, key=lambda c: sorted(cond.nodes[c]["members"])):
+                items.append(tuple(sorted(cond.nodes[c]["members"])))
+            generations.append(items)
+    container = tops[0] if len(tops) == 1 and depth == 2 else ""
+
+    def tail(p: str) -> str:
+        return p[len(container) + 1 :] if container and p.startswith(container + ".") else p
+
+    layer_items: list[str] = []
+    prose_layers: list[str] = []
+    for gen in generations:
+        parts = []
+        prose_parts = []
+        for comp in gen:
+            if len(comp) == 1:
+                parts.append(tail(comp[0]))
+                prose_parts.append(f"`{comp[0]}`")
+            else:
+                parts.append(" : ".join(tail(c) for c in comp))
+                prose_parts.append(" / ".join(f"`{c}`" for c in comp))
+        if len(gen) > 1 and all(len(c) == 1 for c in gen):
+            layer_items.append(" | ".join(parts))
+            prose_layers.append(" | ".join(prose_parts))
+        elif len(gen) == 1:
+            layer_items.append(parts[0])
+            prose_layers.append(prose_parts[0])
+        else:  # mixed: keep the whole generation non-independent
+            layer_items.append(" : ".join(p.replace(" : ", " : ") for p in parts))
+            prose_layers.append(" / ".join(prose_parts))
+    # independent sibling groups
+    groups: list[tuple[str, list[str]]] = []
+    parents = sorted({m.rsplit(".", 1)[0] for m in modules if "." in m})
+    for parent in parents:
+        kids = sorted({".".join(m.split(".")[: parent.count(".") + 2]) for m in modules if m.startswith(parent + ".")})
+        kid_pkgs = [k for k in kids if any(m.startswith(k + ".") for m in modules)]
+        if len(kid_pkgs) < 3:
+            continue
+        members = {k: {m for m in modules if m == k or m.startswith(k + ".")} for k in kid_pkgs}
+        grp = _independent_group(g, kid_pkgs, members)
+        if len(grp) >= 3:
+            groups.append((parent, grp))
+    groups.sort(key=lambda x: (-len(x[1]), x[0]))
+    groups = groups[:8]
+    # cycles
+    fixes = cycle_fixes(g, set(modules))
+    touched = {m for f in fixes for m in f.members}
+    acyclic_pkgs = sorted(p for p, ms in pkgs.items() if not ms & touched)
+    lines = [
+        f"# Engineering rules for {result.name} (draft)",
+        "",
+        f"Drafted by `backendscan rules infer` from the import graph of {len(modules)} modules. Every rule below",
+        "holds on today's code, so `backendscan check` passes; tighten them as the design asks.",
+        "Imports under `if TYPE_CHECKING:` do not count.",
+        "",
+    ]
+    if prose_layers and len(prose_layers) >= 2:
+        lines += ["## Layers", "", "- Layers, top to bottom: " + " -> ".join(prose_layers), ""]
+    if groups:
+        lines += ["## Independent packages", ""]
+        for parent, grp in groups:
+            names = [f"`{k}`" for k in grp]
+            lines.append(f"- {', '.join(names[:-1])} and {names[-1]} must not import each other.")
+        lines.append("")
+    lines += ["## Import cycles", ""]
+    if not fixes:
+        lines.append("- No circular imports.")
+    else:
+        if acyclic_pkgs:
+            names = [f"`{p}`" for p in acyclic_pkgs]
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            lines.append(f"- No circular imports in {joined}.")
+        lines.append("")
+        for f in fixes:
+            total = sum(len(g.sites(a, b)) for a, b in f.cut)
+            how = "the smallest set" if f.exact else "a small set (greedy)"
+            lines.append(
+                f"The cycle between {len(f.members)} modules ({', '.join(f'`{m}`' for m in f.members[:6])}"
+                + (f" and {len(f.members) - 6} more" if len(f.members) > 6 else "")
+                + f") breaks when {how} of imports goes, {len(f.cut)} edge(s) / {total} import statement(s):"
+            )
+            lines.append("")
+            for a, b in f.cut:
+                for s in g.sites(a, b):
+                    lines.append(f"    {s.location.short}  {a} -> {b}  ({s.code})")
+            lines.append("")
+    block = ["```backendscan"]
+    if len(layer_items) >= 2:
+        block.append("[[layers]]")
+        block.append("layers = [" + ", ".join(f'"{x}"' for x in layer_items) + "]")
+        if container:
+            block.append(f'containers = ["{container}"]')
+        block.append("")
+    block += ["[[acyclic]]", 'scope = [' + ", ".join(f'"{p}"' for p in acyclic_pkgs) + ']' if fixes else "scope = []", ""]
+    block.append("```")
+    draft = "\n".join(lines + ["## Precise form", ""] + block) + "\n"
+    # keep only what holds
+    rs = compile_rules(draft, "RULES.md")
+    res = check([rs], input_from_scan(result))
+    broken = {f.source for f in res.findings}
+    if broken:
+        kept = []
+        dropped = []
+        text_lines = draft.split("\n")
+        bad_lines = {int(s.split(":")[1]) for s in broken if ":" in s}
+        for i, ln in enumerate(text_lines, 1):
+            if i in bad_lines and ln.startswith("- "):
+                dropped.append(ln[2:])
+                continue
+            kept.append(ln)
+        draft = "\n".join(kept)
+        if dropped:
+            draft += "\n<!-- dropped because they do not hold: " + "; ".join(dropped) + " -->\n"
+    return draft
+
+
+_ = combinations
