@@ -14,7 +14,7 @@ from typing import Sequence
 from . import __version__
 from .errors import BackendscanError
 
-COMMAND_MODULES = ("report", "graph", "listing")
+COMMAND_MODULES = ("report", "graph", "listing", "check", "rules")
 
 
 def build_parser() -> argparse.ArgumentParser:
