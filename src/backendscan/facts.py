@@ -159,6 +159,9 @@ class Task:
     callers: tuple[TaskCall, ...] = ()
     kind: str = "function"  # function, class
     is_async: bool = False
+    unresolved: tuple[Unresolved, ...] = ()  # parts of the name static analysis could not compute
+    registered_at: Location | None = None  # imperative registration (register_task, app.task(f), ...)
+    loaded_by: str = ""  # how the worker imports the module: include, imports, autodiscover, app module, ...
 
     def sort_key(self) -> tuple[object, ...]:
         return (self.name, self.function, self.file, self.line)
@@ -176,3 +179,6 @@ class BeatEntry:
     source: str = "beat_schedule"  # beat_schedule, add_periodic_task, periodic_task, rq-scheduler
     status: str = RESOLVED
     options: tuple[tuple[str, str], ...] = ()
+    function: str = ""  # dotted task function when the task name matches a known task
+    conditions: tuple[str, ...] = ()  # source text of enclosing if-tests ("not (X)" in else branches)
+    framework: str = "celery"
