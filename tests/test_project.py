@@ -114,3 +114,17 @@ def test_comparisons_and_not_fold(tmp_path):
     assert ev("1 < VERSION <= 3").value is True
     assert ev("-VERSION").value == -3
     assert ev("ENV == unknown_name").status == "unresolved"
+
+
+def test_a_cached_scan_restores_the_symbol_tables(tmp_path):
+    from backendscan.config import Config
+    from backendscan.pipeline import scan
+    from backendscan.testing import write_files
+
+    root = write_files(tmp_path / "proj", HELPERS)
+    cfg = Config(use_cache=True, cache_dir=str(tmp_path / "cache"), jobs=1, metrics=False)
+    first = scan(root, cfg)
+    second = scan(root, cfg)
+    assert second.stats.from_cache == first.stats.files
+    fn = second.project.symbols["pkg.paths"].function("add_static_prefix")
+    assert len(fn.guarded_returns) == 2

@@ -108,7 +108,7 @@ class Cache:
                             # parts not loaded are not available to this run
                             loaded = {p for p in rec.parts if p == "imports"}
                             if "symbols" in cols:
-                                loaded |= {p for p in rec.parts if p == "symbols"}
+                                loaded |= {p for p in rec.parts if p.split(":", 1)[0] == "symbols"}
                             if "metrics" in cols:
                                 loaded |= {p for p in rec.parts if p == "metrics"}
                             if "summaries" in cols:
