@@ -4,8 +4,8 @@ The fixture expectations (methods, full paths, handlers, URL names) were checked
 against the running applications: the fixture projects were loaded with Django
 5.2 / DRF 3.17 and dumped with ``benchmarks/groundtruth/dump_django.py``; the
 only differences are the ones a static scan must show differently (third-party
-includes, the ``apps.get_app_configs()`` loop, ``{lang}``/env placeholders and
-the ``settings.DEBUG`` branch, which is listed with its condition).
+includes, ``{lang}``/env placeholders and the ``settings.DEBUG`` branch, which
+is listed with its condition).
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ BLOG_ROUTES = [
     (("GET", "POST", "PUT"), "/accounts/login/", "django.contrib.auth.views.LoginView", "accounts/urls.py", 7, "acct:login"),
     (("POST",), "/accounts/logout/", "django.contrib.auth.views.LogoutView", "accounts/urls.py", 8, "acct:logout"),
     (("ANY",), "/accounts/profile/", "accounts.views.profile", "accounts/views.py", 6, "acct:profile"),
+    (("ANY",), "/blog/widgets/", "blog.views.robots", "blog/views.py", 57, "widgets"),
     (("GET",), "/dashboard/", "django.views.generic.base.TemplateView", "blog_site/urls.py", 29, "dashboard"),
     (("ANY",), "/debug/", "blog.views.debug_info", "blog/views.py", 61, ""),
     (("ANY",), "/faq/", "pages.views.faq", "pages/views.py", 17, ""),
@@ -155,6 +156,9 @@ def test_blog_prefixes_are_folded_or_left_as_placeholders(blog: ScanResult) -> N
 def test_blog_groups_conditions_and_registration_sites(blog: ScanResult) -> None:
     routes = _by_path(blog)
     assert routes["/debug/"].conditions == ("settings.DEBUG",)
+    # from the loop over apps.get_app_configs(), run over the literal INSTALLED_APPS
+    assert routes["/blog/widgets/"].conditions == ("'blog' in INSTALLED_APPS",)
+    assert routes["/blog/widgets/"].group == "blog.plugin_urls"
     assert routes["/site/"].conditions == ()
     assert routes["/site/"].group == "blog.urls"
     assert routes["/faq/{pk}/"].group == "pages.urls"
@@ -191,9 +195,7 @@ def test_blog_findings(blog: ScanResult) -> None:
                                  "its routes are not listed"),
         ("blog_site/urls.py:32", "include('social_django.urls'): module outside the scan; its routes are not listed"),
     ]
-    assert _findings(blog, "dynamic-registration") == [
-        ("blog_site/urls.py:50", "URL patterns added in a loop over apps.get_app_configs(); not evaluated statically"),
-    ]
+    assert _findings(blog, "dynamic-registration") == []
     assert _findings(blog, "root-urlconf-unknown") == []
 
 
@@ -569,3 +571,93 @@ def test_drf_routers_without_a_default_router(tmp_path: Path) -> None:
     assert {(a.kind, a.name, a.public) for r in _django(result) for a in r.auth} == {
         ("settings_default", "AllowAny", True)
     }
+
+
+PLUGIN_LOOP = """
+    import importlib.util
+    from django.apps import apps
+    from django.urls import include, re_path
+    from .handler import wrap_urls
+
+    raw_plugin_patterns = []
+    for app in apps.get_app_configs():
+        if hasattr(app, "PluginMeta"):
+            if importlib.util.find_spec(app.name + ".urls"):
+                urlmod = importlib.import_module(app.name + ".urls")
+                single = []
+                if hasattr(urlmod, "urlpatterns"):
+                    single += urlmod.urlpatterns
+                if hasattr(urlmod, "event_patterns"):
+                    patterns = wrap_urls(urlmod.event_patterns, plugin=app.name)
+                    single.append(re_path(r"^(?P<event>[^/]+)/", include(patterns)))
+                raw_plugin_patterns.append(re_path(r"", include((single, app.label))))
+
+    urlpatterns = [re_path(r"^p/", include((raw_plugin_patterns, "plugins")))]
+"""
+
+
+def _plugin_project(installed_apps: str) -> dict[str, str]:
+    return {
+        "proj/__init__.py": "",
+        "proj/settings.py": f"""
+            ROOT_URLCONF = "proj.urls"
+            INSTALLED_APPS = {installed_apps}
+        """,
+        "proj/handler.py": """
+            def wrap_urls(urllist, plugin):
+                for entry in urllist:
+                    entry.default_args = {"plugin": plugin}
+                return urllist
+        """,
+        "proj/urls.py": PLUGIN_LOOP,
+        "plugins/__init__.py": "",
+        "plugins/bank/__init__.py": "",
+        "plugins/bank/apps.py": """
+            from django.apps import AppConfig
+
+            class BankApp(AppConfig):
+                name = "plugins.bank"
+                label = "banking"
+
+                class PluginMeta:
+                    name = "Bank"
+        """,
+        "plugins/bank/urls.py": """
+            from django.urls import re_path
+            from . import views
+            urlpatterns = [re_path(r"^import/$", views.importer, name="import")]
+            event_patterns = [re_path(r"^pay/$", views.pay, name="pay")]
+        """,
+        "plugins/bank/views.py": "def importer(request): ...\ndef pay(request, event): ...\n",
+        "plugins/notaplugin/__init__.py": "",
+        "plugins/notaplugin/apps.py": """
+            from django.apps import AppConfig
+
+            class Plain(AppConfig):
+                name = "plugins.notaplugin"
+        """,
+        "plugins/notaplugin/urls.py": """
+            from django.urls import path
+            urlpatterns = [path("never/", print)]
+        """,
+    }
+
+
+def test_loop_over_installed_app_configs_is_interpreted(tmp_path: Path) -> None:
+    result = _inline(
+        tmp_path, _plugin_project('["django.contrib.auth", "plugins.bank", "plugins.notaplugin"]')
+    )
+    assert [(r.path, r.handler, r.name, r.conditions) for r in _django(result)] == [
+        ("/p/import/", "plugins.bank.views.importer", "plugins:banking:import", ("'plugins.bank' in INSTALLED_APPS",)),
+        ("/p/{event}/pay/", "plugins.bank.views.pay", "plugins:banking:pay", ("'plugins.bank' in INSTALLED_APPS",)),
+    ]
+    assert _findings(result, "dynamic-registration") == []
+
+
+def test_loop_over_app_configs_without_a_literal_installed_apps_is_reported(tmp_path: Path) -> None:
+    result = _inline(tmp_path, _plugin_project('os.environ["APPS"].split(",")\n            import os'))
+    assert _django(result) == []
+    assert _findings(result, "dynamic-registration") == [
+        ("proj/urls.py:17", "URL patterns added in a loop over apps.get_app_configs(); not evaluated statically "
+                            "(INSTALLED_APPS does not fold to a list of constants)")
+    ]

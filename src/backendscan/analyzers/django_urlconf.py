@@ -37,10 +37,23 @@ _MAX_DEPTH = 40
 
 @dataclass(frozen=True)
 class Bound:
-    """An expression bound to a name (loop variable, helper parameter), with where it was written."""
+    """An expression bound to a name (loop variable, helper parameter), with where it was written.
+
+    ``value`` holds an already evaluated value instead (set by the loop
+    interpreter): a tuple of URL elements, a :class:`~backendscan.project.Value`
+    or a module name (``ModuleRef``).
+    """
 
     node: ast.expr
     ctx: "Ctx"
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A module object held by a variable (``urlmod = importlib.import_module(...)``)."""
+
+    module: str
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,7 @@ class Urlconf:
     project: Project
     mutations: Mapping[str, list[tuple[str, "Mutation"]]]  # canonical receiver -> (module, mutation)
     loop_assignments: Mapping[tuple[str, int, str], "Mutation"]  # (module, line, target) -> mutation in a loop
+    loop_runner: Any = None  # (module, line, qualified list name) -> elements | None: interprets a whole loop
     _lists: dict[str, tuple[Element, ...]] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
 
@@ -192,6 +206,10 @@ class Urlconf:
         head, _, rest = name.partition(".")
         b = ctx.bound(head)
         if b is not None:
+            if isinstance(b.value, ModuleRef):
+                return self.project.canonical(b.value.module + ("." + rest if rest else ""))
+            if b.value is not None:
+                return ""
             base = self.resolve(b.node, b.ctx)
             return base + ("." + rest if rest and base else "") if base else ""
         return self.project.resolve_name(ctx.module, name, ctx.scope)
@@ -208,6 +226,10 @@ class Urlconf:
             return Value("unresolved")
         b = ctx.bound(expr.id) if isinstance(expr, ast.Name) else None
         if b is not None:
+            if isinstance(b.value, Value):
+                return b.value
+            if b.value is not None:
+                return Value("unresolved")
             return self.evaluate(b.node, b.ctx)
         return self.project.evaluate(ctx.module, expr, ctx.scope, self._value_env(ctx))
 
@@ -216,13 +238,23 @@ class Urlconf:
             return Value("resolved", expr.value)
         b = ctx.bound(expr.id) if isinstance(expr, ast.Name) else None
         if b is not None:
+            if isinstance(b.value, Value) and b.value.status != "unresolved":
+                return b.value
+            if b.value is not None:
+                return self.project.evaluate_string(ctx.module, expr, ctx.scope)
             return self.evaluate_string(b.node, b.ctx)
         return self.project.evaluate_string(ctx.module, expr, ctx.scope, self._value_env(ctx))
 
     def _value_env(self, ctx: Ctx) -> dict[str, Value]:
         if not ctx.env:
             return {}
-        return {k: self.evaluate(b.node, b.ctx) for k, b in ctx.env}
+        out = {}
+        for k, b in ctx.env:
+            if isinstance(b.value, Value):
+                out[k] = b.value
+            elif b.value is None:
+                out[k] = self.evaluate(b.node, b.ctx)
+        return out
 
     # ------------------------------------------------------------- lists
     def patterns(self, expr: ast.expr | None, ctx: Ctx, depth: int = 0) -> list[Element]:
@@ -251,6 +283,12 @@ class Urlconf:
         if isinstance(expr, ast.Name) and ctx.bound(expr.id) is not None:
             b = ctx.bound(expr.id)
             assert b is not None
+            if isinstance(b.value, tuple):
+                return list(b.value)
+            if isinstance(b.value, ModuleRef):
+                return self.module_patterns(b.value.module, self.location(ctx, expr))
+            if b.value is not None:
+                return [Problem("dynamic-registration", f"'{expr.id}' is not a list of URL patterns", self.location(ctx, expr))]
             return self.patterns(b.node, b.ctx, depth + 1)
         if isinstance(expr, ast.Attribute) and expr.attr == "urls":
             return self.urls_attribute(expr, ctx)
@@ -518,7 +556,12 @@ class Urlconf:
                             )
                         )
                     continue
-                values = self._in_loops(loop, a.value, ctx, depth, "patterns") if loop else self.patterns(a.value, ctx, depth + 1)
+                if loop:
+                    values, interpreted = self._in_loops(loop, a.value, ctx, depth, "patterns", qualified)
+                    if interpreted:
+                        conds = ()
+                else:
+                    values = self.patterns(a.value, ctx, depth + 1)
                 values = with_conditions(values, conds)
                 if a.op == "=" and not conds:
                     items = values
@@ -538,35 +581,46 @@ class Urlconf:
                     continue
                 if arg is None:
                     continue
-                values = self._in_loops(m, arg, ctx, depth, kind)
-                values = with_conditions(values, conds)
+                values, interpreted = self._in_loops(m, arg, ctx, depth, kind, qualified)
+                values = with_conditions(values, () if interpreted else conds)
                 if m.method == "insert" and m.call.args and isinstance(m.call.args[0], ast.Constant) and m.call.args[0].value == 0:
                     items = values + items
                 else:
                     items = items + values
         return items
 
-    def _in_loops(self, m: "Mutation", arg: ast.expr, ctx: Ctx, depth: int, kind: str) -> list[Element]:
-        """Evaluate ``arg`` once per iteration of the literal loops around it (or report the loop)."""
+    def _in_loops(self, m: "Mutation", arg: ast.expr, ctx: Ctx, depth: int, kind: str,
+                  qualified: str) -> tuple[list[Element], bool]:
+        """Evaluate ``arg`` once per iteration of the literal loops around it, else interpret the whole loop.
+
+        Returns the elements and whether they come from the loop interpreter (see
+        :mod:`.django_apploops`); a loop that neither works for is reported.
+        """
         if not m.loops:
-            return self.item(arg, ctx, depth + 1) if kind == "item" else self.patterns(arg, ctx, depth + 1)
+            return (self.item(arg, ctx, depth + 1) if kind == "item" else self.patterns(arg, ctx, depth + 1)), False
         envs = self.unroll(m.loops, ctx)
         if envs is None:
             target, iterable = m.loops[-1] if m.loops else (None, None)
+            reason = ""
+            if self.loop_runner is not None:
+                found = self.loop_runner(ctx.module, m.line, qualified)
+                if isinstance(found, list):
+                    return found, True
+                reason = found or ""
             return [
                 Problem(
                     "dynamic-registration",
                     f"URL patterns added in a loop over {unparse(iterable) if iterable is not None else 'a condition'}; "
-                    "not evaluated statically",
+                    "not evaluated statically" + (f" ({reason})" if reason else ""),
                     Location(self.project.path_of(ctx.module), m.line),
                     symbol=unparse(iterable),
                 )
-            ]
+            ], False
         out: list[Element] = []
         for env in envs:
             c = ctx.with_env(env)
             out.extend(self.item(arg, c, depth + 1) if kind == "item" else self.patterns(arg, c, depth + 1))
-        return out
+        return out, False
 
     def unroll(self, loops: tuple[tuple[ast.expr | None, ast.expr | None], ...], ctx: Ctx) -> list[dict[str, Bound]] | None:
         """Bindings for every iteration of nested ``for`` loops over literal sequences (None: not literal)."""
@@ -613,6 +667,11 @@ class Urlconf:
             d = self.project.lookup(q) if q else None
             if d is not None and d.kind == "assignment" and d.obj.value is not None and d.obj.op == "=":
                 return self.literal_sequence(d.obj.value, Ctx(d.module, d.obj.scope), depth + 1)
+            v = self.evaluate(expr, ctx)  # e.g. settings.INSTALLED_APPS: a folded list of constants
+            if v.ok and isinstance(v.value, (list, tuple)) and all(
+                isinstance(x, (str, int, float, bool)) or x is None for x in v.value
+            ):
+                return [(ast.Constant(x), ctx) for x in v.value]
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "items" and not expr.args:
             owner = expr.func.value
             d_node, d_ctx = owner, ctx

@@ -40,11 +40,12 @@ from typing import Any, ClassVar
 from ..facts import PARTIAL, RESOLVED, AuthEvidence, Route
 from ..model import FileKind, Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
-from ..project import Project
+from ..project import Project, Value
 from ..visiting import Context, FileVisitor, dotted_name
 from . import django_known as known
 from .base import AnalyzerOutput
-from .django_urlconf import Ctx, Group, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
+from .django_apploops import LoopInterpreter
+from .django_urlconf import Ctx, Group, ModuleRef, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
 from .django_views import SettingsFacts, ViewFacts, Views, ViewTarget
 from .drf_routers import Routers, SuffixedRouter, SyntheticView, format_suffix_variants, suffix_route
 from .routing import django_regex_piece, normalize_django_path
@@ -66,11 +67,52 @@ class Mutation:
     loops: tuple[tuple[ast.expr | None, ast.expr | None], ...] = ()  # (target, iterable) outermost first
 
 
+@dataclass(frozen=True)
+class LoopStatement:
+    """A module-level ``for`` statement that changes lists (kept whole for the loop interpreter)."""
+
+    node: ast.For
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class UrlconfSummary:
+    """Per-file summary of the ``django_urls`` analyzer."""
+
+    mutations: tuple[Mutation, ...] = ()
+    loops: tuple[LoopStatement, ...] = ()
+    passthrough: tuple[tuple[str, str], ...] = ()  # (function, parameter) for ``def f(x, ...): ...; return x``
+
+
+_LOOP_CALLS = {"append", "extend", "register", "import_module"}
+
+
 class UrlconfVisitor(FileVisitor):
     """Collects list/router mutations (the symbol tables keep assignments but not method calls)."""
 
     def __init__(self, parsed: ParsedModule) -> None:
         self.items: list[Mutation] = []
+        self.loops: list[LoopStatement] = []
+        self.passthrough: list[tuple[str, str]] = []
+
+    def visit_For(self, node: ast.For, ctx: Context) -> None:
+        if ctx.scope or any(fr.kind in ("for", "while") for fr in ctx.frames):
+            return
+        for n in ast.walk(node):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _LOOP_CALLS) or (
+                isinstance(n, ast.AugAssign)
+            ):
+                self.loops.append(LoopStatement(node, node.lineno, node.end_lineno or node.lineno))
+                return
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: Context) -> None:
+        if ctx.scope or not node.body:
+            return
+        last = node.body[-1]
+        params = {a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+        if isinstance(last, ast.Return) and isinstance(last.value, ast.Name) and last.value.id in params:
+            self.passthrough.append((node.name, last.value.id))
 
     @staticmethod
     def _loops(ctx: Context) -> tuple[tuple[ast.expr | None, ast.expr | None], ...]:
@@ -128,8 +170,8 @@ class UrlconfVisitor(FileVisitor):
                 dummy = ast.Call(ast.Attribute(t, op, ast.Load()), [], [])
                 self.items.append(Mutation(name, op, dummy, node.lineno, "", ctx.conditions(), loops))
 
-    def finish(self) -> tuple[Mutation, ...]:
-        return tuple(self.items)
+    def finish(self) -> UrlconfSummary:
+        return UrlconfSummary(tuple(self.items), tuple(self.loops), tuple(self.passthrough))
 
 
 @dataclass(frozen=True)
@@ -361,6 +403,8 @@ class _Walker:
         if isinstance(v, ast.Name) and ctx.bound(v.id) is not None:
             b = ctx.bound(v.id)
             assert b is not None
+            if b.value is not None:
+                return None
             return self.include_of(replace(e, view=b.node, ctx=b.ctx))
         if isinstance(v, ast.Call) and self.urlconf.callee(v, ctx) in known.INCLUDE_FUNCS:
             arg = call_arg(v, 0, "arg")
@@ -402,6 +446,15 @@ class _Walker:
         if isinstance(expr, ast.Name) and ctx.bound(expr.id) is not None:
             b = ctx.bound(expr.id)
             assert b is not None
+            if isinstance(b.value, ModuleRef):
+                return self.urlconf.module_patterns(b.value.module, loc), b.value.module
+            if isinstance(b.value, tuple):
+                return list(b.value), ""
+            if b.value is not None:
+                v = b.value
+                if isinstance(v, Value) and v.ok and isinstance(v.value, str):
+                    return self._include_target(ast.Constant(v.value), ctx)
+                return [Problem("dynamic-registration", f"include({expr.id}): not a URLconf", loc)], ""
             return self._include_target(b.node, b.ctx)
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             module = self.module_named(expr.value)
@@ -419,8 +472,8 @@ class _Walker:
             q = self.urlconf.resolve(expr, ctx)
             if q and self.project.lookup(q).kind == "module":
                 return self.urlconf.module_patterns(q, loc), q
-        if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.BinOp)):
-            v = self.urlconf.evaluate_string(expr, ctx)
+        if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Attribute, ast.Name)):
+            v = self.urlconf.evaluate(expr, ctx)  # include(settings.API_URLCONF), include(app.urls_module)
             if v.ok and isinstance(v.value, str):
                 return self._include_target(ast.Constant(v.value), ctx)
         return self.urlconf.patterns(expr, ctx), ""
@@ -451,7 +504,7 @@ class DjangoUrlsAnalyzer:
     """Django URLconf + DRF route analyzer (see the module docstring)."""
 
     name: ClassVar[str] = "django_urls"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _INTEREST)
@@ -462,9 +515,11 @@ class DjangoUrlsAnalyzer:
     def resolve(self, project: Project) -> AnalyzerOutput:
         if not _uses_django(project):
             return AnalyzerOutput()
-        mutations, loop_assignments = _index_mutations(project, project.summaries_of(self.name))
+        summaries = project.summaries_of(self.name)
+        mutations, loop_assignments = _index_mutations(project, summaries)
         urlconf = Urlconf(project, mutations, loop_assignments)
         settings = _settings_facts(project)
+        urlconf.loop_runner = _LoopRunner(urlconf, summaries, settings.installed_apps)
         views = Views(project, urlconf, settings)
         routers = Routers(urlconf, views)
         walker = _Walker(project, urlconf, views, routers)
@@ -504,6 +559,37 @@ class DjangoUrlsAnalyzer:
 
 
 # ---------------------------------------------------------------------- helpers
+class _LoopRunner:
+    """Interprets a module-level loop once (see :mod:`.django_apploops`) and hands out its lists."""
+
+    def __init__(self, urlconf: Urlconf, summaries: Any, installed: tuple[str, ...] | None) -> None:
+        self.urlconf = urlconf
+        self.summaries = summaries
+        passthrough = {}
+        for module in sorted(summaries):
+            for name, param in getattr(summaries[module], "passthrough", ()):
+                passthrough[f"{module}.{name}"] = param
+        self.interpreter = LoopInterpreter(urlconf, installed, passthrough)
+        self.results: dict[tuple[str, int], Any] = {}
+        self.handed: set[tuple[str, int, str]] = set()
+
+    def __call__(self, module: str, line: int, qualified: str) -> list[Any] | str | None:
+        summary = self.summaries.get(module)
+        loop = next((lp for lp in getattr(summary, "loops", ()) if lp.line <= line <= lp.end_line), None)
+        if loop is None:
+            return None
+        key = (module, loop.line)
+        if key not in self.results:
+            self.results[key] = self.interpreter.run(module, loop.node)
+        result = self.results[key]
+        if isinstance(result, str):
+            return result
+        if (module, loop.line, qualified) in self.handed:
+            return []  # every append of the loop was returned with the first one
+        self.handed.add((module, loop.line, qualified))
+        return list(result.get(qualified, []))
+
+
 def _uses_django(project: Project) -> bool:
     if project.django_settings_modules:
         return True
@@ -525,7 +611,8 @@ def _index_mutations(project: Project, summaries: Any) -> tuple[dict[str, list[t
     for module in sorted(summaries):
         if not _source_module(project, module):
             continue
-        for m in summaries[module] or ():
+        summary = summaries[module]
+        for m in getattr(summary, "mutations", ()):
             if m.method in ("=", "+="):
                 loops[(module, m.line, m.receiver)] = m
                 continue
@@ -564,6 +651,33 @@ def _setting(project: Project, module: str, name: str) -> tuple[Any, Location] |
             cmod, a = found
             return project.evaluate(cmod, a.value, a.scope), Location(project.path_of(cmod), a.line)
     return None
+
+
+def _settings_list(project: Project, module: str, name: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    """A list setting of string constants built with ``=``/``+=``/``.append``/``.insert``/``.extend``
+    across ``from .base import *`` chains (None when it does not fold completely)."""
+    if module in seen or module not in project.symbols:
+        return None
+    syms = project.symbols[module]
+    assigns = [a for a in syms.assignments if a.scope == "" and a.target == name]
+    items: list[str] | None = None
+    if not assigns or assigns[0].op != "=":
+        for b in syms.bindings:
+            if b.scope == "" and b.name == "*":
+                items_star = _settings_list(project, b.target, name, seen | {module})
+                if items_star is not None:
+                    items = list(items_star)
+    for a in assigns:
+        v = project.evaluate(module, a.value, "") if a.value is not None else None
+        if v is None or not v.ok or not isinstance(v.value, (list, tuple)) or not all(isinstance(x, str) for x in v.value):
+            if a.conditional:
+                continue
+            return None
+        if a.op == "=" and not a.conditional:
+            items = list(v.value)
+        elif a.op in ("=", "+=") and items is not None:
+            items.extend(v.value)
+    return tuple(items) if items is not None else None
 
 
 def _root_urlconfs(project: Project, walker: _Walker) -> list[str]:
@@ -615,6 +729,10 @@ def _settings_facts(project: Project) -> SettingsFacts:
                     facts.drf_authentication = tuple((str(p), loc) for p in auths if isinstance(p, str))
                 if perms is None:
                     facts.drf_permissions = ((known.ALLOW_ANY, loc),)
+        if facts.installed_apps is None:
+            apps = _settings_list(project, sm, "INSTALLED_APPS")
+            if apps is not None:
+                facts.installed_apps = apps
         mw = _setting(project, sm, "MIDDLEWARE")
         if mw is not None and facts.login_middleware is None:
             v, loc = mw

@@ -86,6 +86,7 @@ class SettingsFacts:
     drf_settings_found: bool = False
     login_middleware: Location | None = None
     django_version: str = ""
+    installed_apps: tuple[str, ...] | None = None
 
 
 @dataclass
