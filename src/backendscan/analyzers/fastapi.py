@@ -1,0 +1,1543 @@
+"""FastAPI / Starlette routes with full paths composed across modules.
+
+What is found (every name is resolved through imports, aliases, re-exports and
+the class hierarchy; variable names mean nothing):
+
+* **Objects.** ``FastAPI(...)`` and ``Starlette(...)`` apps (and project
+  subclasses, and Cadwyn's ``Cadwyn``), ``APIRouter(...)`` and Starlette
+  ``Router(...)`` (and subclasses; a subclass's ``__init__`` calling
+  ``super().__init__(prefix=..., dependencies=...)`` or
+  ``kwargs.setdefault(...)`` contributes its prefix and dependencies).  Objects
+  created in factories (``def create_app(): app = FastAPI(); ...; return app``)
+  are followed through ``x = create_app()``.
+* **Routes.** ``@<obj>.get/post/put/patch/delete/options/head/trace(path)``,
+  ``@<obj>.api_route(path, methods=[...])`` (no methods = GET),
+  ``@<obj>.websocket(path)`` (method ``WEBSOCKET``), Starlette's
+  ``@<obj>.route``/``websocket_route``, ``add_api_route``,
+  ``add_api_websocket_route``, ``add_route``, ``add_websocket_route``, and
+  ``routes=[Route(...), WebSocketRoute(...), Mount(...)]`` lists.  Decorators on
+  methods (fastapi-utils controllers) work the same; ``self`` is skipped.
+* **Composition.** ``include_router(router, prefix=, dependencies=, tags=)``
+  chains of any depth (each level adds its prefix and the included router's own
+  prefix), ``mount(path, app)`` of a known app (its routes get the prefix),
+  ``host(...)``.  Registration inside functions is followed from the call sites
+  (parameters bound to the arguments, about three calls deep), loops over
+  literal lists/tuples (also module constants such as ``API_ROUTERS``) are
+  unrolled, and ``if`` tests become ``conditions``.  A router included in
+  several places gives each path; identical (methods, path, handler) pairs are
+  kept once per app.
+* **Mounts that are not apps** give one route with method ``MOUNT``:
+  ``StaticFiles`` and ``app.frontend(...)`` bundles have ``kind="static"``, any
+  other ASGI/WSGI app ``kind="mount"``.  The handler is the mounted object's
+  class (``starlette.staticfiles.StaticFiles``; ``fastapi.routing._FrontendRoute``
+  for frontends), which is what the runtime ground truth (``dump_fastapi.py``)
+  records.  FastAPI's own docs routes (``/docs``, ``/openapi.json``, ...) are not
+  listed.
+* **Roots.** Every app that is not mounted into another known app is a root
+  (``Route.app``); ``root_path`` is noted in ``options`` and never added to paths.
+  Routers that no app reaches still give their routes, with ``orphan=True``, and
+  an ``orphan-router`` finding.
+* **Values.** Paths and prefixes are constant-folded (module constants, settings
+  defaults, env defaults, f-strings, ``+``); what does not fold stays visible as
+  ``{expr}`` with ``path_status`` ``partial``/``unresolved`` and the
+  ``unresolved`` list.  When the same app/router is attached in both branches of
+  one ``if``, once with a folded and once with an unfoldable prefix, the folded
+  branch is kept and the other is reported as a ``conditional-prefix`` finding.
+* **Auth** evidence from app, include, router, route and handler-parameter
+  dependencies (see :mod:`.fastapi_auth`).
+* **Findings.** ``invalid-route-prefix`` (FastAPI asserts that prefixes start
+  with ``/`` and do not end with ``/``), ``dynamic-registration``,
+  ``orphan-router``, ``include-cycle``, ``conditional-prefix``.
+
+Example::
+
+    # api/items.py
+    router = APIRouter(prefix="/items", dependencies=[Depends(get_current_user)])
+    @router.get("/{item_id:int}")
+    def read_item(item_id: int): ...
+    # main.py
+    app = FastAPI()
+    app.include_router(items.router, prefix=settings.API_V1_STR)   # "/api/v1"
+
+gives ``GET /api/v1/items/{item_id}`` (``raw_path`` ``/api/v1/items/{item_id:int}``)
+handled by ``api.items.read_item``, auth ``get_current_user`` attached to the router.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator
+
+from ..facts import PARTIAL, RESOLVED, UNRESOLVED, AuthEvidence, Route
+from ..model import FileKind, Finding, Location, Severity, Unresolved
+from ..parsing import ParsedModule
+from ..project import Project, Ref, Value
+from ..symbols import FunctionInfo
+from ..visiting import dotted_name
+from .base import AnalyzerOutput
+from .fastapi_auth import AuthResolver, Marker
+from .fastapi_summary import (
+    VERBS,
+    CallRegistration,
+    DecoratedRoute,
+    FastAPIVisitor,
+    FileSummary,
+    HelperCall,
+    Loop,
+    Site,
+    interesting,
+)
+from .routing import normalize_starlette
+
+# ----------------------------------------------------------------- known names
+APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI", "cadwyn.Cadwyn", "cadwyn.applications.Cadwyn"})
+STARLETTE_APP_CLASSES = frozenset({"starlette.applications.Starlette"})
+ROUTER_CLASSES = frozenset(
+    {
+        "fastapi.APIRouter",
+        "fastapi.routing.APIRouter",
+        "cadwyn.VersionedAPIRouter",
+        "cadwyn.routing.VersionedAPIRouter",
+        "cadwyn.structure.versions.VersionedAPIRouter",
+    }
+)
+STARLETTE_ROUTER_CLASSES = frozenset({"starlette.routing.Router"})
+STATIC_CLASSES = {
+    "starlette.staticfiles.StaticFiles": "starlette.staticfiles.StaticFiles",
+    "fastapi.staticfiles.StaticFiles": "starlette.staticfiles.StaticFiles",
+}
+KNOWN_REEXPORTS = {
+    "fastapi.middleware.wsgi.WSGIMiddleware": "starlette.middleware.wsgi.WSGIMiddleware",
+    "fastapi.staticfiles.StaticFiles": "starlette.staticfiles.StaticFiles",
+}
+ROUTE_CLASSES = frozenset({"starlette.routing.Route", "fastapi.routing.Route"})
+WS_ROUTE_CLASSES = frozenset({"starlette.routing.WebSocketRoute", "fastapi.routing.WebSocketRoute"})
+MOUNT_CLASSES = frozenset({"starlette.routing.Mount", "fastapi.routing.Mount"})
+HOST_CLASSES = frozenset({"starlette.routing.Host", "fastapi.routing.Host"})
+APIROUTE_CLASSES = frozenset({"fastapi.routing.APIRoute", "fastapi.APIRoute"})
+FRONTEND_HANDLER = "fastapi.routing._FrontendRoute"
+
+# registration methods whose names are FastAPI's own: an unresolvable receiver is worth a finding
+DISTINCTIVE = frozenset({"include_router", "add_api_route", "add_api_websocket_route", "api_route"})
+INCLUDE_METHODS = frozenset({"include_router", "generate_and_include_versioned_routers"})
+
+MAX_CALL_DEPTH = 3
+MAX_CONTEXTS = 16
+MAX_UNROLL = 64
+MAX_CHAIN = 40
+MAX_ROUTES = 200_000
+
+_RULE_PREFIX = "invalid-route-prefix"
+_RULE_DYNAMIC = "dynamic-registration"
+_RULE_ORPHAN = "orphan-router"
+_RULE_CYCLE = "include-cycle"
+_RULE_ALTERNATIVE = "conditional-prefix"
+
+
+# ------------------------------------------------------------------ plugin
+class FastAPIAnalyzer:
+    """The ``fastapi`` analyzer plugin (FastAPI and Starlette routes)."""
+
+    name = "fastapi"
+    version = "2"
+
+    def interested(self, module: str, text: str) -> bool:
+        return interesting(text)
+
+    def visitor(self, parsed: ParsedModule) -> FastAPIVisitor:
+        return FastAPIVisitor(parsed)
+
+    def resolve(self, project: Project) -> AnalyzerOutput:
+        return _Resolver(project).run()
+
+
+# ------------------------------------------------------------ phase-2 data
+@dataclass(frozen=True)
+class ObjRef:
+    """An app/router object as a folded value (bound to a parameter or a loop variable)."""
+
+    key: str
+
+
+@dataclass
+class Obj:
+    """An app, router or parameter standing for one."""
+
+    key: str  # dotted name (module.qualname of the variable) or a synthetic name for inline objects
+    kind: str  # app, starlette_app, router, starlette_router
+    cls: str
+    module: str
+    scope: str
+    call: ast.Call | None
+    location: Location
+    parameter: bool = False
+    prefix: Value | None = None
+    auth: tuple[AuthEvidence, ...] = ()
+    tags: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_app(self) -> bool:
+        return self.kind in ("app", "starlette_app")
+
+    @property
+    def framework(self) -> str:
+        return "starlette" if self.kind.startswith("starlette") else "fastapi"
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A route registered on one object (path relative to that object)."""
+
+    owner: str
+    methods: tuple[str, ...]
+    path: Value
+    handler: str
+    file: str
+    line: int
+    registered_at: Location
+    kind: str = "http"
+    name: str = ""
+    is_async: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    auth: tuple[AuthEvidence, ...] = ()
+    conditions: tuple[str, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``parent`` includes or mounts ``child`` under ``prefix``."""
+
+    parent: str
+    child: str
+    kind: str  # include, mount
+    prefix: Value
+    location: Location
+    auth: tuple[AuthEvidence, ...] = ()
+    tags: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    branches: tuple[tuple[tuple[str, int, int], bool], ...] = ()
+
+
+@dataclass
+class Ctx:
+    """Bindings in force at a site: parameters and loop variables, plus the conditions on the way."""
+
+    env: dict[str, Value] = field(default_factory=dict)
+    conditions: tuple[str, ...] = ()
+    branches: tuple[tuple[tuple[str, int, int], bool], ...] = ()
+    unbound: frozenset[str] = frozenset()
+
+    def signature(self) -> str:
+        return repr(sorted((k, v.status, repr(v.value)) for k, v in self.env.items())) + repr(self.conditions)
+
+
+_EMPTY = Ctx()
+
+
+def _unparse(node: ast.AST | None, limit: int = 200) -> str:
+    if node is None:
+        return ""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - ast.unparse handles parsed trees
+        return "<expr>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _condition_text(test: ast.expr, branch: bool) -> str:
+    text = _unparse(test)
+    if branch:
+        return text
+    if isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        return f"not {text}"
+    return f"not ({text})"
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return dotted_name(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _kw(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    if position is not None and len(call.args) > position and not any(
+        isinstance(a, ast.Starred) for a in call.args[: position + 1]
+    ):
+        return call.args[position]
+    return None
+
+
+def _names(node: ast.AST | None) -> set[str]:
+    if node is None:
+        return set()
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def _options(call: ast.Call, skip: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    skipped = set(skip)
+    return tuple((kw.arg, _unparse(kw.value)) for kw in call.keywords if kw.arg and kw.arg not in skipped)
+
+
+def _string_list(v: Value) -> list[str] | None:
+    if v.ok and isinstance(v.value, (list, tuple, set)) and all(isinstance(x, str) for x in v.value):
+        return sorted(v.value) if isinstance(v.value, set) else list(v.value)
+    return None
+
+
+# -------------------------------------------------------------- resolver
+class _Resolver:
+    """Whole-program phase: objects, registrations, composition, findings."""
+
+    def __init__(self, project: Project) -> None:
+        self.p = project
+        self.summaries: dict[str, FileSummary] = {}
+        for module, summary in sorted(project.summaries_of("fastapi").items()):
+            mod = project.modules.get(module)
+            if mod is None or mod.kind is not FileKind.SOURCE or not isinstance(summary, FileSummary):
+                continue
+            self.summaries[module] = summary
+        cfg = project.config
+        self.app_classes = APP_CLASSES | frozenset(_config_list(cfg.get_extra("fastapi-app-classes")))
+        self.router_classes = ROUTER_CLASSES | frozenset(_config_list(cfg.get_extra("fastapi-router-classes")))
+        self.auth = AuthResolver(project, _config_list(cfg.get_extra("auth-dependencies")))
+        self.objects: dict[str, Obj] = {}
+        self._not_object: set[str] = set()
+        self._resolving: set[str] = set()
+        self.leaves: dict[str, list[Leaf]] = {}
+        self.edges: list[Edge] = []
+        self.findings: list[Finding] = []
+        self._finding_keys: set[tuple[str, str, int, str]] = set()
+        self._kind_cache: dict[str, str] = {}
+        self._param_cache: dict[tuple[str, str, str], tuple[str, FunctionInfo] | None] = {}
+        self._ctx_cache: dict[tuple[str, str], list[Ctx]] = {}
+        self._ctx_busy: set[tuple[str, str]] = set()
+        self._returns: dict[tuple[str, str], list[ast.expr]] = {}
+        self._inits: dict[tuple[str, str], list[Any]] = {}
+        self._helpers: dict[str, list[tuple[str, HelperCall]]] = {}
+        for module, s in self.summaries.items():
+            for r in s.returns:
+                self._returns.setdefault((module, r.function), []).append(r.value)
+            for i in s.inits:
+                self._inits.setdefault((module, i.cls), []).append(i)
+            for h in s.helpers:
+                self._helpers.setdefault(h.callee.rsplit(".", 1)[-1], []).append((module, h))
+
+    # ------------------------------------------------------------- findings
+    def _finding(self, rule: str, severity: Severity, message: str, location: Location, symbol: str = "", hint: str = "") -> None:
+        key = (rule, location.path, location.line, message)
+        if key in self._finding_keys:
+            return
+        self._finding_keys.add(key)
+        self.findings.append(
+            Finding(rule, severity, message, location, symbol=symbol, hint=hint, category="routes")
+        )
+
+    # -------------------------------------------------------------- classes
+    def _class_kind(self, cq: str) -> str:
+        if not cq:
+            return ""
+        cached = self._kind_cache.get(cq)
+        if cached is not None:
+            return cached
+        kind = ""
+        for c in self.p.mro(cq):
+            if c in self.app_classes:
+                kind = "app"
+            elif c in STARLETTE_APP_CLASSES:
+                kind = "starlette_app"
+            elif c in self.router_classes:
+                kind = "router"
+            elif c in STARLETTE_ROUTER_CLASSES:
+                kind = "starlette_router"
+            if kind:
+                break
+        self._kind_cache[cq] = kind
+        return kind
+
+    def _canonical_class(self, cq: str) -> str:
+        for c in self.p.mro(cq):
+            if c in STATIC_CLASSES:
+                return STATIC_CLASSES[c] if c == cq else cq
+        return KNOWN_REEXPORTS.get(cq, cq)
+
+    def _is_static(self, cq: str) -> bool:
+        return any(c in STATIC_CLASSES for c in self.p.mro(cq)) if cq else False
+
+    # ------------------------------------------------------------- scopes
+    def _function_of_scope(self, module: str, scope: str) -> str:
+        """The innermost function containing ``scope`` ("" for module and class level)."""
+        syms = self.p.symbols.get(module)
+        s = scope
+        while s and syms is not None:
+            if syms.function(s) is not None:
+                return s
+            if ".<locals>." in s:
+                s = s.rsplit(".<locals>.", 1)[0]
+            elif "." in s:
+                s = s.rsplit(".", 1)[0]
+            else:
+                s = ""
+        return ""
+
+    def _param_scope(self, module: str, scope: str, name: str) -> tuple[str, FunctionInfo] | None:
+        """The function whose parameter ``name`` is visible from ``scope`` (and not rebound there)."""
+        key = (module, scope, name)
+        if key not in self._param_cache:
+            self._param_cache[key] = self._param_scope_uncached(module, scope, name)
+        return self._param_cache[key]
+
+    def _param_scope_uncached(self, module: str, scope: str, name: str) -> tuple[str, FunctionInfo] | None:
+        if not scope:
+            return None
+        syms = self.p.symbols.get(module)
+        if syms is None:
+            return None
+        s = self._function_of_scope(module, scope)
+        while s:
+            info = syms.function(s)
+            if info is not None:
+                if syms.in_scope(name, s):
+                    return None  # a local binding wins; resolve_name finds it
+                if name in info.params:
+                    return s, info
+            if ".<locals>." not in s:
+                break
+            s = self._function_of_scope(module, s.rsplit(".<locals>.", 1)[0])
+        return None
+
+    # ------------------------------------------------------------- objects
+    def _object(self, module: str, expr: ast.expr | None, scope: str, ctx: Ctx | None, depth: int = 0) -> Obj | None:
+        """The app/router object ``expr`` denotes, or None."""
+        if expr is None or depth > 12:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._object_from_call(module, expr, scope, None, depth + 1)
+        dotted = dotted_name(expr)
+        if not dotted:
+            return None
+        head, _, rest = dotted.partition(".")
+        if ctx is not None and head in ctx.env:
+            v = ctx.env[head]
+            if isinstance(v.value, ObjRef):
+                obj = self.objects.get(v.value.key)
+                if obj is not None and (not rest or (rest == "router" and obj.is_app)):
+                    return obj
+                return None
+            if head not in ctx.unbound:
+                return None
+        found = self._param_scope(module, scope, head)
+        if found is not None:
+            if rest:
+                return None
+            return self._param_object(module, found[0], found[1], head)
+        q = self.p.resolve_name(module, dotted, scope)
+        obj = self._object_at(q, depth + 1)
+        if obj is None and isinstance(expr, ast.Attribute) and expr.attr == "router":
+            inner = self._object(module, expr.value, scope, ctx, depth + 1)
+            if inner is not None and inner.is_app:
+                return inner
+        return obj
+
+    def _object_at(self, q: str, depth: int) -> Obj | None:
+        obj = self.objects.get(q)
+        if obj is not None:
+            return obj
+        if q in self._not_object or q in self._resolving or depth > 12:
+            return None
+        self._resolving.add(q)
+        try:
+            d = self.p.lookup(q)
+            if d.kind == "assignment":
+                a = d.obj
+                if isinstance(a.value, ast.Call):
+                    obj = self._object_from_call(d.module, a.value, a.scope, q, depth + 1)
+                elif isinstance(a.value, (ast.Name, ast.Attribute)):
+                    obj = self._object(d.module, a.value, a.scope, None, depth + 1)
+        finally:
+            self._resolving.discard(q)
+        if obj is None:
+            self._not_object.add(q)
+        return obj
+
+    def _object_from_call(self, module: str, call: ast.Call, scope: str, key: str | None, depth: int) -> Obj | None:
+        callee = dotted_name(call.func)
+        if not callee:
+            return None
+        cq = self.p.resolve_name(module, callee, scope)
+        kind = self._class_kind(cq)
+        if kind:
+            if key is None:
+                base = f"{module}.{scope}" if scope else module
+                key = f"{base}.<{callee}@{call.lineno}:{call.col_offset + 1}>"
+            existing = self.objects.get(key)
+            if existing is not None:
+                return existing
+            obj = Obj(key, kind, cq, module, scope, call, self.p.location(module, call))
+            self.objects[key] = obj
+            self._init_object(obj)
+            return obj
+        d = self.p.lookup(cq)
+        if d.kind == "function":
+            fn: FunctionInfo = d.obj
+            values = self._returns.get((d.module, fn.qualname))
+            if values is None:
+                values = [fn.single_return] if fn.single_return is not None else []
+            for value in values:
+                found = self._object(d.module, value, fn.qualname, None, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _param_object(self, module: str, fn: str, info: FunctionInfo, name: str) -> Obj | None:
+        """A parameter annotated as an app/router, standing for the objects no call site gives."""
+        args = info.args
+        ann = None
+        for a in args.posonlyargs + args.args + args.kwonlyargs:
+            if a.arg == name:
+                ann = a.annotation
+        if ann is None:
+            return None
+        cands = [ann]
+        if isinstance(ann, ast.BinOp):
+            cands = [ann.left, ann.right]
+        elif isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                cands = [ast.parse(ann.value, mode="eval").body]
+            except SyntaxError:
+                return None
+        for c in cands:
+            dn = dotted_name(c)
+            if not dn:
+                continue
+            cq = self.p.resolve_name(module, dn, info.scope)
+            kind = self._class_kind(cq)
+            if kind:
+                key = f"{module}.{fn}.<locals>.{name}"
+                obj = self.objects.get(key)
+                if obj is None:
+                    obj = Obj(key, kind, cq, module, fn, None, Location(self.p.path_of(module), info.line), parameter=True)
+                    self.objects[key] = obj
+                return obj
+        return None
+
+    # ---------------------------------------------------- object attributes
+    def _constructor_keywords(self, obj: Obj) -> dict[str, tuple[ast.expr, str, str, Ctx]]:
+        """Keyword arguments in force for ``obj``'s constructor (incl. subclass ``__init__`` injections)."""
+        out: dict[str, tuple[ast.expr, str, str, Ctx]] = {}
+        call = obj.call
+        if call is None:
+            return out
+        fn = self._function_of_scope(obj.module, obj.scope)
+        ctxs = self._fn_contexts(obj.module, fn) if fn else [_EMPTY]
+        ctx = ctxs[0] if ctxs else _EMPTY
+        positional = {
+            "app": (),
+            "router": ("routes",),
+            "starlette_app": ("debug", "routes"),
+            "starlette_router": ("routes",),
+        }.get(obj.kind, ())
+        for i, a in enumerate(call.args):
+            if isinstance(a, ast.Starred) or i >= len(positional):
+                break
+            out[positional[i]] = (a, obj.module, obj.scope, ctx)
+        for kw in call.keywords:
+            if kw.arg:
+                out[kw.arg] = (kw.value, obj.module, obj.scope, ctx)
+        # project subclasses: super().__init__(...) / kwargs.setdefault(...) in __init__
+        for cls in self.p.mro(obj.cls):
+            found = self.p.class_info(cls)
+            if found is None:
+                continue
+            mod, info = found
+            inits = self._inits.get((mod, info.qualname))
+            if not inits:
+                continue
+            init_fn = self.p.symbols[mod].function(f"{info.qualname}.__init__")
+            params = list(init_fn.params[1:]) if init_fn is not None else []
+            bound: dict[str, tuple[ast.expr, str, str, Ctx]] = {}
+            for i, a in enumerate(call.args):
+                if isinstance(a, ast.Starred) or i >= len(params):
+                    break
+                bound[params[i]] = (a, obj.module, obj.scope, ctx)
+            for kw in call.keywords:
+                if kw.arg in params:
+                    bound[kw.arg] = (kw.value, obj.module, obj.scope, ctx)
+            scope = f"{info.qualname}.__init__"
+            injected: dict[str, tuple[ast.expr, str, str, Ctx]] = {}
+            for ic in inits:
+                if ic.kind == "super":
+                    for kw in ic.call.keywords:
+                        if not kw.arg:
+                            continue
+                        if isinstance(kw.value, ast.Name) and kw.value.id in bound:
+                            injected[kw.arg] = bound[kw.value.id]
+                        elif isinstance(kw.value, ast.Name) and kw.value.id in params:
+                            continue  # parameter left at its default: keep what the call gives
+                        else:
+                            injected[kw.arg] = (kw.value, mod, scope, _EMPTY)
+                elif ic.kind == "setdefault" and len(ic.call.args) == 2:
+                    k = ic.call.args[0]
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value not in out:
+                        injected.setdefault(k.value, (ic.call.args[1], mod, scope, _EMPTY))
+            for k, v in injected.items():
+                out[k] = v
+            break
+        return out
+
+    def _init_object(self, obj: Obj) -> None:
+        kws = self._constructor_keywords(obj)
+        attached = "app" if obj.is_app else "router"
+        if obj.kind == "router":
+            if "prefix" in kws:
+                expr, mod, scope, ctx = kws["prefix"]
+                obj.prefix = self._string(mod, expr, scope, ctx)
+                self._check_prefix(obj.prefix, self.p.location(mod, expr), f"APIRouter prefix of {obj.key}")
+            else:
+                obj.prefix = Value(RESOLVED, "")
+        if "dependencies" in kws:
+            expr, mod, scope, ctx = kws["dependencies"]
+            obj.auth = self._evidence(self.auth.list_markers(mod, expr, scope), attached, obj.key)
+        if "tags" in kws:
+            expr, mod, scope, ctx = kws["tags"]
+            tags = _string_list(self.p.evaluate(mod, expr, scope, ctx.env))
+            obj.tags = tuple(tags) if tags is not None else (_unparse(expr),)
+        opts = []
+        if obj.is_app and "root_path" in kws:
+            expr, mod, scope, ctx = kws["root_path"]
+            v = self.p.evaluate_string(mod, expr, scope, ctx.env)
+            opts.append(("root_path", v.value if isinstance(v.value, str) else _unparse(expr)))
+        obj.options = tuple(opts)
+        if "routes" in kws:
+            expr, mod, scope, ctx = kws["routes"]
+            self._routes_list(obj, mod, expr, scope, ctx)
+
+    def _check_prefix(self, v: Value, location: Location, what: str) -> None:
+        if v.status != RESOLVED or not isinstance(v.value, str) or not v.value:
+            return
+        text = v.value
+        if not text.startswith("/") or text.endswith("/"):
+            problem = "does not start with '/'" if not text.startswith("/") else "ends with '/'"
+            self._finding(
+                _RULE_PREFIX,
+                Severity.ERROR,
+                f"{what} is '{text}', which {problem}; FastAPI refuses it at start-up",
+                location,
+                hint="Write prefixes as '/name' without a trailing slash.",
+            )
+
+    # ------------------------------------------------------------- values
+    def _string(self, module: str, expr: ast.expr | None, scope: str, ctx: Ctx) -> Value:
+        if expr is None:
+            return Value(RESOLVED, "")
+        v = self.p.evaluate_string(module, expr, scope, ctx.env)
+        if v.status == RESOLVED:
+            return Value(RESOLVED, "" if v.value is None else str(v.value), (), v.env_overridable)
+        if isinstance(v.value, str):
+            return v
+        loc = self.p.location(module, expr)
+        unknowns = v.unknowns or (Unresolved(_unparse(expr), "not a constant", loc),)
+        return Value(PARTIAL, "{" + _unparse(expr) + "}", unknowns)
+
+    def _value_of(self, module: str, expr: ast.expr, scope: str, ctx: Ctx) -> Value:
+        obj = self._object(module, expr, scope, ctx)
+        if obj is not None:
+            return Value(RESOLVED, ObjRef(obj.key))
+        v = self.p.evaluate(module, expr, scope, ctx.env)
+        if v.status != RESOLVED and not v.unknowns:
+            v = Value(v.status, v.value, (Unresolved(_unparse(expr), "not a constant", self.p.location(module, expr)),))
+        return v
+
+    # ---------------------------------------------------------- contexts
+    def _call_sites(self, module: str, fn: str) -> list[tuple[str, HelperCall]]:
+        target = f"{module}.{fn}"
+        out = []
+        for cmod, hc in self._helpers.get(fn.rsplit(".", 1)[-1], ()):
+            if self.p.resolve_name(cmod, hc.callee, hc.site.scope) == target:
+                out.append((cmod, hc))
+        out.sort(key=lambda t: (t[0], t[1].call.lineno, t[1].call.col_offset))
+        return out
+
+    def _fn_contexts(self, module: str, fn: str, depth: int = 0) -> list[Ctx]:
+        """Bindings for the body of function ``fn``: one per (call site x caller binding), or its defaults."""
+        if not fn:
+            return [_EMPTY]
+        key = (module, fn)
+        cached = self._ctx_cache.get(key)
+        if cached is not None:
+            return cached
+        syms = self.p.symbols.get(module)
+        info = syms.function(fn) if syms is not None else None
+        if info is None:
+            return [_EMPTY]
+        if key in self._ctx_busy or depth > MAX_CALL_DEPTH:
+            return [self._default_ctx(module, info, _EMPTY)]
+        self._ctx_busy.add(key)
+        try:
+            out: list[Ctx] = []
+            parent = self._function_of_scope(module, fn.rsplit(".<locals>.", 1)[0]) if ".<locals>." in fn else ""
+            for cmod, hc in self._call_sites(module, fn)[:8]:
+                if any(_is_type_checking(t) and b for t, b in hc.site.conditions):
+                    continue
+                for cctx in self._site_contexts(cmod, hc.site, hc.call, depth + 1)[:4]:
+                    base = dict(cctx.env) if parent and hc.site.function.startswith(parent) else {}
+                    env, unbound = self._bind(module, info, hc.call, cmod, hc.site.scope, cctx)
+                    base.update(env)
+                    conds = cctx.conditions + _conditions(hc.site)
+                    out.append(Ctx(base, conds, cctx.branches + _branches(cmod, hc.site), frozenset(unbound)))
+            if not out:
+                parents = self._fn_contexts(module, parent, depth + 1) if parent else [_EMPTY]
+                out = [self._default_ctx(module, info, pc) for pc in parents[:4]]
+        finally:
+            self._ctx_busy.discard(key)
+        uniq: dict[str, Ctx] = {}
+        for c in out:
+            uniq.setdefault(c.signature(), c)
+        result = list(uniq.values())[:MAX_CONTEXTS]
+        self._ctx_cache[key] = result
+        return result
+
+    def _default_ctx(self, module: str, info: FunctionInfo, parent: Ctx) -> Ctx:
+        env = dict(parent.env)
+        unbound = set(parent.unbound)
+        args = info.args
+        pos = args.posonlyargs + args.args
+        defaults = {a.arg: d for a, d in zip(pos[len(pos) - len(args.defaults):], args.defaults)}
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        loc = Location(self.p.path_of(module), info.line)
+        for name in self._params(info):
+            if name in defaults:
+                env[name] = self.p.evaluate(module, defaults[name], info.scope)
+            else:
+                env[name] = Value(UNRESOLVED, None, (Unresolved(name, f"parameter of {info.qualname}() with no known call site", loc),))
+                unbound.add(name)
+        return Ctx(env, parent.conditions, parent.branches, frozenset(unbound))
+
+    @staticmethod
+    def _params(info: FunctionInfo) -> list[str]:
+        params = list(info.params)
+        if info.is_method and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        args = info.args
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                params.append(extra.arg)
+        return params
+
+    def _bind(self, module: str, info: FunctionInfo, call: ast.Call, cmod: str, cscope: str, cctx: Ctx) -> tuple[dict[str, Value], set[str]]:
+        args = info.args
+        pos_names = [a.arg for a in args.posonlyargs + args.args]
+        if info.is_method and pos_names and pos_names[0] in ("self", "cls"):
+            pos_names = pos_names[1:]
+        env: dict[str, Value] = {}
+        unknown_rest = False
+        for i, a in enumerate(call.args):
+            if isinstance(a, ast.Starred):
+                unknown_rest = True
+                break
+            if i < len(pos_names):
+                env[pos_names[i]] = self._value_of(cmod, a, cscope, cctx)
+        for kw in call.keywords:
+            if kw.arg is None:
+                unknown_rest = True
+            elif kw.arg in info.params:
+                env[kw.arg] = self._value_of(cmod, kw.value, cscope, cctx)
+        defaults = {n: d for n, d in zip(pos_names[::-1], args.defaults[::-1])}
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        loc = self.p.location(cmod, call)
+        unbound: set[str] = set()
+        for name in self._params(info):
+            if name in env:
+                continue
+            if name in defaults and not unknown_rest:
+                env[name] = self.p.evaluate(module, defaults[name], info.scope)
+            else:
+                env[name] = Value(UNRESOLVED, None, (Unresolved(name, f"argument of {info.qualname}() not known at this call", loc),))
+                if not unknown_rest:
+                    unbound.add(name)
+        return env, unbound
+
+    def _site_contexts(self, module: str, site: Site, node: ast.AST, depth: int = 0) -> list[Ctx]:
+        """Contexts for one registration: the function's bindings times the unrolled loops."""
+        base = self._fn_contexts(module, site.function, depth) if site.function else [_EMPTY]
+        conds = _conditions(site)
+        branches = _branches(module, site)
+        ctxs = [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound) for c in base]
+        if not site.loops:
+            return ctxs
+        used = _names(node)
+        relevant: list[Loop] = []
+        for loop in reversed(site.loops):
+            if _target_names(loop.target) & used:
+                relevant.append(loop)
+                used |= _names(loop.iter)
+        relevant.reverse()
+        for loop in relevant:
+            new: list[Ctx] = []
+            for c in ctxs:
+                elements = self._iter_elements(module, loop.iter, site.scope, c, 0)
+                if elements is None:
+                    self._finding(
+                        _RULE_DYNAMIC,
+                        Severity.INFO,
+                        f"registration in a loop over `{_unparse(loop.iter)}`, which the scan cannot unroll",
+                        self.p.location(module, node),
+                        hint="Routes attached here use a placeholder for the loop variable.",
+                    )
+                    env = dict(c.env)
+                    for n in _target_names(loop.target):
+                        env[n] = Value(
+                            UNRESOLVED,
+                            None,
+                            (Unresolved(n, f"loop variable over {_unparse(loop.iter)}", self.p.location(module, loop.iter)),),
+                        )
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target)))
+                    continue
+                for el in elements[:MAX_UNROLL]:
+                    env = dict(c.env)
+                    self._bind_target(loop.target, el, env, c)
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target)))
+            ctxs = new[: MAX_UNROLL * 4]
+        return ctxs
+
+    def _bind_target(self, target: ast.expr, el: tuple[str, ast.expr, str] | Value, env: dict[str, Value], ctx: Ctx) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(el, Value):
+                env[target.id] = el
+            else:
+                mod, expr, scope = el
+                env[target.id] = self._value_of(mod, expr, scope, ctx)
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(el, tuple) and isinstance(el[1], (ast.Tuple, ast.List)) and len(el[1].elts) == len(target.elts):
+                for t, e in zip(target.elts, el[1].elts):
+                    self._bind_target(t, (el[0], e, el[2]), env, ctx)
+                return
+            if isinstance(el, Value) and el.ok and isinstance(el.value, (list, tuple)) and len(el.value) == len(target.elts):
+                for t, x in zip(target.elts, el.value):
+                    self._bind_target(t, Value(RESOLVED, x), env, ctx)
+                return
+            for n in _target_names(target):
+                env[n] = Value(UNRESOLVED, None, (Unresolved(n, "unpacking not followed", Location("")),))
+
+    def _iter_elements(self, module: str, expr: ast.expr, scope: str, ctx: Ctx, depth: int) -> list[Any] | None:
+        """Elements of a literal iterable: (module, expr, scope) triples or folded Values; None if unknown."""
+        if depth > 6:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            out: list[Any] = []
+            for e in expr.elts:
+                if isinstance(e, ast.Starred):
+                    inner = self._iter_elements(module, e.value, scope, ctx, depth + 1)
+                    if inner is None:
+                        return None
+                    out.extend(inner)
+                else:
+                    out.append((module, e, scope))
+            return out
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left = self._iter_elements(module, expr.left, scope, ctx, depth + 1)
+            right = self._iter_elements(module, expr.right, scope, ctx, depth + 1)
+            return None if left is None or right is None else left + right
+        dotted = dotted_name(expr)
+        if dotted and dotted.split(".")[0] not in ctx.env and self._param_scope(module, scope, dotted.split(".")[0]) is None:
+            q = self.p.resolve_name(module, dotted, scope)
+            assigns = [a for a in self.p.assignments_of(q) if a.value is not None]
+            if assigns and all(a.op in ("=", "+=") for a in assigns) and assigns[0].op == "=":
+                mod = self.p._module_prefix(q)[0] or module
+                collected: list[Any] | None = []
+                for a in assigns:
+                    inner = self._iter_elements(mod, a.value, a.scope, _EMPTY, depth + 1) if a.value is not None else None
+                    if inner is None or collected is None:
+                        collected = None
+                        break
+                    collected.extend(inner)
+                if collected is not None:
+                    return collected
+        v = self.p.evaluate(module, expr, scope, ctx.env)
+        if v.ok and isinstance(v.value, (list, tuple, set, frozenset)):
+            items = sorted(v.value, key=repr) if isinstance(v.value, (set, frozenset)) else list(v.value)
+            return [Value(RESOLVED, x, (), v.env_overridable) for x in items]
+        if v.ok and isinstance(v.value, dict):
+            return [Value(RESOLVED, k) for k in v.value]
+        return None
+
+    # ------------------------------------------------------- registrations
+    def run(self) -> AnalyzerOutput:
+        for module, s in self.summaries.items():
+            for dr in s.decorated:
+                self._safe(self._decorated, module, dr)
+            for cr in s.calls:
+                self._safe(self._call, module, cr)
+        self._drop_alternatives()
+        routes = self._compose()
+        return AnalyzerOutput(routes=tuple(routes), findings=tuple(self.findings))
+
+    def _safe(self, fn: Any, module: str, item: Any) -> None:
+        try:
+            fn(module, item)
+        except RecursionError:
+            self._finding(
+                _RULE_DYNAMIC,
+                Severity.INFO,
+                "registration nested too deeply to follow",
+                self.p.location(module, getattr(item, "call", None)),
+            )
+
+    def _decorated(self, module: str, dr: DecoratedRoute) -> None:
+        if any(_is_type_checking(t) and b for t, b in dr.site.conditions):
+            return
+        file = self.p.path_of(module)
+        reg = self.p.location(module, dr.decorator)
+        param_auth: tuple[AuthEvidence, ...] | None = None
+        for ctx in self._site_contexts(module, dr.site, dr.decorator):
+            owner = self._object(module, dr.receiver, dr.site.scope, ctx)
+            if owner is None:
+                if dr.method in DISTINCTIVE:
+                    self._unresolved_receiver(module, dr.receiver, dr.method, reg)
+                continue
+            method = dr.method
+            path = self._string(module, _kw(dr.call, "path", 0), dr.site.scope, ctx)
+            kind = "websocket" if method in ("websocket", "websocket_route") else "http"
+            methods, unresolved = self._methods(module, dr.call, method, dr.site.scope, ctx, None)
+            if param_auth is None:
+                param_auth = self._param_evidence(module, dr.args, dr.site.scope, dr.is_method)
+            route_auth = self._evidence(self.auth.list_markers(module, _kw(dr.call, "dependencies"), dr.site.scope), "route", "")
+            name = self._route_name(module, dr.call, dr.site.scope, ctx, dr.name)
+            self._add_leaf(
+                Leaf(
+                    owner=owner.key,
+                    methods=methods,
+                    path=path,
+                    handler=f"{module}.{dr.handler}",
+                    file=file,
+                    line=dr.def_line,
+                    registered_at=reg,
+                    kind=kind,
+                    name=name,
+                    is_async=dr.is_async,
+                    options=_options(dr.call, ("path", "methods")),
+                    auth=route_auth + param_auth,
+                    conditions=ctx.conditions,
+                    unresolved=unresolved,
+                )
+            )
+
+    def _route_name(self, module: str, call: ast.Call, scope: str, ctx: Ctx, default: str) -> str:
+        expr = _kw(call, "name")
+        if expr is None:
+            return default
+        v = self.p.evaluate(module, expr, scope, ctx.env)
+        return v.value if v.ok and isinstance(v.value, str) else _unparse(expr)
+
+    def _methods(
+        self, module: str, call: ast.Call, method: str, scope: str, ctx: Ctx, endpoint_class: str | None
+    ) -> tuple[tuple[str, ...], tuple[Unresolved, ...]]:
+        if method in VERBS:
+            return (method.upper(),), ()
+        if method in ("websocket", "websocket_route", "add_api_websocket_route", "add_websocket_route"):
+            return ("WEBSOCKET",), ()
+        expr = _kw(call, "methods")
+        starlette_style = method in ("route", "add_route", "Route")
+        if expr is None:
+            if starlette_style and endpoint_class:
+                verbs = [v.upper() for v in VERBS if v in self.p.class_methods(endpoint_class)]
+                return tuple(verbs) or ("GET",), ()
+            return ("GET",), ()
+        v = self.p.evaluate(module, expr, scope, ctx.env)
+        items = _string_list(v)
+        if items is None:
+            loc = self.p.location(module, expr)
+            return ("ANY",), (Unresolved(_unparse(expr), "methods not folded", loc),)
+        ms = sorted({m.upper() for m in items})
+        if starlette_style and "GET" in ms and "HEAD" in ms:
+            ms.remove("HEAD")
+        return tuple(ms) or ("GET",), ()
+
+    def _unresolved_receiver(self, module: str, receiver: ast.expr, method: str, location: Location) -> None:
+        self._finding(
+            _RULE_DYNAMIC,
+            Severity.INFO,
+            f"`{_unparse(receiver)}.{method}(...)` registers on an object the scan cannot resolve",
+            location,
+            symbol=_unparse(receiver),
+            hint="Its routes are not listed; register on a module-level app or router, or call the helper with one.",
+        )
+
+    def _call(self, module: str, cr: CallRegistration) -> None:
+        if any(_is_type_checking(t) and b for t, b in cr.site.conditions):
+            return
+        reg = self.p.location(module, cr.call)
+        for ctx in self._site_contexts(module, cr.site, cr.call):
+            owner = self._object(module, cr.receiver, cr.site.scope, ctx)
+            if owner is None:
+                if cr.method in DISTINCTIVE:
+                    self._unresolved_receiver(module, cr.receiver, cr.method, reg)
+                continue
+            m = cr.method
+            if m in INCLUDE_METHODS:
+                self._include(module, cr, ctx, owner, reg)
+            elif m in ("add_api_route", "add_api_websocket_route", "add_route", "add_websocket_route"):
+                self._imperative(module, cr, ctx, owner, reg)
+            elif m == "mount":
+                self._mount(module, cr.call, cr.site.scope, ctx, owner, reg, _kw(cr.call, "path", 0), _kw(cr.call, "app", 1))
+            elif m == "host":
+                self._mount(module, cr.call, cr.site.scope, ctx, owner, reg, None, _kw(cr.call, "app", 1), host=_kw(cr.call, "host", 0))
+            elif m == "frontend":
+                path = self._string(module, _kw(cr.call, "path", 0), cr.site.scope, ctx)
+                self._add_leaf(
+                    Leaf(
+                        owner=owner.key,
+                        methods=("MOUNT",),
+                        path=path,
+                        handler=FRONTEND_HANDLER,
+                        file=reg.path,
+                        line=reg.line,
+                        registered_at=reg,
+                        kind="static",
+                        name=self._route_name(module, cr.call, cr.site.scope, ctx, ""),
+                        options=_options(cr.call, ("path",)),
+                        conditions=ctx.conditions,
+                    )
+                )
+
+    def _include(self, module: str, cr: CallRegistration, ctx: Ctx, owner: Obj, reg: Location) -> None:
+        scope = cr.site.scope
+        if cr.method == "include_router":
+            children = [_kw(cr.call, "router", 0)]
+        else:  # Cadwyn: generate_and_include_versioned_routers(*routers)
+            children = list(cr.call.args)
+        prefix = self._string(module, _kw(cr.call, "prefix"), scope, ctx)
+        pexpr = _kw(cr.call, "prefix")
+        if pexpr is not None:
+            self._check_prefix(prefix, self.p.location(module, pexpr), f"include_router prefix at {reg.short}")
+        auth = self._evidence(self.auth.list_markers(module, _kw(cr.call, "dependencies"), scope), "include", owner.key)
+        tags_expr = _kw(cr.call, "tags")
+        tags: tuple[str, ...] = ()
+        if tags_expr is not None:
+            t = _string_list(self.p.evaluate(module, tags_expr, scope, ctx.env))
+            tags = tuple(t) if t is not None else (_unparse(tags_expr),)
+        for child_expr in children:
+            if child_expr is None:
+                continue
+            child = self._object(module, child_expr, scope, ctx)
+            if child is None:
+                self._finding(
+                    _RULE_DYNAMIC,
+                    Severity.INFO,
+                    f"`{_unparse(cr.receiver)}.{cr.method}({_unparse(child_expr)})` includes a router the scan cannot resolve",
+                    reg,
+                    symbol=_unparse(child_expr),
+                    hint="Routers reached only through this call are listed as orphans, if found.",
+                )
+                continue
+            self.edges.append(
+                Edge(owner.key, child.key, "include", prefix, reg, auth, tags, ctx.conditions, ctx.branches)
+            )
+
+    def _mount(
+        self,
+        module: str,
+        call: ast.Call,
+        scope: str,
+        ctx: Ctx,
+        owner: Obj,
+        reg: Location,
+        path_expr: ast.expr | None,
+        app_expr: ast.expr | None,
+        host: ast.expr | None = None,
+    ) -> None:
+        if host is not None:
+            path = Value(RESOLVED, "")
+            conditions = ctx.conditions + (f"host == {_unparse(host)}",)
+        else:
+            path = self._string(module, path_expr, scope, ctx)
+            conditions = ctx.conditions
+            if path.status == RESOLVED and isinstance(path.value, str) and path.value and not path.value.startswith("/"):
+                self._finding(
+                    _RULE_PREFIX,
+                    Severity.ERROR,
+                    f"mount path '{path.value}' does not start with '/'; Starlette refuses it",
+                    reg,
+                )
+        if isinstance(path.value, str):
+            path = Value(path.status, path.value.rstrip("/"), path.unknowns, path.env_overridable)
+        if app_expr is None:
+            routes_expr = _kw(call, "routes")
+            if routes_expr is not None:
+                sub = self._anonymous(module, call, scope, "starlette_router")
+                self._routes_list(sub, module, routes_expr, scope, ctx)
+                self.edges.append(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
+            return
+        child = self._object(module, app_expr, scope, ctx)
+        if child is not None:
+            self.edges.append(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
+            return
+        thing = self._mounted_thing(module, app_expr, scope)
+        if thing is None:
+            self._finding(
+                _RULE_DYNAMIC,
+                Severity.INFO,
+                f"`mount({_unparse(path_expr)}, {_unparse(app_expr)})` mounts an object the scan cannot resolve",
+                reg,
+                symbol=_unparse(app_expr),
+            )
+            return
+        handler, kind = thing
+        text = path.value if isinstance(path.value, str) else ""
+        leaf_path = Value(path.status, text or "/", path.unknowns, path.env_overridable)
+        self._add_leaf(
+            Leaf(
+                owner=owner.key,
+                methods=("MOUNT",),
+                path=leaf_path,
+                handler=handler,
+                file=reg.path,
+                line=reg.line,
+                registered_at=reg,
+                kind=kind,
+                name=self._route_name(module, call, scope, ctx, ""),
+                options=_options(call, ("path", "app")),
+                conditions=conditions,
+            )
+        )
+
+    def _mounted_thing(self, module: str, expr: ast.expr, scope: str) -> tuple[str, str] | None:
+        """(handler, kind) for a mounted object that is not a known app: its class or definition, else None."""
+        node: ast.expr | None = expr
+        mod, sc = module, scope
+        for _ in range(4):
+            if isinstance(node, ast.Call):
+                cname = dotted_name(node.func)
+                cq = self.p.resolve_name(mod, cname, sc) if cname else ""
+                if not cq:
+                    return None
+                if self._is_static(cq):
+                    return self._canonical_class(cq), "static"
+                d = self.p.lookup(cq)
+                if d.kind == "class" or (d.kind == "unknown" and not self.p.first_party(cq) and cq[:1].isalpha()
+                                         and cq.rsplit(".", 1)[-1][:1].isupper()):
+                    return KNOWN_REEXPORTS.get(cq, cq), "mount"
+                return None
+            dn = dotted_name(node) if node is not None else ""
+            if not dn or self._param_scope(mod, sc, dn.split(".")[0]) is not None:
+                return None
+            q = self.p.resolve_name(mod, dn, sc)
+            d = self.p.lookup(q)
+            if d.kind == "assignment" and d.obj.value is not None:
+                node, mod, sc = d.obj.value, d.module, d.obj.scope
+                continue
+            if d.kind in ("function", "class"):
+                return q, "mount"
+            return None
+        return None
+
+    def _anonymous(self, module: str, call: ast.Call, scope: str, kind: str) -> Obj:
+        base = f"{module}.{scope}" if scope else module
+        key = f"{base}.<Mount@{call.lineno}:{call.col_offset + 1}>"
+        obj = self.objects.get(key)
+        if obj is None:
+            obj = Obj(key, kind, "starlette.routing.Router", module, scope, None, self.p.location(module, call))
+            self.objects[key] = obj
+        return obj
+
+    def _routes_list(self, owner: Obj, module: str, expr: ast.expr, scope: str, ctx: Ctx) -> None:
+        """``routes=[Route(...), WebSocketRoute(...), Mount(...), Host(...)]``."""
+        elements = self._iter_elements(module, expr, scope, ctx, 0)
+        if elements is None:
+            self._finding(
+                _RULE_DYNAMIC,
+                Severity.INFO,
+                f"routes list `{_unparse(expr)}` is not a literal list the scan can read",
+                self.p.location(module, expr),
+            )
+            return
+        for el in elements:
+            if not isinstance(el, tuple):
+                continue
+            emod, e, escope = el
+            if not isinstance(e, ast.Call):
+                continue
+            cname = dotted_name(e.func)
+            cq = self.p.resolve_name(emod, cname, escope) if cname else ""
+            reg = self.p.location(emod, e)
+            if cq in ROUTE_CLASSES or cq in WS_ROUTE_CLASSES or cq in APIROUTE_CLASSES:
+                ws = cq in WS_ROUTE_CLASSES
+                endpoint = _kw(e, "endpoint", 1)
+                h = self._handler(emod, endpoint, escope, ctx, reg)
+                methods, unresolved = self._methods(
+                    emod, e, "websocket_route" if ws else ("api_route" if cq in APIROUTE_CLASSES else "Route"), escope, ctx, h.cls
+                )
+                self._add_leaf(
+                    Leaf(
+                        owner=owner.key,
+                        methods=methods,
+                        path=self._string(emod, _kw(e, "path", 0), escope, ctx),
+                        handler=h.name,
+                        file=h.file,
+                        line=h.line,
+                        registered_at=reg,
+                        kind="websocket" if ws else "http",
+                        name=self._route_name(emod, e, escope, ctx, h.short),
+                        is_async=h.is_async,
+                        options=_options(e, ("path", "endpoint", "methods")),
+                        auth=self._evidence(self.auth.list_markers(emod, _kw(e, "dependencies"), escope), "route", "")
+                        + h.auth,
+                        conditions=ctx.conditions,
+                        unresolved=unresolved,
+                    )
+                )
+            elif cq in MOUNT_CLASSES:
+                self._mount(emod, e, escope, ctx, owner, reg, _kw(e, "path", 0), _kw(e, "app", 1))
+            elif cq in HOST_CLASSES:
+                self._mount(emod, e, escope, ctx, owner, reg, None, _kw(e, "app", 1), host=_kw(e, "host", 0))
+
+    def _imperative(self, module: str, cr: CallRegistration, ctx: Ctx, owner: Obj, reg: Location) -> None:
+        scope = cr.site.scope
+        call = cr.call
+        endpoint_expr = _kw(call, "endpoint", 1) if cr.method.startswith("add_api") else (_kw(call, "endpoint", 1) or _kw(call, "route", 1))
+        h = self._handler(module, endpoint_expr, scope, ctx, reg)
+        kind = "websocket" if "websocket" in cr.method else "http"
+        methods, unresolved = self._methods(module, call, cr.method, scope, ctx, h.cls)
+        route_auth = self._evidence(self.auth.list_markers(module, _kw(call, "dependencies"), scope), "route", "")
+        self._add_leaf(
+            Leaf(
+                owner=owner.key,
+                methods=methods,
+                path=self._string(module, _kw(call, "path", 0), scope, ctx),
+                handler=h.name,
+                file=h.file,
+                line=h.line,
+                registered_at=reg,
+                kind=kind,
+                name=self._route_name(module, call, scope, ctx, h.short),
+                is_async=h.is_async,
+                options=_options(call, ("path", "endpoint", "route", "methods")),
+                auth=route_auth + h.auth,
+                conditions=ctx.conditions,
+                unresolved=unresolved,
+            )
+        )
+
+    def _handler(self, module: str, expr: ast.expr | None, scope: str, ctx: Ctx, reg: Location) -> "_Handler":
+        """The function (or class) an ``endpoint`` expression denotes."""
+        fallback = _Handler(_unparse(expr) or "<unknown>", reg.path, reg.line)
+        if expr is None:
+            return fallback
+        node: ast.expr = expr
+        mod, sc = module, scope
+        for _ in range(4):
+            if isinstance(node, ast.Call):
+                cname = dotted_name(node.func)
+                cq = self.p.resolve_name(mod, cname, sc) if cname else ""
+                d = self.p.lookup(cq) if cq else None
+                if d is not None and d.kind == "function":
+                    # a factory: use the nested function it returns, when it returns one
+                    for value in self._returns.get((d.module, d.obj.qualname), []) or (
+                        [d.obj.single_return] if d.obj.single_return is not None else []
+                    ):
+                        inner = self._function_handler(d.module, value, d.obj.qualname)
+                        if inner is not None:
+                            return inner
+                return _Handler(f"<call {_unparse(node, 120)}>", reg.path, reg.line)
+            dn = dotted_name(node)
+            if not dn:
+                return fallback
+            head = dn.split(".")[0]
+            if head in ctx.env and mod == module:
+                ref = ctx.env[head].value
+                if dn == head and isinstance(ref, Ref):
+                    d = self.p.lookup(ref.qualname)
+                    if d.kind in ("function", "class"):
+                        return self._definition_handler(ref.qualname, d) or fallback
+                return fallback
+            if self._param_scope(mod, sc, head) is not None:
+                return fallback
+            found = self._function_handler(mod, node, sc)
+            if found is not None:
+                return found
+            q = self.p.resolve_name(mod, dn, sc)
+            d = self.p.lookup(q)
+            if d.kind == "assignment" and d.obj.value is not None:
+                node, mod, sc = d.obj.value, d.module, d.obj.scope
+                continue
+            return _Handler(q, reg.path, reg.line)
+        return fallback
+
+    def _function_handler(self, module: str, expr: ast.expr, scope: str) -> "_Handler | None":
+        dn = dotted_name(expr)
+        if not dn:
+            return None
+        q = self.p.resolve_name(module, dn, scope)
+        return self._definition_handler(q, self.p.lookup(q))
+
+    def _definition_handler(self, q: str, d: Any) -> "_Handler | None":
+        if d.kind == "function":
+            fn: FunctionInfo = d.obj
+            auth = self._param_evidence(d.module, fn.args, fn.scope, fn.is_method)
+            return _Handler(q, self.p.path_of(d.module), fn.line, fn.is_async, None, auth, fn.name)
+        if d.kind == "class":
+            return _Handler(q, self.p.path_of(d.module), d.obj.line, False, q, (), d.obj.name)
+        return None
+
+    # ---------------------------------------------------------- auth
+    def _evidence(self, markers: list[Marker], attached: str, inherited_from: str) -> tuple[AuthEvidence, ...]:
+        out = []
+        for m in markers:
+            v = self.auth.classify(m)
+            if v is None:
+                continue
+            out.append(AuthEvidence(v.kind, v.name, attached, self.p.location(m.module, m.node), False, inherited_from))
+        return tuple(out)
+
+    def _param_evidence(self, module: str, args: ast.arguments, scope: str, is_method: bool) -> tuple[AuthEvidence, ...]:
+        out = []
+        for _, m in self.auth.parameter_markers(module, args, scope, skip_first=is_method):
+            v = self.auth.classify(m)
+            if v is None:
+                continue
+            out.append(AuthEvidence(v.kind, v.name, "handler_parameter", self.p.location(m.module, m.node), False, ""))
+        return tuple(out)
+
+    # ---------------------------------------------------------- leaves
+    def _add_leaf(self, leaf: Leaf) -> None:
+        self.leaves.setdefault(leaf.owner, []).append(leaf)
+
+    def _drop_alternatives(self) -> None:
+        """Keep the folded branch when one object is attached in both branches of one ``if``."""
+        by_pair: dict[tuple[str, str], list[Edge]] = {}
+        for e in self.edges:
+            by_pair.setdefault((e.parent, e.child), []).append(e)
+        drop: set[int] = set()
+        for edges in by_pair.values():
+            if len(edges) < 2:
+                continue
+            good = [e for e in edges if e.prefix.status == RESOLVED]
+            bad = [e for e in edges if e.prefix.status != RESOLVED]
+            for b in bad:
+                bkeys = dict(b.branches)
+                for g in good:
+                    if any(k in bkeys and bkeys[k] != br for k, br in g.branches):
+                        drop.add(id(b))
+                        self._finding(
+                            _RULE_ALTERNATIVE,
+                            Severity.INFO,
+                            f"{b.kind} of {b.child} at `{b.prefix.value}` in one branch and at "
+                            f"'{g.prefix.value}' in the other; routes are listed under '{g.prefix.value}'",
+                            b.location,
+                            symbol=b.child,
+                        )
+                        break
+        self.edges = [e for e in self.edges if id(e) not in drop]
+
+    # ---------------------------------------------------------- compose
+    def _compose(self) -> list[Route]:
+        children: dict[str, list[Edge]] = {}
+        incoming: dict[str, int] = {}
+        for e in self.edges:
+            children.setdefault(e.parent, []).append(e)
+            incoming[e.child] = incoming.get(e.child, 0) + 1
+        mounted = {e.child for e in self.edges if e.kind == "mount"}
+        out: dict[tuple[Any, ...], Route] = {}
+        visited: set[str] = set()
+        roots = sorted(k for k, o in self.objects.items() if o.is_app and k not in mounted and not o.parameter)
+        roots += sorted(k for k, o in self.objects.items() if o.is_app and k not in mounted and o.parameter)
+        for root in roots:
+            self._walk(root, root, [], (), (), (), children, [root], visited, out, orphan=False)
+        # routers (and mounted apps) that no root reaches
+        pending = sorted(
+            (k for k in self.objects if k not in visited and (self.leaves.get(k) or children.get(k))),
+            key=lambda k: (incoming.get(k, 0) > 0, k),
+        )
+        for key in pending:
+            if key in visited:
+                continue
+            obj = self.objects[key]
+            n_before = len(out)
+            self._walk(key, "", [], (), (), (), children, [key], visited, out, orphan=True)
+            if len(out) > n_before or self.leaves.get(key):
+                what = "app" if obj.is_app else "router"
+                self._finding(
+                    _RULE_ORPHAN,
+                    Severity.WARNING if not obj.parameter else Severity.INFO,
+                    f"{what} {obj.key} is not attached to any app the scan found; its routes are listed as orphans",
+                    obj.location,
+                    symbol=obj.key,
+                    hint="Include it (include_router/mount), or remove it if it is dead code.",
+                )
+        return sorted(out.values(), key=Route.sort_key)
+
+    def _walk(
+        self,
+        key: str,
+        app: str,
+        parts: list[Value],
+        auth: tuple[AuthEvidence, ...],
+        conditions: tuple[str, ...],
+        tags: tuple[str, ...],
+        children: dict[str, list[Edge]],
+        stack: list[str],
+        visited: set[str],
+        out: dict[tuple[Any, ...], Route],
+        orphan: bool,
+    ) -> None:
+        if len(out) >= MAX_ROUTES or len(stack) > MAX_CHAIN:
+            return
+        visited.add(key)
+        obj = self.objects[key]
+        if obj.prefix is not None:
+            parts = parts + [obj.prefix]
+        auth = auth + obj.auth
+        tags = tags + obj.tags
+        root = self.objects.get(app) if app else None
+        for leaf in self.leaves.get(key, ()):
+            route = self._route(leaf, obj, root, parts + [leaf.path], auth, conditions, tags, orphan)
+            dedupe = (route.methods, route.path, route.handler, route.app)
+            if dedupe not in out:
+                out[dedupe] = route
+        for edge in children.get(key, ()):
+            if edge.child in stack:
+                self._finding(
+                    _RULE_CYCLE,
+                    Severity.WARNING,
+                    f"{edge.kind} cycle: {' -> '.join(stack[stack.index(edge.child):] + [edge.child])}",
+                    edge.location,
+                    symbol=edge.child,
+                )
+                continue
+            child = self.objects.get(edge.child)
+            if child is None:
+                continue
+            self._walk(
+                edge.child,
+                app,
+                parts + [edge.prefix],
+                auth + edge.auth,
+                conditions + tuple(c for c in edge.conditions if c not in conditions),
+                tags + edge.tags,
+                children,
+                stack + [edge.child],
+                visited,
+                out,
+                orphan,
+            )
+
+    def _route(
+        self,
+        leaf: Leaf,
+        owner: Obj,
+        root: Obj | None,
+        parts: list[Value],
+        auth: tuple[AuthEvidence, ...],
+        conditions: tuple[str, ...],
+        tags: tuple[str, ...],
+        orphan: bool,
+    ) -> Route:
+        raw = "".join(p.value if isinstance(p.value, str) else "" for p in parts)
+        unknowns: list[Unresolved] = []
+        for p in parts:
+            for u in p.unknowns:
+                if u not in unknowns:
+                    unknowns.append(u)
+        for u in leaf.unresolved:
+            if u not in unknowns:
+                unknowns.append(u)
+        if all(p.status == RESOLVED for p in parts):
+            status = RESOLVED
+        elif all(
+            (p.value == "" if p.status == RESOLVED else isinstance(p.value, str) and _only_placeholders(p.value))
+            for p in parts
+        ):
+            status = UNRESOLVED
+        else:
+            status = PARTIAL
+        if leaf.methods == ("MOUNT",) and len(raw) > 1:
+            raw = raw.rstrip("/") or "/"
+        if raw and not raw.startswith("/") and not raw.startswith("{"):
+            raw = "/" + raw
+        raw = raw or "/"
+        all_auth: list[AuthEvidence] = []
+        seen: set[tuple[str, str, str, Location]] = set()
+        for a in auth + leaf.auth:
+            k = (a.kind, a.name, a.attached, a.location)
+            if k not in seen:
+                seen.add(k)
+                all_auth.append(a)
+        conds = tuple(dict.fromkeys(conditions + leaf.conditions))
+        options = leaf.options
+        if root is not None:
+            options = options + root.options
+        if tags:
+            options = options + (("inherited_tags", ", ".join(dict.fromkeys(tags))),)
+        if any(p.env_overridable for p in parts):
+            options = options + (("path_env_overridable", "true"),)
+        framework = (root or owner).framework
+        return Route(
+            framework=framework,
+            methods=leaf.methods,
+            path=normalize_starlette(raw),
+            raw_path=raw,
+            path_status=status,
+            handler=leaf.handler,
+            file=leaf.file,
+            line=leaf.line,
+            auth=tuple(all_auth),
+            unresolved=tuple(unknowns),
+            group=owner.key,
+            app=root.key if root is not None else "",
+            registered_at=leaf.registered_at,
+            name=leaf.name,
+            conditions=conds,
+            is_async=leaf.is_async,
+            options=options,
+            kind=leaf.kind,
+            orphan=orphan,
+        )
+
+
+@dataclass(frozen=True)
+class _Handler:
+    name: str
+    file: str
+    line: int
+    is_async: bool = False
+    cls: str | None = None  # set when the endpoint is a class (Starlette HTTPEndpoint)
+    auth: tuple[AuthEvidence, ...] = ()
+    short: str = ""
+
+
+def _conditions(site: Site) -> tuple[str, ...]:
+    return tuple(_condition_text(t, b) for t, b in site.conditions)
+
+
+def _branches(module: str, site: Site) -> tuple[tuple[tuple[str, int, int], bool], ...]:
+    return tuple(((module, t.lineno, t.col_offset), b) for t, b in site.conditions)
+
+
+def _only_placeholders(raw: str) -> bool:
+    depth = 0
+    for ch in raw:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch not in "/":
+            return False
+    return True
+
+
+def _config_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return []
