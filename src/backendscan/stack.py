@@ -365,13 +365,13 @@ def _config_evidence(
     elif concern in ("cache", "logging") and result.project is not None and result.project.django_settings_modules:
         key = {"cache": "CACHES", "logging": "LOGGING"}[concern]
         if name in ("Django cache framework", "logging (stdlib)"):
-            p = result.project
-            for module in p.django_settings_modules:
-                syms = p.symbols.get(module)
+            proj = result.project
+            for module in proj.django_settings_modules:
+                syms = proj.symbols.get(module)
                 if syms is None:
                     continue
                 for a in syms.assignments:
                     if a.scope == "" and a.target == key:
-                        out.append(Evidence(f"{key} setting", p.path_of(module), a.line))
+                        out.append(Evidence(f"{key} setting", proj.path_of(module), a.line))
                         break
     return out

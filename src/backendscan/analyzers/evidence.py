@@ -37,7 +37,7 @@ LIMIT_NAMES = frozenset(
 
 
 @dataclass(frozen=True)
-class TestRequest:
+class HttpCall:
     """An HTTP request a test makes: ``client.<method>(<path>)``."""
 
     method: str  # upper case; "ANY" for .request()/.open() without a literal method
@@ -50,7 +50,7 @@ class TestRequest:
 class EvidenceSummary:
     """What one file holds."""
 
-    requests: tuple[TestRequest, ...] = ()
+    requests: tuple[HttpCall, ...] = ()
     time_limits: tuple[tuple[str, int], ...] = ()  # (setting name, line)
 
 
@@ -83,7 +83,7 @@ def path_literal(node: ast.expr | None) -> str | None:
 class _Visitor(FileVisitor):
     def __init__(self, parsed: ParsedModule) -> None:
         self.test = is_test_module(parsed.module)
-        self.requests: list[TestRequest] = []
+        self.requests: list[HttpCall] = []
         self.limits: list[tuple[str, int]] = []
 
     def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
@@ -131,7 +131,7 @@ class _Visitor(FileVisitor):
         if path.startswith("http"):
             rest = path.split("//", 1)[-1]
             path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-        self.requests.append(TestRequest(method, path, node.lineno, ctx.scope))
+        self.requests.append(HttpCall(method, path, node.lineno, ctx.scope))
 
     def finish(self) -> EvidenceSummary:
         return EvidenceSummary(tuple(self.requests), tuple(sorted(set(self.limits), key=lambda t: (t[1], t[0]))))
@@ -141,7 +141,7 @@ class EvidenceAnalyzer:
     """Collects test HTTP requests and Celery-wide time limits (see the module docstring)."""
 
     name = "evidence"
-    version = "1"
+    version = "2"
 
     def interested(self, module: str, text: str) -> bool:
         return is_test_module(module) or "time_limit" in text.lower()

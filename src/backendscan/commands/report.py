@@ -1,77 +1,181 @@
-"""``backendscan report PATH``: the architecture report in one or more formats."""
+"""``backendscan report PATH``: the architecture report in one or more formats (md, html, json, sarif).
+
+Several formats in one run share one scan and one view model.  ``-o DIR`` (or a
+path ending in ``/``) writes ``report.<ext>`` files there; with one format, ``-o
+FILE`` writes that file.  ``--task``/``--task-file``/``--context`` add the
+implementation plan; ``--update-context`` keeps a short findings block in the
+context file (replaced, not duplicated, on re-runs).
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from typing import TYPE_CHECKING, Any
-
+from .. import __version__
 from ..errors import UsageError
+from ..pipeline import ScanResult
+from ..report.context import ReportContext, build_context
+from ..report.diagrams import ENGINES
+from ..report.jsondata import dumps, report_data
+from ..report.render import environment, render_html, render_markdown
 from .common import add_scan_options, info, run_scan, write_output
 
-if TYPE_CHECKING:  # heavy imports happen in run(), not at CLI start-up
-    from ..pipeline import ScanResult
-    from ..report.context import ReportContext
+Renderer = Callable[[ScanResult, ReportContext, argparse.Namespace], str]
 
 
-def _md(r: "ScanResult", c: "ReportContext", a: argparse.Namespace) -> str:
-    from ..report.render import render_markdown
+def _md(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+    template = "plan.md.j2" if getattr(args, "plan_only", False) and ctx.plan is not None else "report.md.j2"
+    return render_markdown(ctx, args.template_dir, template)
 
-    return render_markdown(c, a.template_dir)
+
+def _html(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+    return render_html(ctx, args.template_dir, engine=args.diagrams)
 
 
-def _json(r: "ScanResult", c: "ReportContext", a: argparse.Namespace) -> str:
-    from ..report.jsondata import dumps, report_data
+def _json(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+    return dumps(report_data(result, ctx, include_timings=args.timings))
 
-    return dumps(report_data(r, c, include_timings=a.timings))
+
+def _sarif(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+    try:
+        from ..report.sarif import rule_descriptor, sarif_log
+    except ImportError as exc:  # pragma: no cover - sarif.py ships with backendscan
+        raise UsageError(f"SARIF output is unavailable: {exc}") from exc
+    rules = [
+        rule_descriptor(c.info.id, c.info.title, "built-in", c.info.severity, f"{c.info.rationale} Fix: {c.info.hint}", c.info.theme)
+        for c in ctx.checks
+    ]
+    return dumps(sarif_log(ctx.findings, tool_version=__version__, rules=rules))
 
 
 #: format -> (file name, renderer)
-Renderer = Callable[["ScanResult", "ReportContext", argparse.Namespace], str]
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "md": ("report.md", _md),
+    "html": ("report.html", _html),
     "json": ("report.json", _json),
+    "sarif": ("report.sarif", _sarif),
 }
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("report", parents=[common], help="write the architecture report", description=__doc__)
+    p = sub.add_parser("report", parents=[common], help="write the architecture report", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_scan_options(p)
     p.add_argument("-o", "--output", help="output file, or folder for several formats (default: stdout)")
     p.add_argument("--format", default="md", help=f"comma-separated formats: {', '.join(FORMATS)} (default: md)")
-    p.add_argument("--template-dir", help="folder with templates that override the shipped ones")
+    p.add_argument("--template-dir", help="folder with templates that override the shipped ones (see README: template variables)")
     p.add_argument("--depth", type=int, help="package depth of the package graph (default 2)")
+    p.add_argument("--diagrams", choices=ENGINES, default="auto", help="HTML drawings: Graphviz dot when installed (auto), always dot, or the built-in layout (python)")
     p.add_argument("--timings", action="store_true", help="include stage timings in JSON (makes output run-dependent)")
+    p.add_argument("--timestamp", action="store_true", help="print the generation time in the report (makes output run-dependent)")
+    plan = p.add_argument_group("implementation plan")
+    plan.add_argument("--task", help='task to plan, e.g. "Add password reset by email"')
+    plan.add_argument("--task-file", metavar="FILE", help="read the task from FILE")
+    plan.add_argument("--context", metavar="FILE", help="agent context file (e.g. .claude/tasks/context_session.md); the task comes from it unless --task is given")
+    plan.add_argument("--update-context", action="store_true", help="write a short findings block into the --context file (replaced on re-runs)")
+    plan.add_argument("--plan-only", action="store_true", help="Markdown output holds only the plan")
     p.set_defaults(func=run)
 
 
+def _read(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: no such {what}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the {what}: {exc}") from exc
+
+
+def _task(args: argparse.Namespace) -> str | None:
+    from ..report.contextfile import task_from_context
+
+    if args.update_context and not args.context:
+        raise UsageError("--update-context needs --context FILE")
+    if args.task:
+        return str(args.task)
+    if args.task_file:
+        return _read(args.task_file, "task file").strip() or None
+    if args.context:
+        path = Path(args.context)
+        if not path.exists() and args.update_context:
+            return None
+        return task_from_context(_read(args.context, "context file")) or None
+    return None
+
+
+def _targets(formats: list[str], output: str | None) -> list[str | None]:
+    """Where each format goes: stdout (None), a file, or a file in a folder."""
+    if not output or output == "-":
+        if len(formats) > 1:
+            raise UsageError("several formats need -o DIR")
+        return [None]
+    out = Path(output)
+    is_dir = out.is_dir() or output.endswith(("/", "\\")) or (len(formats) > 1 and not out.suffix)
+    if len(formats) > 1 and not is_dir:
+        raise UsageError("several formats need -o to name a folder")
+    if is_dir:
+        return [str(out / FORMATS[f][0]) for f in formats]
+    return [output]
+
+
+def _status(args: argparse.Namespace, text: str) -> None:
+    if not getattr(args, "quiet", False) and sys.stderr.isatty():
+        sys.stderr.write(f"\r{text:<60}")
+        sys.stderr.flush()
+
+
 def run(args: argparse.Namespace) -> int:
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    formats = list(dict.fromkeys(f.strip().lower() for f in args.format.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    if len(formats) > 1 and args.output and not (Path(args.output).is_dir() or args.output.endswith("/") or not Path(args.output).suffix):
-        raise UsageError("several formats need -o to name a folder")
-    from ..report.context import build_context
-
+    targets = _targets(formats, args.output)
+    task = _task(args)
+    if args.template_dir and not Path(args.template_dir).is_dir():
+        raise UsageError(f"{args.template_dir}: no such template folder")
+    t0 = time.perf_counter()
+    _status(args, "scanning...")
     result = run_scan(args)
-    ctx = build_context(result, depth=args.depth)
+    _status(args, "building the report...")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if args.timestamp else ""
+    ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp)
     written = []
-    for fmt in formats:
-        name, renderer = FORMATS[fmt]
-        text = renderer(result, ctx, args)
-        out = args.output
-        if out and len(formats) > 1:
-            out = str(Path(out) / name)
-        written.append(write_output(text, out, name))
+    for fmt, target in zip(formats, targets):
+        _status(args, f"rendering {fmt}...")
+        text = FORMATS[fmt][1](result, ctx, args)
+        written.append(write_output(text, target, FORMATS[fmt][0]))
+    _status(args, "")
+    if args.update_context:
+        written.append(_update_context(args, ctx, next((w for w in written if w.endswith((".md", ".html")) and w != "-"), "")))
     files = [w for w in written if w != "-"]
     if files:
         c = ctx.counts
+        sc = ctx.severity_counts
+        if not getattr(args, "quiet", False) and sys.stderr.isatty():
+            sys.stderr.write("\r" + " " * 60 + "\r")
         info(
             args,
-            f"backendscan: {c['modules']} modules, {c['graph_edges']} dependencies, {c['cycles']} cycles, "
-            f"{c['routes']} routes, {c['models']} models, {c['tasks']} tasks; wrote {', '.join(files)}",
+            f"backendscan: {ctx.project}: {c['source_modules']} modules, {c['graph_edges']} imports, {c['runtime_cycles']} cycle{'s' if c['runtime_cycles'] != 1 else ''}, "
+            f"{c['routes']} routes, {c['tables']} tables, {c['tasks']} tasks; {sc['error']} errors, {sc['warning']} warnings, "
+            f"{sc['info']} notes ({time.perf_counter() - t0:.1f}s)\n" + "\n".join(f"  wrote {f}" for f in files),
         )
     return 0
+
+
+def _update_context(args: argparse.Namespace, ctx: ReportContext, report_path: str) -> str:
+    from ..report.contextfile import update_block
+
+    path = Path(args.context)
+    old = path.read_text("utf-8") if path.exists() else ""
+    block = environment(args.template_dir).get_template("context_block.md.j2").render(ctx=ctx, plan_path=report_path)
+    block = re.sub(r"\n{3,}", "\n\n", block).strip()
+    new = update_block(old, block)
+    if new != old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new, "utf-8")
+    return str(path)

@@ -18,7 +18,7 @@ from ..pipeline import ScanResult
 from .context import ReportContext
 from .serialize import finding_data, site_data, to_data
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def schema_path() -> Path:
@@ -87,10 +87,47 @@ def report_data(result: ScanResult, ctx: ReportContext, *, include_timings: bool
             ],
             "hotspots": to_data(ctx.hotspots),
         },
+        "stack": {
+            "components": to_data(ctx.stack.components),
+            "deployment": to_data(ctx.stack.deployment),
+        },
+        "testing": {
+            "counts": ctx.reach.counts(),
+            "test_modules": list(ctx.reach.test_modules),
+            "modules": to_data(ctx.reach.modules),
+            "routes": [
+                {"methods": list(r.route.methods), "path": r.route.path, "handler": r.route.handler, "status": r.status, "calls": list(r.calls)}
+                for r in ctx.reach.routes
+            ],
+            "tasks": [{"name": t.task.name, "function": t.task.function, "status": t.status} for t in ctx.reach.tasks],
+        },
+        "checks": [
+            {
+                "id": c.info.id,
+                "severity": c.info.severity.value,
+                "theme": c.info.theme,
+                "title": c.info.title,
+                "rationale": c.info.rationale,
+                "hint": c.info.hint,
+                "enabled": c.enabled,
+                "count": c.count,
+            }
+            for c in ctx.checks
+        ],
+        "compliance": {
+            "rules_file": ctx.compliance.rules_file,
+            "engine": ctx.compliance.engine,
+            "statements": to_data(ctx.compliance.statements),
+            "violations": [finding_data(f) for f in ctx.compliance.violations],
+            "problems": list(ctx.compliance.problems),
+            "suggestions": to_data(ctx.compliance.suggestions),
+        },
         "findings": [finding_data(f) for f in ctx.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in ctx.skipped],
         "notes": [{"topic": t, "text": x} for t, x in ctx.notes],
     }
+    if ctx.plan is not None:
+        data["plan"] = to_data(ctx.plan)
     if include_timings:
         data["stats"] = {"stages": dict(result.stats.stages), "workers": result.stats.workers, "from_cache": result.stats.from_cache}
     if extra:

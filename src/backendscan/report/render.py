@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from .context import ReportContext
+from .context import ReportContext, anchor
 from .mermaid import mermaid_id, mermaid_label
 
 
@@ -58,6 +59,12 @@ def md_text(value: Any) -> str:
     return re.sub(r"([<>])", lambda m: {"<": "&lt;", ">": "&gt;"}[m.group(1)], text)
 
 
+def md_line(value: Any) -> str:
+    """One line of plain Markdown for agent context files: no newlines, no HTML comment markers."""
+    text = " ".join(("" if value is None else str(value)).split())
+    return text.replace("<!--", "&lt;!--").replace("-->", "--&gt;")
+
+
 def environment(template_dir: str | Path | None = None, *, html: bool = False) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(template_dir)])
     env = jinja2.Environment(
@@ -68,14 +75,33 @@ def environment(template_dir: str | Path | None = None, *, html: bool = False) -
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md_cell=md_cell, md_code=md_code, md_text=md_text, mermaid_id=mermaid_id, mermaid_label=mermaid_label)
+    env.filters.update(md_cell=md_cell, md_code=md_code, md_text=md_text, md_line=md_line, mermaid_id=mermaid_id, mermaid_label=mermaid_label)
+    env.globals.update(anchor=anchor)
     return env
 
 
 def render_markdown(ctx: ReportContext, template_dir: str | Path | None = None, template: str = "report.md.j2") -> str:
+    """The Markdown report (``template="plan.md.j2"`` renders the plan alone)."""
     text = environment(template_dir).get_template(template).render(ctx=ctx)
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def render_html(ctx: ReportContext, template_dir: str | Path | None = None, template: str = "report.html.j2", **extra: Any) -> str:
-    return environment(template_dir, html=True).get_template(template).render(ctx=ctx, **extra)
+def render_html(
+    ctx: ReportContext,
+    template_dir: str | Path | None = None,
+    template: str = "report.html.j2",
+    *,
+    engine: str = "auto",
+    drawings: Any = None,
+) -> str:
+    """The self-contained HTML report: inline CSS/JS from ``report.css``/``report.js``, inline SVG drawings."""
+    from .diagrams import draw
+
+    env = environment(template_dir, html=True)
+    assert env.loader is not None
+    css = env.loader.get_source(env, "report.css")[0]
+    js = env.loader.get_source(env, "report.js")[0].replace("</script", "<\\/script")
+    if drawings is None:
+        drawings = draw(ctx.graph_view, engine)
+    text = env.get_template(template).render(ctx=ctx, drawings=drawings, css=Markup(css), js=Markup(js))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
