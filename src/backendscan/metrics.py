@@ -4,7 +4,8 @@ Per file: cyclomatic complexity of every function, method and class
 (``radon.complexity``), the maintainability index (``radon.metrics``: Halstead
 volume, total complexity, logical lines and comment share, exactly as
 ``radon mi`` computes it with multi-line strings counted as comments) and raw
-line counts (``radon.raw``).  radon is imported lazily: it reads configuration
+line counts with radon's definitions (``rawmetrics``: the same numbers as
+``radon.raw`` in one tokenizer pass instead of radon's quadratic re-tokenizing).  radon is imported lazily: it reads configuration
 files when its CLI module loads, and nothing should happen at our import time.
 """
 
@@ -66,11 +67,12 @@ def measure(path: str, text: str, tree: ast.Module) -> tuple[FileMetrics | None,
     try:
         from radon.complexity import cc_rank
         from radon.metrics import h_visit_ast, mi_compute, mi_rank
-        from radon.raw import analyze
         from radon.visitors import ComplexityVisitor
 
+        from .rawmetrics import raw_counts
+
         visitor = ComplexityVisitor.from_ast(tree)
-        raw = analyze(text)
+        raw = raw_counts(text)
         volume = h_visit_ast(tree).total.volume
         comments = (raw.comments + raw.multi) / float(raw.sloc) * 100 if raw.sloc else 0
         mi = mi_compute(volume, visitor.total_complexity, raw.lloc, comments)
