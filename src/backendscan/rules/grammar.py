@@ -108,6 +108,11 @@ _DEP_CONTEXT = re.compile(
 _FLOW_CONTEXT = re.compile(r"flow|pipeline|workflow|lifecycle|status|state|transition|process|request flow|데이터 흐름|流程|流转|흐름|フロー|luồng|fluxo|flusso|alur", re.I)
 
 
+def _mask(s: str) -> str:
+    """``s`` with the digits of code placeholders hidden (same length), for number searches."""
+    return re.sub(r"⟦(\d+)⟧", lambda m: "⟦" + "#" * len(m.group(1)) + "⟧", s)
+
+
 def _strip(t: Text) -> Text:
     """Drop motive tails and example parentheticals; keep parentheticals that name things."""
     norm = t.norm
@@ -219,16 +224,25 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     if ":" in first:
         lead, first = first.rsplit(":", 1)
     lead_occ = occurrences(Text(t.raw, first, t.codes))
-    if lead_occ and len(lead_occ) >= 1 and not re.search(r"[|/,]|\band\b", first[lead_occ[0].start :]):
-        lead += " " + first[: lead_occ[-1].start]
-        first = first[lead_occ[-1].start :]
+    if lead_occ:
+        start = lead_occ[-1].start
+        for a, b in zip(reversed(lead_occ[:-1]), reversed(lead_occ[1:])):
+            gap = first[a.end : b.start]
+            if re.fullmatch(r"\s*(?:\||/|,|:|and|\)?\s*[|/,]\s*\(?)?\s*", gap):
+                start = a.start
+            else:
+                break
+        if start > 0 and first[start - 1 : start] == "(":
+            start -= 1
+        lead += " " + first[:start]
+        first = first[start:]
     pieces[0] = first
     tail_rest = ""
     last_piece = pieces[-1]
-    m_tail = re.search(r"[;.]|\s(?:only|is|are|must|should|never|where|with)\b", last_piece)
-    if m_tail and m_tail.start() > 0:
-        tail_rest = last_piece[m_tail.start() :]
-        pieces[-1] = last_piece[: m_tail.start()]
+    cut = _node_end(t, last_piece)
+    if cut < len(last_piece):
+        tail_rest = last_piece[cut:]
+        pieces[-1] = last_piece[:cut]
     if reverse:
         pieces.reverse()
     nodes: list[tuple[list[Ref], bool]] = []
@@ -240,8 +254,8 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     heads = [n for n, _ in nodes]
     context = (c.context + " " + lead + " " + tail_rest).lower()
     # a single arrow: "X -> Y" is an edge; what it means depends on the context
-    if len(nodes) == 2:
-        return _single_arrow(c, t, nodes, tail_rest, roles)
+    if len(nodes) == 2 and not re.search(r"\blayers?\b|top to bottom", lead.lower()):
+        return _single_arrow(c, t, nodes, tail_rest, roles, lead)
     if any(not h for h in heads):
         if sum(1 for h in heads if h) >= 3 and _DEP_CONTEXT.search(context):
             nodes = [(h, i) for h, i in nodes if h]
@@ -257,9 +271,31 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or c.block == "code"):
         return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
     layers = tuple(tuple(h) for h in heads)
-    independent = tuple(i for _, i in nodes)
-    closed = bool(re.search(r"\bclosed\b|directly below|never skip|no skipping|不能跨层|不得跨层|건너뛰", context))
-    spec = Layers(layers=layers, independent=independent, closed=closed, direction=True)
+    independent = tuple(i or len(h) == 1 for h, i in nodes)
+    lead_l = lead.lower()
+    closed_only = bool(re.search(r"each layer of|every layer of", lead_l)) or bool(re.search(r"imports? only the layer directly below|only (?:import|talk to|call)s? the layer directly below", tail_rest))
+    closed = closed_only or bool(re.search(r"\bclosed\b|directly below|never skip|no skipping|不能跨层|不得跨层|건너뛰", lead_l + " " + tail_rest + " " + c.context))
+    tail_text = Text(t.raw, tail_rest, t.codes)
+    containers: tuple[Ref, ...] = ()
+    exempt: tuple[Ref, ...] = ()
+    ignore: tuple[tuple[str, str], ...] = ()
+    mi = re.search(r",\s*ignoring\s+(?P<i>.+?)(?=\s*\(|$)", tail_rest)
+    if mi:
+        pairs = []
+        for x in re.findall(r"⟦(\d+)⟧", mi.group("i")):
+            a, _, b = t.code(int(x)).partition("->")
+            if b:
+                pairs.append((a.strip(), b.strip()))
+        ignore = tuple(pairs)
+    me = re.search(r",\s*" + _EXCEPT + r"\s+(?P<e>.+?)(?=,\s*ignoring|\s*\(|$)", tail_rest)
+    if me:
+        exempt = _refs(_names(tail_text, me.start("e"), me.end("e")))
+    mc = re.search(r"(?:^|\s)(?:in|within|inside)\s+(?P<c>⟦\d+⟧(?:\s*(?:,|and)\s*⟦\d+⟧)*)", tail_rest)
+    if mc:
+        containers = _refs(_names(tail_text, mc.start("c"), mc.end("c")))
+    exhaustive = "(exhaustive)" in tail_rest
+    spec = Layers(layers=layers, independent=independent, containers=containers, closed=closed, direction=not closed_only,
+                  exempt=exempt, ignore_imports=ignore, exhaustive=exhaustive)
     out = compiled("layers", spec)
     out.roles = roles
     if re.search(r"acyclic|circular|cycle|循环|순환", tail_rest + " " + t.norm):
@@ -267,7 +303,29 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     return out
 
 
-def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]]) -> Outcome | None:
+def _node_end(t: Text, piece: str) -> int:
+    """Where the last node of a chain ends: after its names and the separators between them."""
+    occ = occurrences(Text(t.raw, piece, t.codes))
+    if not occ:
+        m = re.search(r"[;.,]|\s(?:only|is|are|must|should|never|where|with|imports?|in)\b", piece)
+        return m.start() if m and m.start() > 0 else len(piece)
+    end = occ[0].end
+    for a, b in zip(occ, occ[1:]):
+        gap = piece[a.end : b.start]
+        if re.fullmatch(r"\s*(?:\||/|,|:|and|\)?\s*[|/,]\s*\(?)?\s*", gap):
+            end = b.end
+        else:
+            break
+    if end < len(piece) and piece[end : end + 1] == ")":
+        end += 1
+    # words glued to the node (annotations such as "(HTTP)") stay with it
+    m = re.match(r"\s*\([^)]*\)", piece[end:])
+    if m and not re.search(r"exhaustive", m.group(0)):
+        end += m.end()
+    return end
+
+
+def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]], lead: str = "") -> Outcome | None:
     left, right = nodes[0][0], nodes[1][0]
     rhs_text = t.norm[t.norm.rfind(">") + 1 :] if ">" in t.norm else t.norm
     nothing = re.search(r"\b(?:nothing|none|no imports|anything)\b|无|없음|なし", rhs_text)
@@ -301,8 +359,8 @@ def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail:
 
 
 # ===================================================================== import rules
-_VERB_RE = re.compile(r"(?<![\w])" + lexicon.IMPORT_VERB + r"(?![\w])")
-_PASSIVE_RE = re.compile(r"(?<![\w])(?:be\s+|is\s+|are\s+|being\s+|get\s+)?(?:imported|used|accessed|called|depended\s+(?:up)?on|referenced|touched)\s+(?:by|from|in|inside|within)(?![\w])")
+_VERB_RE = re.compile(r"(?<![A-Za-z0-9_])" + lexicon.IMPORT_VERB + r"(?![A-Za-z0-9_])")
+_PASSIVE_RE = re.compile(r"(?<![A-Za-z0-9_])(?:be\s+|is\s+|are\s+|being\s+|get\s+)?(?:imported|used|accessed|called|depended\s+(?:up)?on|referenced|touched)\s+(?:by|from|in|inside|within)(?![A-Za-z0-9_])")
 _LOCATIVE_AFTER = re.compile(r"^\s*(?:에서는|에서|에는|에|中的|中|里|内|内で|中で|で|では|の中で|层中|层里)")
 _LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|inside|within|into|from within|nei|nel|nella|negli|nelle|dentro|di dalam|di|trong|em|dentro de|en|dans)|在)\s*$")
 
@@ -344,9 +402,11 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     if re.search(r"each other|one another|among themselves|between (?:them|each other)|相互|互相|서로|lẫn nhau|tra loro|satu sama lain|entre si|entre ellos|mutually", norm):
         return None  # independence
+    if any(re.search(pat, norm) for _, pat in _CONSTRUCTS):
+        return None  # "relative imports are banned": a construct ban
     passive = _PASSIVE_RE.search(norm)
     verb = _VERB_RE.search(norm)
-    noun = re.search(r"(?<![\w])(?:imports?|dependenc(?:y|ies)|access|queries|calls|coupling|usage|references?)(?![\w])", norm)
+    noun = re.search(r"(?<![A-Za-z0-9_])(?:imports?|dependenc(?:y|ies)|access|queries|calls|coupling|usage|references?)(?![A-Za-z0-9_])|접근|쿼리|호출|의존|访问|查询|调用|依赖|アクセス|依存", norm)
     neutral = lexicon.IMPORT_WORDS_RE.search(norm)
     anchor = passive or verb or noun or neutral
     if anchor is None:
@@ -360,16 +420,25 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         only_by = re.search(r"\bonly\b", norm)
         if only_by and obj and subject:
             return compiled("protected", Protected(targets=obj, importers=subject))
+    if anchor is noun and not (passive is not None and anchor is passive) and lexicon.NO_PREFIX_RE.match(norm) and not obj:
+        # "no direct DB access (in X)": the names before the noun are what is forbidden
+        obj = tuple(r for r in subject)
+        subject = ()
+        loc = re.search(r"\b(?:in|from|inside|within)\s+(?P<s>.+)$", norm[anchor.end():])
+        if loc:
+            subject = _refs(_names(t, anchor.end() + loc.start("s"), len(norm)))
     if not subject and c.subject:
         subject = c.subject
     if not obj:
         if neg and re.search(r"\banything\b|\bnothing\b|任何|아무것도", norm) and subject:
-            return compiled("allow-only", AllowOnly(subject, ()))
+            return compiled("allow-only", AllowOnly(subject, (), externals=bool(re.search(r"third[- ]party included|third[- ]party too|or third[- ]party", norm))))
         if neg and re.search(r"\b(?:external|third[- ]party)\b|第三方|외부", norm) and subject:
             return compiled("ban", Ban(("third-party-import",), under=subject))
         return None
     if not neg:
         return None
+    if not subject and any(o.quoted and "/" not in o.text or o.text in lexicon.LIBRARIES for o in obj) and not re.match(r"^\s*(?:nothing|no module|no code|no one|nobody)\b", norm):
+        return None  # "do not use `langchain.chains`": a ban, not an import rule between layers
     if not subject:
         if re.match(r"^\s*(?:nothing|no module|no code|no one|nobody|none of the code)\b", norm):
             subject = (Ref("**"),)
@@ -383,7 +452,8 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     if any(o.text in ("session", "orm session", "database session", "db session", "db.session") for o in obj) and _entity(subject) == "routes":
         return compiled("convention", Convention("routes", "no-session"))
     direct = _direct(norm)
-    spec = Forbidden(subject, obj, exceptions=exceptions, direct=bool(direct))
+    through = bool(re.search(r"through other (?:declared )?layers|through any layer|via other layers", norm))
+    spec = Forbidden(subject, obj, exceptions=exceptions, direct=bool(direct), through_layers=through)
     return compiled("forbidden", spec)
 
 
@@ -438,6 +508,15 @@ def _only_rule(c: Clause, t: Text) -> Outcome | None:
             scope = scope_refs
         if importers and targets:
             return compiled("protected", Protected(targets=targets, importers=importers, scope=scope))
+    # "all database queries must be in repository files"
+    m = re.search(
+        r"^(?:all\s+|every\s+|any\s+)?(?P<what>(?:(?:raw\s+)?(?:database|db|sql|orm)\s+)?(?:queries|query|access|calls|operations|writes|reads)|persistence|data\s+access|sql)\s+(?:must|should|has to|have to|need to|needs to|may)?\s*(?:only\s+)?(?:be|live|stay|happen|go|belong|reside)s?\s+(?:only\s+)?(?:in|inside|within|through|via)\s+(?P<where>.+)$",
+        norm,
+    )
+    if m and re.search(r"database|\bdb\b|sql|orm|quer|persist|data access", m.group("what")):
+        via = _refs(_names(t, m.start("where"), len(norm)))
+        if via:
+            return compiled("protected", Protected(targets=(Ref("db", quoted=False), Ref("orm", quoted=False)), importers=via))
     # "Y (may|can|must) only be imported by X"
     m = re.search(r"\b(?:may|can|must|should|is to|are to)?\s*(?:only\s+be|be\s+only|only)\s+(?:imported|used|accessed|called)\s+(?:by|from|in|within|inside)\s+", norm)
     if m:
@@ -591,7 +670,7 @@ _NON_STATIC_UNIT = re.compile(r"^\s*(?:ms|milliseconds?|seconds?|secs?|s\b|minut
 
 
 def _limits(c: Clause, t: Text) -> Outcome | None:
-    norm = t.norm
+    norm = _mask(t.norm)
     if not re.search(r"\d", norm):
         return None
     segments = re.split(r",\s*|;\s*|\band\b\s+(?=\S+\s+(?:<|≤|at most|max|under))", norm)
@@ -647,10 +726,12 @@ def _metric_of(seg: str, m: re.Match[str]) -> str | None:
     for metric, pat in _METRIC_WORDS:
         for mm in re.finditer(pat, window, re.I):
             found.append((abs(mm.start() - m.start()), metric))
-    if not found:
+    if not found and not chars:
         if re.search(r"^\s*(?:lines?|loc)\b", seg[m.end():]) and re.search(r"per\s+file|a\s+file|each\s+file", seg):
             return "file-length"
         return None
+    if chars and re.search(r"\blines?\b|行|줄|righe|baris|dòng", seg):
+        return "line-length"
     found.sort()
     ranked = [metric for _, metric in found]
     if "maintainability" in ranked:
@@ -715,7 +796,7 @@ def _scope_refs(t: Text, start: int, end: int) -> tuple[Ref, ...]:
 # ===================================================================== conventions
 _ENTITY_WORDS: tuple[tuple[str, str], ...] = (
     ("routes", r"endpoints?|routes?|path operations?|route handlers?|api routes?|api endpoints?|request handlers?|handlers?|views?|viewsets?|controllers?|api views?|路由|接口|端点|视图|엔드포인트|라우트|라우터|ルート|エンドポイント|rotas?|endpoint"),
-    ("models", r"(?:orm |django |sqlalchemy |database |db )?models?|tables?|entities|模型|모델|モデル|modelli|modelos?"),
+    ("models", r"(?:orm |django |sqlalchemy |database |db )?models?|tables?|entities|模型|数据表|表|모델|테이블|モデル|テーブル|modelli|modelos?|tabelle|tabel"),
     ("tasks", r"(?:celery |background |async )?tasks?|jobs?|workers?|任务|작업|태스크|タスク|tarefas?"),
     ("functions", r"(?:public |all |every |each )?(?:functions?|methods?|defs?|函数|方法|함수|메서드|関数|funzioni|fungsi|hàm|funções)"),
     ("classes", r"class(?:es)?|类|클래스|クラス|classi|kelas"),
@@ -749,10 +830,41 @@ def _entity(subject: Sequence[Ref]) -> str:
     return ""
 
 
+def _split_top(pat: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in pat:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return out
+
+
+def scripted(pat: str) -> str:
+    """An alternation with ASCII word boundaries around Latin alternatives only (CJK words attach to anything)."""
+    latin = [p for p in _split_top(pat) if re.match(r"[A-Za-z(\\]", p)]
+    other = [p for p in _split_top(pat) if not re.match(r"[A-Za-z(\\]", p)]
+    parts = []
+    if latin:
+        parts.append(r"(?<![A-Za-z0-9_])(?:" + "|".join(latin) + r")(?![A-Za-z0-9_])")
+    if other:
+        parts.append("(?:" + "|".join(other) + ")")
+    return "|".join(parts)
+
+
+_ENTITY_RX = tuple((subject, re.compile(scripted(pat))) for subject, pat in _ENTITY_WORDS)
+
+
 def _entity_in(norm: str) -> tuple[str, int, int]:
     best: tuple[str, int, int] = ("", -1, -1)
-    for subject, pat in _ENTITY_WORDS:
-        m = re.search(r"(?<![\w])(?:" + pat + r")(?![\w])", norm)
+    for subject, rx in _ENTITY_RX:
+        m = rx.search(norm)
         if m and (best[1] < 0 or m.start() < best[1]):
             best = (subject, m.start(), m.end())
     return best
@@ -760,10 +872,12 @@ def _entity_in(norm: str) -> tuple[str, int, int]:
 
 def _convention(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
-    subject, s_at, s_end = _entity_in(norm)
+    subject = _entity(c.subject)
     if not subject:
-        subject = _entity(c.subject)
-    if not subject and not re.search(r"type hints?|annotations?|docstrings?|snake_case|pascalcase|camelcase|upper_snake|async def", norm):
+        subject, s_at, s_end = _entity_in(norm)
+    if not subject and c.context:
+        subject = _entity_in(c.context.split(" / ")[-1])[0] or _entity_in(c.context)[0]
+    if not subject and not re.search(r"type hints?|annotations?|docstrings?|snake_case|pascalcase|camelcase|upper_snake|async def|驼峰|下划线|类型注解|타입 힌트|型ヒント", t.restore(norm).lower()):
         return None
     codes = [t.code(int(x)) for x in re.findall(r"⟦(\d+)⟧", norm)]
     exceptions = _exceptions(t)
@@ -775,18 +889,22 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     rich = body + " " + " ".join(codes).lower()
     under = _scope_under(t, body)
     # --- blocking calls in async code
-    if re.search(r"block(?:ing|s)?\b|synchronous|\bsync\b|time\.sleep|⟦\d+⟧", body) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ", rich):
-        if re.search(r"block|sync|sleep|requests|i/o|\bio\b", rich):
-            names = tuple(sorted({_clean(x) for x in codes if x not in ("async def", "async", "def") and not x.startswith("async")}))
-            subj = "routes" if re.search(r"endpoint|route|handler|view|path operation|api", body) else "async-functions"
-            if not c.mod.negative and not re.search(r"\bno\b|never|avoid|don't|must not", body):
-                return None
+    if re.search(r"block(?:ing|s)?\b|synchronous|\bsync\b|time\.sleep|sleep|requests", rich) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ", rich):
+        if (c.mod.negative or re.search(r"\bno\b|never|avoid|don't|must not", body)) and re.search(r"block|synchronous|\bsync\b|i/o|\bio\b", body):
+            paren = re.search(r"\(([^)]*)\)", body)
+            listed = re.findall(r"⟦(\d+)⟧", paren.group(1)) if paren else []
+            names = tuple(_clean(t.code(int(x))) for x in listed)
+            subj = "routes" if re.search(r"endpoint|route|handler|view|path operation|\bapi\b", body) else "async-functions"
             return compiled("convention", Convention(subj, "no-blocking", names=names, under=under))
     # --- ORM session in handlers
     if subject == "routes" and re.search(r"\bsession\b|db\.session|⟦\d+⟧", body) and (c.mod.negative) and re.search(r"session", " ".join(codes) + body):
         return compiled("convention", Convention("routes", "no-session", under=under))
     # --- async handlers
-    if subject == "routes" and re.search(r"(?:are|be|is|must be|use|written as|defined as|declared as)\s+(?:⟦\d+⟧|async(?:hronous)?)", body) and (re.search(r"\basync", body) or any(x.strip() in ("async def", "async") for x in codes)):
+    async_code = any(x.strip() in ("async def", "async") for x in codes)
+    if subject == "routes" and (
+        (async_code and re.search(r"(?:are|be|is|must be|written as|defined as|declared as|use)\s+⟦\d+⟧", body))
+        or re.search(r"(?:are|be|is|must be)\s+(?:written\s+)?(?:as\s+)?async(?:hronous)?\b", body)
+    ):
         if c.mod.negative:
             return compiled("convention", Convention("routes", "sync", under=under))
         return compiled("convention", Convention("routes", "async", exceptions=exceptions, under=under))
@@ -794,14 +912,15 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     if subject == "routes" and re.search(r"authenticat|\bauth\b|login|logged[- ]in|protected|permission|认证|鉴权|登录|인증|로그인|認証|xác thực|autenticazion|autentikasi|autenticação", body):
         if re.search(r"\b(?:no|without)\s+(?:auth|authentication)\b|unauthenticated|public", body) and not c.mod.negative:
             return None
-        names = tuple(_clean(x) for x in codes if x and not x.startswith("/"))
+        via = re.search(r"\b(?:via|with|using|through|by)\s+(?P<v>.+)$", body)
+        names = tuple(_clean(t.code(int(x))) for x in re.findall(r"⟦(\d+)⟧", via.group("v"))) if via else ()
         return compiled("convention", Convention("routes", "auth", names=names, exceptions=exceptions, under=under))
     # --- type hints / docstrings / naming
     if re.search(r"type hints?|type annotations?|annotations?|typed|类型注解|类型提示|타입 힌트|型ヒント|型注釈|tipizzazion|type hint", body):
         if c.mod.negative and not re.search(r"omit|without|skip|生略|생략|省略", body):
             return None
         return compiled("convention", Convention("functions", "type-hints", public_only=bool(re.search(r"public|公开|공개|公開", body)), under=under))
-    if re.search(r"docstrings?|文档字符串|독스트링|docstring", body):
+    if re.search(r"docstrings?|文档字符串|功能说明|函数说明|독스트링|ドキュメンテーション|docstring", body):
         if lexicon.VAGUE_RE.search(body):
             return not_checkable(
                 "code quality",
@@ -848,6 +967,10 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     if subject in ("routes", "tasks") and (verbish or c.mod.obligation or re.search(r"\bset\b|\bsets\b", body)) and not c.mod.negative:
         table = _ROUTE_OPTIONS if subject == "routes" else _TASK_OPTIONS
         groups = _option_groups(body, codes, table)
+        known = {v for val in table.values() for v in val.split("|")}
+        explicit = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|pass|passes|define|defines|include|includes|carry|carries|have|has)\b|设置|指定|설정|지정", body)
+        if groups and not explicit and not all(n in known for g in groups for n in g):
+            groups = []
         if groups:
             return Outcome(COMPILED, "convention", [(Convention(subject, "option", names=g, exceptions=exceptions, under=under), None) for g in groups])
     return None
@@ -872,7 +995,7 @@ def _option_groups(body: str, codes: list[str], table: dict[str, str]) -> list[t
             found.append((m.start(), name))
     if not found:
         for phrase in sorted(table, key=len, reverse=True):
-            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", body):
+            for m in re.finditer(r"(?<![A-Za-z0-9_])" + re.escape(phrase) + r"(?![A-Za-z0-9_])", body):
                 if any(abs(m.start() - p) < 2 for p, _ in found):
                     continue
                 found.append((m.start(), table[phrase]))
@@ -919,6 +1042,9 @@ def _exceptions(t: Text) -> tuple[str, ...]:
 def _scope_under(t: Text, body: str) -> tuple[Ref, ...]:
     m = re.search(r"\b(?:under|in|inside|within)\s+(?P<s>⟦\d+⟧(?:\s*(?:,|and|or)\s*⟦\d+⟧)*)", body)
     if not m:
+        mr = re.search(r"\bunder\s+(?P<s>.+)$", body)
+        if mr:
+            return tuple(r for r in _refs(_names(t, mr.start("s"), mr.start("s") + len(mr.group("s")))) if r.text in lexicon.ROLE_WORDS)
         return ()
     refs = []
     for x in re.findall(r"⟦(\d+)⟧", m.group("s")):
@@ -929,14 +1055,14 @@ def _scope_under(t: Text, body: str) -> tuple[Ref, ...]:
 
 
 _CASES = (
+    ("upper", r"upper[_ ]?snake[_ ]?case|screaming[_ ]snake|all[_ ]caps|upper[_ ]case|大写|대문자"),
     ("pascal", r"pascal\s*case|pascalcase|upper\s*camel\s*case|capwords|大驼峰|파스칼|camelcase|camel\s*case|驼峰"),
     ("snake", r"snake[_ ]?case|lower_case_with_underscores|小写下划线|下划线|스네이크|スネーク"),
-    ("upper", r"upper[_ ]?snake[_ ]?case|screaming[_ ]snake|all[_ ]caps|upper[_ ]case|大写|대문자"),
 )
 
 
 def _case_conventions(c: Clause, t: Text) -> Outcome | None:
-    norm = t.norm
+    norm = t.restore(t.norm).lower()
     if not re.search(r"case|驼峰|下划线|대문자|스네이크|파스칼|大写", norm):
         return None
     specs: list[tuple[Spec, Severity | None]] = []
@@ -952,14 +1078,15 @@ def _case_conventions(c: Clause, t: Text) -> Outcome | None:
         if re.search(r"camel", seg) and not re.search(r"upper\s*camel|pascal|大驼峰", seg) and re.search(r"function|variable|method", seg):
             skipped.append(seg)
             continue
+        seg_plain = re.sub(r"`[^`]*`", " ", seg)
         subjects = []
-        if re.search(r"class|类|클래스|クラス|classi|kelas", seg):
+        if re.search(scripted(r"class(?:es)?|classi|kelas|类|클래스|クラス"), seg_plain):
             subjects.append("classes")
-        if re.search(r"function|method|函数|方法|함수|메서드|関数|funzion|fungsi|hàm", seg):
+        if re.search(scripted(r"functions?|methods?|funzion[ei]|fungsi|hàm|函数|方法|함수|메서드|関数"), seg_plain):
             subjects.append("functions")
-        if re.search(r"module|file|模块|文件|모듈|파일|ファイル|moduli", seg):
+        if re.search(scripted(r"modules?|files?|moduli|模块|文件|모듈|파일|ファイル"), seg_plain):
             subjects.append("modules")
-        if re.search(r"constant|variable|常量|变量|상수|변수|定数|costanti|konstanta", seg) and not subjects:
+        if re.search(scripted(r"constants?|variables?|costanti|konstanta|常量|变量|상수|변수|定数"), seg_plain) and not subjects:
             skipped.append(seg)
             continue
         for s in subjects:
@@ -988,14 +1115,14 @@ def _placement(c: Clause, t: Text) -> Outcome | None:
     else:
         return None
     subject, _, _ = _entity_in(what)
-    folders = tuple(r for r in _refs(_names(t, where_at, len(norm))) if r.quoted or "/" in r.text or "." in r.text)
+    folders = tuple(r for r in _refs(_names(t, where_at, len(norm))) if r.quoted or "/" in r.text or "." in r.text or r.text in lexicon.ROLE_WORDS)
     if not folders:
         return None
     if subject in ("routes", "models", "tasks") and not c.mod.negative:
         if re.search(r"\btests?\b|测试|테스트", what):
             return None
         return compiled("placement", Placement(subject, folders))
-    if c.mod.negative:
+    if c.mod.negative or not m:
         return None
     return not_checkable(
         "placement",
@@ -1052,28 +1179,33 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
             return compiled("ban", Ban(names, replacement=y), severity=Severity.WARNING if re.search(r"\bprefer|over\b", norm) and c.mod.soft else None)
     if not c.mod.negative:
         return None
-    constructs = [name for name, pat in _CONSTRUCTS if re.search(pat, norm)]
+    found_constructs = sorted((m.start(), name) for name, pat in _CONSTRUCTS for m in [re.search(pat, norm)] if m)
+    constructs = [name for _, name in found_constructs]
     # names that are banned: code spans and library words, not layer names
     scope_at = _scope_start(norm)
     occ = [o for o in _names(t, 0, scope_at) if _bannable(o, t)]
     for o in list(occ):
-        if _CONSTRUCT_CODES.get(o.ref.text.strip()) and not constructs:
-            constructs.append(_CONSTRUCT_CODES[o.ref.text.strip()])
-            occ.remove(o)
-        elif _CONSTRUCT_CODES.get(o.ref.text.strip()):
+        code_construct = _CONSTRUCT_CODES.get(o.ref.text.strip())
+        if code_construct:
+            if code_construct not in constructs:
+                found_constructs.append((o.start, code_construct))
+                constructs.append(code_construct)
             occ.remove(o)
     if not occ and not constructs:
         return None
     # "no `x` imports in `y`" where x is a layer is an import rule, handled before
-    under, outside, in_async = _ban_scope(t, scope_at, c)
     replacement = ""
+    scope_end = len(norm)
     mr = re.search(r"(?:,|;|—|-|\()\s*(?:use|prefer|utilize|使用|사용|usare|gunakan|dùng|usar)\s+(?P<y>.+)$", norm)
     if mr:
         ys = _names(t, mr.start("y"), len(norm))
         if ys:
             replacement = ys[0].ref.text
             occ = [o for o in occ if o.start < mr.start()]
-    names = tuple(dict.fromkeys([_ban_name(o) for o in occ] + constructs))
+            scope_end = mr.start()
+    under, outside, in_async = _ban_scope(Text(t.raw, norm[:scope_end], t.codes), min(scope_at, scope_end), c)
+    ordered = sorted([(o.start, _ban_name(o)) for o in occ] + [(p, n) for p, n in found_constructs])
+    names = tuple(dict.fromkeys(n for _, n in ordered))
     if not names:
         return None
     if not under and c.subject:
@@ -1095,8 +1227,13 @@ def _bannable(o: Occurrence, t: Text) -> bool:
     return False
 
 
+_TYPING_NAMES = {"Any", "Optional", "Union", "List", "Dict", "Tuple", "Set", "Type", "cast"}
+
+
 def _ban_name(o: Occurrence) -> str:
     text = o.ref.text.strip().lstrip("@")
+    if text in _TYPING_NAMES:
+        return "typing." + text
     return _CONSTRUCT_CODES.get(text, text)
 
 
@@ -1108,12 +1245,12 @@ def _scope_start(norm: str) -> int:
 def _ban_scope(t: Text, at: int, c: Clause) -> tuple[tuple[Ref, ...], tuple[Ref, ...], bool]:
     norm = t.norm
     tail = norm[at:]
-    in_async = bool(re.search(r"async|asynchronous|异步|비동기|非同期", tail))
+    in_async = bool(re.search(r"async|asynchronous|异步|비동기|非同期", t.restore(tail).lower()))
     outside: tuple[Ref, ...] = ()
     under: tuple[Ref, ...] = ()
     mo = re.search(r"\b(?:outside(?:\s+of)?|except\s+in|other\s+than\s+in|apart\s+from)\s+", tail)
     if mo:
-        outside = tuple(r for r in _refs(_names(t, at + mo.end(), len(norm))))
+        outside = _scope_refs_only(_refs(_names(t, at + mo.end(), len(norm))))
         tail_under = tail[: mo.start()]
         under = tuple(r for r in _refs(_names(t, at, at + mo.start())) if _scope_ref(r))
     else:
@@ -1128,11 +1265,15 @@ def _scope_ref(r: Ref) -> bool:
     return r.text not in ("async def", "async", "def") and not r.text.startswith("async ")
 
 
+def _scope_refs_only(refs: tuple[Ref, ...]) -> tuple[Ref, ...]:
+    return tuple(r for r in refs if _scope_ref(r))
+
+
 # ===================================================================== modifiers
 def _modifier(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     raw = t.raw.lower()
-    if "type_checking" in raw or re.search(r"type[- ]checking", norm):
+    if ("type_checking" in raw or re.search(r"type[- ]checking", norm)) and not _CYCLE.search(norm) and not _VERB_RE.search(norm.replace("imports", "")):
         if re.search(r"not count|don'?t count|do not count|excluded|ignored|are skipped|not counted|doesn'?t count|不计|제외|무시", norm):
             return Outcome(COMPILED, "option", modifier=("type_checking", False))
         if re.search(r"\bcount\b|included|are checked", norm):
@@ -1175,27 +1316,62 @@ def _above(c: Clause, t: Text) -> Outcome | None:
 
 
 # ===================================================================== classification
-def classify_rest(c: Clause, t: Text) -> Outcome:
-    """A clause no form matched: not checkable (with the reason) or unrecognized (with a suggestion)."""
+_DOC_FILE = re.compile(r"\.(?:md|mdc|txt|json|ya?ml|toml|ini|cfg|env|lock|csv|html?|css|js|ts|tsx|jsx|sql|sh|gitignore|nvmrc)$|^\.|^/|^--|\{|\s")
+_IDENT = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$")
+
+
+def _cues(c: Clause, t: Text) -> list[str]:
+    """Which checkable forms a clause comes close to (empty: nothing backendscan could check)."""
     norm = t.norm
-    names = occurrences(t)
-    has_modal = c.mod.modal or c.polarity != 0
+    occ = occurrences(t)
+    code_names = [o for o in occ if o.kind in ("code", "bare") and _IDENT.match(o.ref.text) and not _DOC_FILE.search(o.ref.text)]
+    module_names = [o for o in occ if o.kind == "role" or (o.kind in ("code", "bare") and ("/" in o.ref.text and not _DOC_FILE.search(o.ref.text.rsplit("/", 1)[-1]) or (_IDENT.match(o.ref.text) and "." in o.ref.text)))]
+    libs = [o for o in occ if o.kind == "lib"]
+    cues = []
+    verb = lexicon.IMPORT_WORDS_RE.search(norm) or re.search(r"\bdepend|\bimport", norm)
+    if verb and len(module_names) + len(libs) >= 2 and (c.mod.negative or re.search(r"\bonly\b|只能|만|chỉ|solo|hanya", norm)):
+        cues.append("import")
+    if c.mod.negative and (code_names or libs) and not verb:
+        cues.append("ban")
+    masked = _mask(norm)
+    if re.search(r"\d", masked) and any(re.search(p, norm, re.I) for _, p in _METRIC_WORDS) and re.search(_UNIT_LINES + r"|complex|param|argument|maintainab|character|字符|자", norm):
+        cues.append("limit")
+    entity = _entity(c.subject) or _entity_in(norm)[0]
+    if entity in ("routes", "models", "tasks") and code_names and (c.mod.obligation or re.search(r"\b(?:set|sets|have|has|define|defines|declare|declares|inherit|inherits|require|requires|use|uses)\b|继承|상속|必须|필수", norm)):
+        cues.append("convention")
+    if entity in ("routes", "models", "tasks") and re.search(r"\b(?:in|under|inside)\b", norm) and any("/" in o.ref.text for o in occ):
+        cues.append("placement")
+    return cues
+
+
+def classify_rest(c: Clause, t: Text) -> Outcome:
+    """A clause no form matched: not checkable (with the reason) or unrecognized (with a suggestion).
+
+    It is ``unrecognized`` only when it comes close to a form backendscan can
+    check (an import verb between two modules, a banned code name, a measured
+    number, a framework entity with a requirement); everything else is
+    classified with the reason it cannot be checked.
+    """
+    norm = t.norm
+    cues = _cues(c, t)
+    if cues:
+        return unrecognized("reads like a rule about the code, but matches no form backendscan can check", suggest(c, t, cues))
     for category, pat in lexicon.NOT_CHECKABLE:
         if pat.search(t.raw) or pat.search(norm):
-            if category in ("code quality",) and re.search(r"\d", norm):
-                continue
             return not_checkable(category, _REASONS.get(category, "a rule about " + category + ", which no static analysis of the code can verify"))
-    imperative = re.match(r"^\s*(?:use|keep|make|ensure|write|add|create|put|follow|prefer|avoid|always|never|do|don'?t|handle|return|raise|check|validate|define|implement|wrap|pass|apply|store|log|call|set)\b", norm)
+    has_modal = c.mod.modal or c.polarity != 0
+    imperative = re.match(r"^\s*(?:use|keep|make|ensure|write|add|create|put|follow|prefer|avoid|always|never|do|don'?t|handle|return|raise|check|validate|define|implement|wrap|pass|apply|store|log|call|set|map|extend|update|read|verify|preserve|resolve|transform|filter|herdar|usar|ler|verificar|filtrar|criar|adicionar|manter|evitar|usa|leggi|segui|evitare|modificare|cambiare|gunakan|buat|pastikan|tambahkan|dùng|tạo|luôn)\b", norm)
     if not has_modal and not imperative:
         return not_checkable("descriptive", "describes the project; it states no rule")
-    if re.search(r"\b(?:use|using|utilize|adopt|follow)\b|使用|사용|統一|统一", norm) and not c.mod.negative:
+    if re.search(r"(?<![A-Za-z0-9_])(?:use|using|utilize|adopt|usar|use|usare|utilizzare|gunakan|menggunakan|dùng|sử dụng)(?![A-Za-z0-9_])|使用|采用|사용|利用|採用", norm) and not c.mod.negative:
         return not_checkable(
             "positive usage",
             "'use X' cannot be checked without knowing what X replaces; write 'use X instead of Y' to ban Y",
         )
-    if not names:
-        return not_checkable("no code named", "names no module, library, call or framework entity that could be checked")
-    return unrecognized("reads like a rule about the code, but matches no form backendscan can check", suggest(c, t))
+    return not_checkable(
+        "no checkable form",
+        "a process, design or domain statement: it names nothing whose imports, calls, size or framework facts could be checked",
+    )
 
 
 _REASONS = {
@@ -1217,9 +1393,15 @@ _REASONS = {
 }
 
 
-def suggest(c: Clause, t: Text) -> str:
+def suggest(c: Clause, t: Text, cues: Sequence[str] = ()) -> str:
     """The closest compilable phrasing for an unrecognized clause, filled with its names."""
     norm = t.norm
+    if cues and cues[0] == "ban":
+        names = [str(o.ref) for o in occurrences(t) if o.kind in ("code", "lib")]
+        return f"{names[0] if names else '`x`'} is banned" + (" under `app/`" if re.search(r"\b(?:in|under)\b", norm) else "")
+    if cues and cues[0] == "convention":
+        ent = _entity(c.subject) or _entity_in(norm)[0]
+        return {"routes": "Every endpoint sets `response_model`", "models": "Every model has a `created_at` column", "tasks": "Every task sets `max_retries`"}.get(ent, "Every model defines `__str__`")
     names = [str(o.ref) for o in occurrences(t)]
     a = names[0] if names else "`app.api`"
     b = names[1] if len(names) > 1 else "`app.db`"
@@ -1227,7 +1409,7 @@ def suggest(c: Clause, t: Text) -> str:
         return f"Only {a} may import {b}" if len(names) > 1 else f"{a} may only import `app.models`"
     if lexicon.IMPORT_WORDS_RE.search(norm) or re.search(r"depend|access|call|talk", norm):
         return f"{a} must not import {b}"
-    if re.search(r"\d", norm):
+    if re.search(r"\d", _mask(norm)):
         return "Functions must be at most 50 lines (also: files, parameters, cyclomatic complexity, maintainability index)"
     if re.search(r"endpoint|route|view|handler", norm):
         return "Every endpoint sets `response_model` (or: requires authentication, except `/health`)"
@@ -1243,9 +1425,9 @@ def suggest(c: Clause, t: Text) -> str:
 # ===================================================================== driver
 Form = Callable[[Clause, Text], "Outcome | None"]
 FORMS: tuple[tuple[str, Form], ...] = (
+    ("chain", _chain),
     ("modifier", _modifier),
     ("limit", _limits),
-    ("chain", _chain),
     ("acyclic", _acyclic),
     ("independence", _independence),
     ("shared", _shared),
@@ -1326,11 +1508,14 @@ def make_clause(
     """Normalise a clause, read its label (a subject) and its modal words."""
     label, rest = split_label(raw)
     subj = subject
+    topic = False
     if label:
         lt = normalise(label)
         lrefs = refs_in(lt)
         if lrefs and len(lt.norm.split()) <= 4:
             subj = lrefs
+        else:
+            topic = True  # "Type hints: all function signatures" -- the label is part of the rule
         context = (context + " " + label).strip()
         lpol = 0
         from .parser import heading_polarity
@@ -1338,6 +1523,7 @@ def make_clause(
         lpol = heading_polarity(label)
         if lpol:
             polarity = lpol
-    t = normalise(rest if label else raw)
-    mod = modality(rest if label else raw, polarity)
+    body = rest if label and not topic else raw
+    t = normalise(body)
+    mod = modality(body, polarity)
     return Clause(line, raw, t, mod, subj, context.lower(), block, polarity)

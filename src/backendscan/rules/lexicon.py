@@ -18,13 +18,13 @@ import re
 # --------------------------------------------------------------- modality
 #: hard prohibitions (error, negative)
 PROHIBITIONS = (
-    r"must\s+not", r"mustn'?t", r"must\s+never", r"never", r"do\s+not", r"don'?t", r"does\s+not", r"doesn'?t",
+    r"must\s+not", r"mustn'?t", r"must\s+never", r"should\s+not", r"shouldn'?t", r"should\s+never", r"ought\s+not", r"never", r"do\s+not", r"don'?t", r"does\s+not", r"doesn'?t",
     r"cannot", r"can\s+not", r"can'?t", r"may\s+not", r"shall\s+not", r"is\s+not\s+allowed", r"are\s+not\s+allowed",
     r"not\s+allowed", r"not\s+permitted", r"(?:is|are)\s+(?:forbidden|prohibited|banned|disallowed)",
     r"forbidden", r"prohibited", r"banned", r"disallowed", r"under\s+no\s+circumstances", r"no\s+longer",
     r"is\s+not\s+to", r"are\s+not\s+to", r"will\s+not", r"won'?t", r"nothing",
     # zh / ja
-    "禁止", "不要", "不得", "不能", "不允许", "不可", "严禁", "嚴禁", "厳禁", "切勿", "勿", "别", "不准", "しない", "しないこと", "禁止する", "使わない",
+    "禁止", "不要", "不得", "不能", "不允许", "严禁", "嚴禁", "厳禁", "切勿", "不准", "别用", "不再", "しない", "しないこと", "禁止する", "使わない",
     # ko
     "금지", "하지 마", "하지마", "말 것", "말것", "안 됨", "안됨", "않는다", "않도록", "불가",
     # vi
@@ -40,8 +40,8 @@ PROHIBITIONS = (
 #: hard obligations (error, positive)
 OBLIGATIONS = (
     r"must", r"shall", r"always", r"required", r"requires?", r"mandatory", r"need\s+to", r"needs\s+to", r"has\s+to", r"have\s+to", r"only",
-    "必须", "必需", "务必", "一律", "统一", "只能", "只", "仅", "必ず", "必須", "すること",
-    "반드시", "필수", "해야", "하여야", "만",
+    "必须", "必需", "务必", "一律", "统一", "只能", "只有", "仅", "必ず", "必須", "すること",
+    "반드시", "필수", "해야", "하여야",
     r"phải", r"bắt\s+buộc", r"chỉ",
     r"deve", r"devono", r"obbligatorio", r"sempre", r"solo",
     r"harus", r"wajib", r"selalu", r"hanya",
@@ -53,7 +53,7 @@ SOFT = (
     r"should", r"shouldn'?t", r"ought\s+to", r"prefer", r"preferably", r"preferred", r"avoid", r"try\s+to", r"where\s+possible",
     r"when\s+possible", r"if\s+possible", r"when\s+feasible", r"where\s+feasible", r"as\s+needed", r"if\s+needed", r"when\s+appropriate",
     r"ideally", r"recommended", r"recommend", r"consider", r"generally", r"typically", r"discouraged",
-    "应该", "应当", "应", "建议", "推荐", "尽量", "避免", "优先", "最好", "尽可能",
+    "应该", "应当", "建议", "推荐", "尽量", "避免", "优先", "最好", "尽可能",
     "권장", "지양", "가급적", "가능하면", "바람직",
     "推奨", "避ける", "望ましい", "なるべく",
     r"nên", r"tránh", r"khuyến\s+khích", r"ưu\s+tiên",
@@ -74,7 +74,7 @@ def _word(words: tuple[str, ...]) -> re.Pattern[str]:
     other = [w for w in words if not re.match(r"[a-z\\]", w)]
     pieces = []
     if latin:
-        pieces.append(r"(?<![\w])(?:" + _alt(tuple(latin)) + r")(?![\w])")
+        pieces.append(r"(?<![A-Za-z0-9_])(?:" + _alt(tuple(latin)) + r")(?![A-Za-z0-9_])")
     if other:
         pieces.append("(?:" + _alt(tuple(other)) + ")")
     return re.compile("|".join(pieces), re.IGNORECASE)
@@ -145,7 +145,7 @@ _add("events", "events", "listeners")
 # other languages: the head word is the English role word
 _add("api", "路由", "路由层", "路由器", "接口层", "控制器", "控制层", "视图", "api层", "api 层", head="routers")
 _add("api", "라우터", "컨트롤러", "엔드포인트", "api 계층", "ルーター", "コントローラー", "エンドポイント", "rotas", "controladores", head="routers")
-_add("services", "服务", "服务层", "业务层", "业务逻辑层", "서비스", "サービス", "servizi", "servizio", "layanan", "serviços", "serviço", "servicios", head="services")
+_add("services", "服务", "服务层", "业务层", "业务逻辑层", "业务代码", "서비스", "サービス", "servizi", "servizio", "layanan", "serviços", "serviço", "servicios", head="services")
 _add("repositories", "仓储", "仓储层", "仓库层", "数据访问层", "레포지토리", "리포지토리", "저장소", "リポジトリ", "データアクセス層", "repositori", "repositórios", "repositorios", head="repositories")
 _add("models", "模型", "模型层", "数据模型层", "모델", "モデル", "modelli", "modelos", head="models")
 _add("db", "数据库", "数据库层", "데이터베이스", "データベース", "banco de dados", "basis data", "cơ sở dữ liệu", head="db")
@@ -174,9 +174,9 @@ IMPORT_VERB = (
 )
 #: the same, in other languages (used by the language-neutral form)
 IMPORT_WORDS_RE = re.compile(
-    r"(?<![\w])(?:import\w*|depend\w*|imports|use[sd]?|call\w*|access\w*|reference\w*|talk\w*\s+to|reach\w*|touch\w*|rel(?:y|ies)\s+on"
+    r"(?<![A-Za-z0-9_])(?:import\w*|depend\w*|imports|use[sd]?|call\w*|access\w*|reference\w*|talk\w*\s+to|reach\w*|touch\w*|rel(?:y|ies)\s+on"
     r"|importar\w*|importa\w*|dipende\w*|usare|chiamare|accedere|mengimpor|impor|bergantung|menggunakan|memanggil|mengakses"
-    r"|phụ\s+thuộc|gọi|sử\s+dụng|truy\s+cập|depender|usar|chamar|acessar|llamar)(?![\w])"
+    r"|phụ\s+thuộc|gọi|sử\s+dụng|truy\s+cập|depender|usar|chamar|acessar|llamar)(?![A-Za-z0-9_])"
     r"|导入|引入|引用|依赖|调用|使用|访问|直接访问|의존|임포트|호출|사용|접근|참조|インポート|依存|呼び出|参照|アクセス",
     re.IGNORECASE,
 )

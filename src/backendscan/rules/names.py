@@ -74,7 +74,7 @@ def _alternation(words: list[str]) -> str:
     other = sorted((w for w in words if not re.match(r"[a-z0-9]", w)), key=len, reverse=True)
     parts = []
     if latin:
-        parts.append(r"(?<![\w/.-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in latin) + r")(?![\w])")
+        parts.append(r"(?<![A-Za-z0-9_/.-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in latin) + r")(?![A-Za-z0-9_])")
     if other:
         parts.append("(?:" + "|".join(re.escape(w) for w in other) + ")")
     return "|".join(parts)
@@ -82,7 +82,7 @@ def _alternation(words: list[str]) -> str:
 
 _ROLE_RE = _alternation(list(lexicon.ROLE_WORDS))
 _LIB_RE = _alternation(list(lexicon.LIBRARIES) + list(lexicon.LIBRARY_GROUPS))
-_BARE_RE = r"(?<![\w/.-])[a-z_][\w-]*(?:[./][\w*-]+)+/?(?![\w])"
+_BARE_RE = r"(?<![A-Za-z0-9_/.-])[a-z_][a-z0-9_-]*(?:[./][a-z0-9_*-]+)+/?(?![A-Za-z0-9_])"
 _WORD_NAME = re.compile(
     r"(?P<code>⟦\d+⟧)"
     r"|(?P<lib>" + _LIB_RE + r")"

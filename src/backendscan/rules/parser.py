@@ -302,7 +302,7 @@ def _parse(text: str) -> Document:
 _ARROWS = "→⟶➔➜⇒=>->←⟵<-↓↑"
 _ARROW_LINE = re.compile(r"(?:→|⟶|➔|➜|⇒|=>|->|←|⟵|<-)")
 _TREE = re.compile(r"[├└│┌┐┘┬┴┼─]")
-_CODE_LINE = re.compile(r"^\s*(?:def |class |async |return |import |from |if |for |while |@|#|//|\$|>>>)|[{}();=]\s*$|\bdef\b")
+_CODE_LINE = re.compile(r"^\s*(?:def |class |async |return |import |from |if |for |while |@|#|//|\$|>>>)|[{:;=]\s*$|\bdef\b|\blambda\b")
 
 
 def _fence_statements(first_line: int, content: str, ctx: tuple[Context, ...]) -> list[Statement]:
@@ -349,7 +349,7 @@ def _fence_statements(first_line: int, content: str, ctx: tuple[Context, ...]) -
 # ------------------------------------------------------------------ clauses
 _CODE = re.compile(r"``.+?``|`[^`\n]+`")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|no|incl|resp|ca|ex|esp|viz|mr|dr)\.)$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*_A-Z0-9\u00C0-\uFFFF])|[。！？；;]\s*|\s+[—–]\s+|\s+--\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*_A-Z0-9\u00C0-\uFFFF])|[。！？；;]\s*|\s+[—–]\s+|\s+--\s+|,\s+(?=(?:no|never|don't|do not|nor)\s)")
 
 
 def _mask_code(text: str) -> str:
@@ -410,13 +410,13 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 
 def modality(text: str, polarity: int = 0) -> Modality:
     """Modal reading of a clause, taking the heading polarity into account."""
-    plain = _CODE_SPAN.sub(" ", text)
+    plain = _CODE_SPAN.sub(" CODE ", text)
     neg = bool(lexicon.PROHIBITION_RE.search(plain)) or bool(lexicon.NO_PREFIX_RE.match(plain.strip(" *-:")))
     if re.search(r"\bno\s+(?:direct|raw|bare|blocking|circular|cyclic|wildcard|star|relative|sync|synchronous)\b", plain, re.IGNORECASE):
         neg = True
     # "avoid X" forbids X softly
     soft = bool(lexicon.SOFT_RE.search(plain))
-    if re.search(r"(?<![\w])(?:avoid|evitare|evitar|hindari|tránh|避免|避ける|지양)(?![\w])", plain, re.IGNORECASE) or "避免" in plain or "지양" in plain:
+    if re.search(r"(?<![A-Za-z0-9_])(?:avoid|evitare|evitar|hindari|tránh|避免|避ける|지양)(?![A-Za-z0-9_])", plain, re.IGNORECASE) or "避免" in plain or "지양" in plain:
         neg = True
     obligation = bool(lexicon.OBLIGATION_RE.search(plain))
     if polarity < 0 and not neg:
