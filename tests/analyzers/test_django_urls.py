@@ -516,20 +516,58 @@ def test_include_cycles_and_bad_input_do_not_crash(tmp_path: Path) -> None:
             "proj/settings.py": SETTINGS,
             "proj/urls.py": """
                 from django.urls import include, path, re_path
+                from rest_framework.routers import DefaultRouter
+                from . import views
+                router = DefaultRouter(*opts)
+                router.register(*regs)
+                router.register("x", views.Nope)
+                router.register(**kw)
+                a = a + [path("a/", views.f)]
+                loop_api = include("proj.urls")
                 urlpatterns = [
                     path("loop/", include("proj.urls")),
+                    path("loop2/", loop_api),
                     path(),
                     path("x/"),
+                    path(*args),
+                    path(**kwargs),
                     re_path(42, None),
+                    re_path(r"(unclosed[", views.f),
+                    path(b"bytes/", views.f),
                     include(),
+                    include(*x),
                     path("y/", include()),
+                    path("z/", include(lambda: 1)),
+                    path("r/", router.urls),
+                    path("v/", views.View.as_view(**actions)),
+                    path("w/", views.View.as_view(*actions)),
+                    *a,
                 ]
                 urlpatterns += 42
                 urlpatterns.append()
+                urlpatterns.extend(*x)
+            """,
+            "proj/views.py": """
+                from rest_framework.routers import DefaultRouter
+                class R(DefaultRouter):
+                    routes = 5
+                    def __init__(self):
+                        self.routes[0].mapping.update()
+                        self.routes["x"].mapping.update({})
+                class View:
+                    http_method_names = None
+                def f(request): ...
             """,
         },
     )
     assert not [f for f in result.findings if f.rule_id == "analysis-error"]
+    assert [r.path for r in _django(result) if r.path.startswith(("/a", "/loop"))] == ["/a/"]
+    assert [loc for loc, _ in _findings(result, "invalid-urlpattern")] == [
+        f"proj/urls.py:{n}" for n in (13, 14, 15, 16, 17, 19, 20, 21, 22)
+    ]
+    assert ("proj/urls.py:6", "viewset views.Nope registered on router is not a class the scan can see") in _findings(
+        result, "dynamic-registration"
+    )
 
 
 def test_drf_routers_without_a_default_router(tmp_path: Path) -> None:
@@ -661,3 +699,59 @@ def test_loop_over_app_configs_without_a_literal_installed_apps_is_reported(tmp_
         ("proj/urls.py:17", "URL patterns added in a loop over apps.get_app_configs(); not evaluated statically "
                             "(INSTALLED_APPS does not fold to a list of constants)")
     ]
+
+
+def test_nested_routers(tmp_path: Path) -> None:
+    """drf-nested-routers; checked against drf-nested-routers 0.95 at run time."""
+    result = _inline(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/settings.py": SETTINGS,
+            "proj/views.py": """
+                from rest_framework import viewsets
+                from rest_framework.decorators import action
+
+                class DomainViewSet(viewsets.ModelViewSet):
+                    lookup_value_regex = "[0-9]+"
+
+                class NameserverViewSet(viewsets.ReadOnlyModelViewSet):
+                    lookup_field = "name"
+
+                    @action(detail=True, methods=["post"])
+                    def ping(self, request, domain_pk=None, name=None): ...
+
+                class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+                    pass
+            """,
+            "proj/urls.py": """
+                from django.urls import include, path
+                from rest_framework_nested import routers
+                from .views import DomainViewSet, NameserverViewSet, RecordViewSet
+
+                router = routers.SimpleRouter()
+                router.register(r"domains", DomainViewSet, basename="domain")
+                domains_router = routers.NestedSimpleRouter(router, r"domains", lookup="domain")
+                domains_router.register(r"nameservers", NameserverViewSet, basename="domain-nameservers")
+                ns_router = routers.NestedSimpleRouter(domains_router, r"nameservers", lookup="nameserver")
+                ns_router.register(r"records", RecordViewSet, basename="records")
+
+                urlpatterns = [
+                    path("", include(router.urls)),
+                    path("", include(domains_router.urls)),
+                    path("", include(ns_router.urls)),
+                ]
+            """,
+        },
+    )
+    assert [(r.methods, r.path, r.name) for r in _django(result)] == [
+        (("GET", "POST"), "/domains/", "domain-list"),
+        (("GET",), "/domains/{domain_pk}/nameservers/", "domain-nameservers-list"),
+        (("GET",), "/domains/{domain_pk}/nameservers/{nameserver_name}/records/", "records-list"),
+        (("GET",), "/domains/{domain_pk}/nameservers/{nameserver_name}/records/{pk}/", "records-detail"),
+        (("GET",), "/domains/{domain_pk}/nameservers/{name}/", "domain-nameservers-detail"),
+        (("POST",), "/domains/{domain_pk}/nameservers/{name}/ping/", "domain-nameservers-ping"),
+        (("DELETE", "GET", "PATCH", "PUT"), "/domains/{pk}/", "domain-detail"),
+    ]
+    ping = _by_path(result)["/domains/{domain_pk}/nameservers/{name}/ping/"]
+    assert ping.raw_path == "^domains/(?P<domain_pk>[0-9]+)/nameservers/(?P<name>[^/.]+)/ping/$"

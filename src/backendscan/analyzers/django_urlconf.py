@@ -413,6 +413,9 @@ class Urlconf:
         kind = self.route_kind(call, ctx)
         if kind:
             return [self.pat(call, kind, ctx)]
+        if q in known.INCLUDE_FUNCS:
+            return [Problem("invalid-urlpattern", "include() outside path()/re_path() is not a URL pattern",
+                            self.location(ctx, call))]
         if q in known.I18N_PATTERNS:
             children: list[Element] = []
             for a in call.args:

@@ -213,6 +213,7 @@ class _Walker:
         severity = {
             "external-include": Severity.INFO,
             "orphan-view": Severity.INFO,
+            "unresolved-view": Severity.INFO,
         }.get(p.rule, Severity.WARNING)
         hint = {
             "external-include": "Scan the installed package too (or accept that these routes are not listed).",
@@ -259,6 +260,18 @@ class _Walker:
             elif isinstance(e, Pat):
                 self.pattern(e, prefix, app, stack)
 
+    def valid(self, e: Pat) -> bool:
+        """A ``path()`` call Django would accept: a route that is text (or not a constant) and a view."""
+        where = self.urlconf.location(e.ctx, e.call)
+        fn = dotted(e.call.func) if isinstance(e.call, ast.Call) else "path"
+        if e.route is None or e.view is None or (isinstance(e.view, ast.Constant) and e.view.value is None):
+            self.problem(Problem("invalid-urlpattern", f"{fn}() without a route or a view is not a URL pattern", where))
+            return False
+        if isinstance(e.route, ast.Constant) and not isinstance(e.route.value, str):
+            self.problem(Problem("invalid-urlpattern", f"{fn}() route {unparse(e.route)} is not a string", where))
+            return False
+        return True
+
     def piece(self, e: Pat, prefix: _Prefix) -> _Piece:
         unresolved: tuple[Unresolved, ...] = ()
         partial = False
@@ -289,6 +302,8 @@ class _Walker:
         return _Piece(raw, norm, positional, unresolved, partial, flags)
 
     def pattern(self, e: Pat, prefix: _Prefix, app: str, stack: tuple[str, ...]) -> None:
+        if e.synthetic is None and not self.valid(e):
+            return
         pc = self.piece(e, prefix)
         here = replace(
             prefix,
@@ -396,7 +411,7 @@ class _Walker:
         self.emit(e, here, pc, app, facts, e.name_text or "", registered, view.router, options)
 
     # ------------------------------------------------------------ includes
-    def include_of(self, e: Pat) -> tuple[Any, str, str] | None:
+    def include_of(self, e: Pat, depth: int = 0) -> tuple[Any, str, str] | None:
         """(children, namespace, key) when the pattern's view is an include; None for a view."""
         v = e.view
         ctx = e.ctx
@@ -405,27 +420,33 @@ class _Walker:
             assert b is not None
             if b.value is not None:
                 return None
-            return self.include_of(replace(e, view=b.node, ctx=b.ctx))
+            return self.include_of(replace(e, view=b.node, ctx=b.ctx), depth + 1)
         if isinstance(v, ast.Call) and self.urlconf.callee(v, ctx) in known.INCLUDE_FUNCS:
             arg = call_arg(v, 0, "arg")
             ns_expr = call_arg(v, 1, "namespace")
-            return self._include(arg, ns_expr, ctx)
+            return self._include(arg, ns_expr, ctx, v)
         if isinstance(v, (ast.Tuple, ast.List)) and v.elts:
             ns_expr = v.elts[2] if len(v.elts) > 2 else None
-            return self._include(ast.Tuple(v.elts[:2], ast.Load()), ns_expr, ctx)
+            return self._include(ast.Tuple(v.elts[:2], ast.Load()), ns_expr, ctx, v)
         if isinstance(v, ast.Attribute) and v.attr == "urls":
-            elems = self.urlconf.urls_attribute(v, ctx)
-            key = elems[0].router if elems and isinstance(elems[0], RouterUrls) else ""
-            return elems, "", key
+            return self.urlconf.urls_attribute(v, ctx), "", ""
+        if isinstance(v, (ast.Name, ast.Attribute)) and depth < 8:
+            # api_urls = include("api.urls"); path("api/", api_urls)
+            q = self.urlconf.resolve(v, ctx)
+            d = self.project.lookup(q) if q else None
+            if d is not None and d.kind == "assignment" and d.obj.op == "=" and isinstance(d.obj.value, (ast.Call, ast.Tuple)):
+                return self.include_of(replace(e, view=d.obj.value, ctx=Ctx(d.module, d.obj.scope)), depth + 1)
         return None
 
-    def _include(self, arg: ast.expr | None, ns_expr: ast.expr | None, ctx: Ctx) -> tuple[Any, str, str]:
+    def _include(self, arg: ast.expr | None, ns_expr: ast.expr | None, ctx: Ctx, node: ast.AST) -> tuple[Any, str, str]:
         app_name: str | None = None
         target = arg
         if isinstance(arg, ast.Tuple) and len(arg.elts) >= 2:  # (urlconf, app_name); a list is the patterns
             target = arg.elts[0]
             av = self.urlconf.evaluate_string(arg.elts[1], ctx)
             app_name = av.value if av.ok and isinstance(av.value, str) else None
+        if target is None:
+            return [Problem("invalid-urlpattern", "include() without a URLconf", self.urlconf.location(ctx, node))], "", ""
         elems, module = self._include_target(target, ctx)
         if app_name is None and module:
             app_name = self.urlconf.app_name(module) or None

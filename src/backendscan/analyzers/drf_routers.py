@@ -14,7 +14,8 @@ classes and DRF's mixins):
   (defaults ``pk`` and ``[^/.]+``), or ``<{converter}:{kwarg}>`` with
   ``use_regex_path=False``; ``trailing_slash=False`` drops the slash.
 
-Project router subclasses keep working: a literal ``routes = [Route(...), DynamicRoute(...)]``
+drf-nested-routers' ``NestedSimpleRouter(parent, "prefix", lookup="x")`` prefixes
+every route with the parent's ``prefix/(?P<x_pk>...)/``.  Project router subclasses keep working: a literal ``routes = [Route(...), DynamicRoute(...)]``
 class attribute replaces the templates, ``self.routes[i].mapping.update({...})`` in
 ``__init__`` is applied, and ``include_root_view``/``include_format_suffixes``/
 ``root_view_name``/``APIRootView`` class attributes are read.
@@ -91,6 +92,9 @@ class RouterModel:
     api_root_view: str
     ctx: Ctx
     node: ast.AST | None
+    parent_regex: str = ""  # rest_framework_nested: prefix of the parent resource (with its lookup)
+    nest_count: int = 0
+    problem: str = ""
 
 
 def format_suffix_variants(elems: list[Element]) -> list[Element]:
@@ -170,13 +174,14 @@ class Routers:
         sem = self.u.router_class_semantics(cls) if cls else ""
         if not sem:
             return None
-        ts = call_arg(value, 0, "trailing_slash")
+        offset = 2 if sem.startswith("nested") else 0  # NestedSimpleRouter(parent_router, parent_prefix, ...)
+        ts = call_arg(value, offset, "trailing_slash")
         trailing = "/"
         if ts is not None:
             v = self.u.evaluate(ts, ctx)
             if v.ok:
                 trailing = "/" if v.value else ""
-        ur = call_arg(value, 1, "use_regex_path")
+        ur = call_arg(value, offset + 1, "use_regex_path")
         use_regex = True
         if ur is not None:
             v = self.u.evaluate(ur, ctx)
@@ -192,8 +197,42 @@ class Routers:
         found = self.p.class_attribute(cls, "APIRootView")
         if found is not None and found[1].value is not None and dotted(found[1].value):
             api_root = self.p.resolve_name(found[0], dotted(found[1].value), found[1].scope)
-        return RouterModel(router, cls, sem, trailing, use_regex, routes, include_root, suffixes, root_name, api_root,
-                           ctx, value)
+        model = RouterModel(router, cls, sem, trailing, use_regex, routes, include_root, suffixes, root_name, api_root,
+                            ctx, value)
+        if sem.startswith("nested"):
+            model = self._nest(model, value, ctx)
+        return model
+
+    def _nest(self, m: RouterModel, call: ast.Call, ctx: Ctx) -> RouterModel:
+        """``NestedSimpleRouter(parent, "domains", lookup="domain")`` (drf-nested-routers' NestedMixin)."""
+        parent_expr = call_arg(call, 0, "parent_router")
+        parent = self.u.resolve(parent_expr, ctx) if parent_expr is not None else ""
+        pm = self.model(parent) if parent and parent != m.qualname else None
+        prefix_v = self.u.evaluate_string(call_arg(call, 1, "parent_prefix"), ctx)
+        if pm is None or not (prefix_v.ok and isinstance(prefix_v.value, str)):
+            return replace(m, problem=f"parent router or prefix of {m.qualname.rsplit('.', 1)[-1]} not resolved")
+        nest_count = pm.nest_count + 1
+        lookup_v = self.u.evaluate_string(call_arg(call, -1, "lookup"), ctx) if call_arg(call, -1, "lookup") else None
+        nest_prefix = (lookup_v.value if lookup_v is not None and isinstance(lookup_v.value, str) else f"nested_{nest_count}") + "_"
+        parent_viewset = ""
+        for module, mut in self.u.mutations.get(parent, ()):
+            if mut.method != "register":
+                continue
+            pv = self.u.evaluate_string(call_arg(mut.call, 0, "prefix"), Ctx(module, mut.scope))
+            if pv.ok and pv.value == prefix_v.value:
+                vs = call_arg(mut.call, 1, "viewset")
+                parent_viewset = self.u.resolve(vs, Ctx(module, mut.scope)) if vs is not None else ""
+                break
+        if not parent_viewset:
+            return replace(m, problem=f"no registration '{prefix_v.value}' on {parent.rsplit('.', 1)[-1]}")
+        lookup = self._lookup(parent_viewset, pm, nest_prefix)
+        parent_regex = f"{prefix_v.value}/{lookup}/"
+        if not prefix_v.value and parent_regex[:1] == "/":
+            parent_regex = parent_regex[1:]
+        parent_regex = pm.parent_regex + parent_regex
+        escaped = parent_regex.replace("{", "{{").replace("}", "}}")
+        routes = tuple(replace(r, url=r.url.replace("^", "^" + escaped)) for r in m.routes)
+        return replace(m, routes=routes, parent_regex=parent_regex, nest_count=nest_count)
 
     def _class_bool(self, cls: str, attr: str, default: bool) -> bool:
         found = self.p.class_attribute(cls, attr)
@@ -277,15 +316,9 @@ class Routers:
         if m is None:
             return [Problem("dynamic-registration", f"'{router}' is not a router the scan understands", loc, router)]
         out: list[Element] = []
-        if m.semantics.startswith("nested"):
-            out.append(
-                Problem(
-                    "unsupported-router",
-                    f"nested router {m.cls} ({router}): parent lookups are not composed; routes listed without them",
-                    self.p.location(m.ctx.module, m.node),
-                    router,
-                )
-            )
+        if m.problem:
+            return [Problem("unsupported-router", f"nested router {router}: {m.problem}; its routes are not listed",
+                            self.p.location(m.ctx.module, m.node), router)]
         for module, mut in self.u.mutations.get(router, ()):
             if mut.method != "register":
                 continue
@@ -398,7 +431,7 @@ class Routers:
             return model.rsplit(".", 1)[-1].lower() if model else ""
         return ""
 
-    def _lookup(self, viewset: str, m: RouterModel) -> str:
+    def _lookup(self, viewset: str, m: RouterModel, lookup_prefix: str = "") -> str:
         def attr(name: str) -> str | None:
             found = self.p.class_attribute(viewset, name)
             if found is None or found[1].value is None:
@@ -414,9 +447,9 @@ class Routers:
         kwarg = attr("lookup_url_kwarg") or field
         if m.use_regex:
             value = attr("lookup_value_regex") or "[^/.]+"
-            return f"(?P<{kwarg}>{value})"
+            return f"(?P<{lookup_prefix}{kwarg}>{value})"
         value = attr("lookup_value_converter") or attr("lookup_value_regex") or "str"
-        return f"<{value}:{kwarg}>"
+        return f"<{value}:{lookup_prefix}{kwarg}>"
 
 
 def _strip_anchors(url: str) -> str:
