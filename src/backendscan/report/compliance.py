@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Finding
 from .plan import rule_statements
@@ -103,12 +103,12 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
         from ..rules.compiler import compile_rules
     except Exception:  # the rules engine is optional for the report
         return _as_written(result, found)
-    suggestions = _suggestions(result, found) if suggest else ()
     if found is None:
-        return Compliance(suggestions=suggestions)
+        return Compliance(suggestions=_suggestions(result, None) if suggest else ())
     path, text = found
     try:
         rs = compile_rules(text, path)
+        suggestions = _suggestions(result, rs) if suggest else ()
         res = check([rs], input_from_scan(result))
         violations = tuple(res.findings) + tuple(unmatched_findings(res))
     except Exception as exc:  # a rules-engine bug must not cost the report
@@ -136,15 +136,14 @@ def _as_written(result: "ScanResult", found: tuple[str, str] | None) -> Complian
     return Compliance(path, False, statements)
 
 
-def _suggestions(result: "ScanResult", found: tuple[str, str] | None) -> tuple[Suggestion, ...]:
-    """Statements of the ``rules infer`` draft whose rules the project's RULES.md does not already have."""
+def _suggestions(result: "ScanResult", existing: Any) -> tuple[Suggestion, ...]:
+    """Statements of the ``rules infer`` draft whose rules the project's RULES.md (compiled) lacks."""
     try:
         from ..rules.compiler import compile_rules
         from ..rules.infer import infer_rules
 
         draft = infer_rules(result)
         inferred = compile_rules(draft, "rules infer")
-        existing = compile_rules(found[1], found[0]) if found is not None else None
     except Exception as exc:
         log.info("rules infer unavailable: %s", exc)
         return ()

@@ -8,6 +8,7 @@ filter, which escapes ``|``, backticks, angle brackets and newlines.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .. import __version__
 from .context import ReportContext, anchor
 from .mermaid import mermaid_id, mermaid_label
 
@@ -59,6 +61,22 @@ def md_text(value: Any) -> str:
     return re.sub(r"([<>])", lambda m: {"<": "&lt;", ">": "&gt;"}[m.group(1)], text)
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached in the user cache folder (compiling them costs more than rendering).
+
+    Jinja checks each cached entry against the template source's checksum, so edited or
+    user-supplied templates are recompiled.  No cache when the folder cannot be written.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backendscan" / f"jinja-{__version__}"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if not os.access(base, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(base))
+
+
 def md_line(value: Any) -> str:
     """One line of plain Markdown for agent context files: no newlines, no HTML comment markers."""
     text = " ".join(("" if value is None else str(value)).split())
@@ -69,6 +87,7 @@ def environment(template_dir: str | Path | None = None, *, html: bool = False) -
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(template_dir)])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=_bytecode_cache(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=html),
         trim_blocks=True,
         lstrip_blocks=True,
