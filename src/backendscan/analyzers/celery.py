@@ -39,89 +39,40 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Iterable
+from dataclasses import replace
+from typing import Any, ClassVar
 
-from ..facts import PARTIAL, RESOLVED, UNRESOLVED, BeatEntry, Task, TaskCall
+from ..facts import PARTIAL, RESOLVED, UNRESOLVED, Task
 from ..model import Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
-from ..project import Instance, Project, Ref, Value
-from ..symbols import Assignment, ClassInfo, FunctionInfo
+from ..project import Project, Value
+from ..symbols import ClassInfo, FunctionInfo
 from .base import AnalyzerOutput
-from .celery_config import (
-    Setting,
-    beat_entries,
-    dict_items,
-    module_paths,
-    route_queue,
-    routes_of,
-    setting_key,
-    unparse,
-)
+from .celery_calls import CallsAndBeat
+from .celery_config import route_queue, routes_of, unparse
 from .celery_naming import default_name, follow_gen_task_name
+from .celery_settings import SettingsReader
+from .celery_state import (
+    CELERY_CLASSES,
+    OLD_PERIODIC,
+    SHARED_TASK,
+    TASK_CLASSES,
+    CeleryApp,
+    TaskDef,
+    TaskWrapper,
+    dotted,
+)
 from .tasksites import (
     CallSite,
     TaskSiteSummary,
     TaskSiteVisitor,
-    argument,
-    caller_of,
     interested_text,
     is_source,
     keyword,
     keyword_options,
     outer_function,
     param_argument,
-    source_summaries,
 )
-
-CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
-TASK_CLASSES = frozenset({"celery.Task", "celery.app.task.Task", "celery.task.Task", "celery.app.Task", "celery.task.base.Task"})
-SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task", "celery.app.base.shared_task", "celery.task", "celery.decorators.task", "celery.task.task"})
-#: Celery 3 ``periodic_task(run_every=...)`` decorators
-OLD_PERIODIC = frozenset({"celery.task.periodic_task", "celery.decorators.periodic_task", "celery.task.base.periodic_task"})
-CURRENT_APP = frozenset({"celery.current_app", "celery._state.current_app", "celery.app.current_app"})
-SIGNATURE_FUNCS = frozenset({"celery.signature", "celery.canvas.signature", "celery.Signature", "celery.canvas.Signature", "celery.subtask", "celery.canvas.subtask"})
-PRODUCER_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "subtask"})
-DB_SCHEDULER_HINTS = ("DatabaseScheduler", "django_celery_beat", "RedBeatScheduler", "redbeat")
-
-
-@dataclass
-class _App:
-    key: str  # qualified name of the variable first bound to the app
-    module: str
-    scope: str
-    call: ast.Call
-    cls: str
-    names: set[str] = field(default_factory=set)
-    loads: dict[str, str] = field(default_factory=dict)  # module -> how the worker imports it
-
-
-@dataclass(frozen=True)
-class _Wrapper:
-    """A function (or Celery-subclass method) whose body creates a task: a decorator factory."""
-
-    qualname: str
-    module: str
-    fn: FunctionInfo | None  # None for configured decorators and Celery's own periodic_task
-    call: ast.Call | None  # the ``<app>.task(...)`` call inside it
-    apps: tuple[str, ...]  # app keys ("" entries for shared/current apps)
-    shared: bool
-    name_param: str = ""  # parameter of the wrapper that becomes the task name
-    name_const: ast.expr | None = None  # a fixed name expression in the task call
-    forwards_kwargs: bool = False  # the task call receives the wrapper's **kwargs
-    queue_param: str = ""
-    schedule_param: str = ""  # parameter/kwargs key holding the schedule (periodic wrappers)
-    periodic: bool = False
-
-
-@dataclass
-class _TaskDef:
-    task: Task
-    module: str
-    scope: str
-    refs: set[str] = field(default_factory=set)  # qualified names that denote this task object
-    shared: bool = False
-    wrapper: str = ""
 
 
 class CeleryAnalyzer:
@@ -140,25 +91,8 @@ class CeleryAnalyzer:
         return _Resolver(project).run()
 
 
-class _Resolver:
-    def __init__(self, project: Project) -> None:
-        self.p = project
-        self.summaries: dict[str, TaskSiteSummary] = source_summaries(project, "celery")
-        self.findings: list[Finding] = []
-        self.notes: list[tuple[str, str]] = []
-        self.apps: dict[str, _App] = {}  # key -> app
-        self.app_by_name: dict[str, _App] = {}
-        self.factory_app: dict[str, _App] = {}
-        self.celery_classes: set[str] = set(CELERY_CLASSES)
-        self.settings: list[Setting] = []
-        self.used_sources: set[tuple[str, str]] = set()
-        self.wrappers: dict[str, _Wrapper] = {}
-        self.defs: list[_TaskDef] = []
-        self.inner_calls: set[int] = set()
-        self.db_scheduler: list[tuple[str, Location]] = []
-        self.periodic: list[tuple[str, FunctionInfo, ast.expr, ast.expr, str, str, str]] = []
-        self.by_ref: dict[str, _TaskDef] = {}
-        self.by_name: dict[str, list[_TaskDef]] = {}
+class _Resolver(SettingsReader, CallsAndBeat):
+    """Finds apps and task definitions, then runs the other parts (see the module docstring)."""
 
     # ------------------------------------------------------------------ driver
     def run(self) -> AnalyzerOutput:
@@ -187,53 +121,6 @@ class _Resolver:
             notes=tuple(sorted(set(self.notes))),
         )
 
-    # ------------------------------------------------------------------ helpers
-    def loc(self, module: str, node: ast.AST | None) -> Location:
-        return self.p.location(module, node)
-
-    def qual_target(self, module: str, a: Assignment) -> str:
-        if "." in a.target or "[" in a.target:
-            return f"{module}.{a.scope + '.' if a.scope else ''}{a.target}"
-        return f"{module}.{self.p._qual(module, a.scope, a.target)}"
-
-    def resolve(self, module: str, text: str, scope: str) -> str:
-        return self.p.resolve_name(module, text, scope) if text else ""
-
-    def app_refs(self, module: str, text: str, scope: str) -> tuple[bool, list[_App]]:
-        """Is ``text`` (in ``module``/``scope``) a Celery app, and which ones?
-
-        ``current_app`` and ``self`` in a Celery-subclass method give every
-        matching app (an empty list when no app is visible).
-        """
-        if not text:
-            return False, []
-        if text == "self":
-            cls = self._enclosing_class(module, scope)
-            if cls and cls in self.celery_classes:
-                return True, [a for a in self.apps.values() if cls in self.p.mro(a.cls)]
-            return False, []
-        q = self.resolve(module, text, scope)
-        if q in self.app_by_name:
-            return True, [self.app_by_name[q]]
-        if q in CURRENT_APP:
-            return True, list(self.apps.values()) if len(self.apps) == 1 else []
-        d = self.p.lookup(q)
-        if d.kind == "assignment" and isinstance(d.obj.value, ast.Call):
-            callee = self.resolve(d.module, _dotted(d.obj.value.func), d.obj.scope)
-            if callee in self.factory_app:
-                return True, [self.factory_app[callee]]
-        return False, []
-
-    def _enclosing_class(self, module: str, scope: str) -> str:
-        outer = outer_function(scope)
-        if "." not in outer:
-            return ""
-        cls = outer.rsplit(".", 1)[0]
-        syms = self.p.symbols.get(module)
-        if syms is not None and syms.cls(cls) is not None:
-            return f"{module}.{cls}"
-        return ""
-
     # ------------------------------------------------------------------- apps
     def _find_celery_classes(self) -> None:
         for module in self.summaries:
@@ -245,10 +132,10 @@ class _Resolver:
                 if self.p.is_subclass(q, CELERY_CLASSES) and q not in CELERY_CLASSES:
                     self.celery_classes.add(q)
 
-    def _new_app(self, key: str, module: str, scope: str, call: ast.Call, cls: str) -> _App:
+    def _new_app(self, key: str, module: str, scope: str, call: ast.Call, cls: str) -> CeleryApp:
         app = self.apps.get(key)
         if app is None:
-            app = _App(key, module, scope, call, cls, {key})
+            app = CeleryApp(key, module, scope, call, cls, {key})
             self.apps[key] = app
         self.app_by_name[key] = app
         return app
@@ -261,12 +148,12 @@ class _Resolver:
             for a in syms.assignments:
                 if a.op != "=" or not isinstance(a.value, ast.Call):
                     continue
-                callee = self.resolve(module, _dotted(a.value.func), a.scope)
+                callee = self.resolve(module, dotted(a.value.func), a.scope)
                 if callee in self.celery_classes:
                     self._new_app(self.qual_target(module, a), module, a.scope, a.value, callee)
             for scope, expr in summary.returns:
                 if isinstance(expr, ast.Call):
-                    callee = self.resolve(module, _dotted(expr.func), scope)
+                    callee = self.resolve(module, dotted(expr.func), scope)
                     if callee in self.celery_classes:
                         fq = f"{module}.{scope}"
                         self.factory_app[fq] = self._new_app(f"{fq}()", module, scope, expr, callee)
@@ -279,12 +166,12 @@ class _Resolver:
                     if fq in self.factory_app:
                         continue
                     if isinstance(expr, (ast.Name, ast.Attribute)):
-                        q = self.resolve(module, _dotted(expr), scope)
+                        q = self.resolve(module, dotted(expr), scope)
                         if q in self.app_by_name:
                             self.factory_app[fq] = self.app_by_name[q]
                             changed = True
                     elif isinstance(expr, ast.Call):
-                        q = self.resolve(module, _dotted(expr.func), scope)
+                        q = self.resolve(module, dotted(expr.func), scope)
                         if q in self.factory_app:
                             self.factory_app[fq] = self.factory_app[q]
                             changed = True
@@ -292,7 +179,7 @@ class _Resolver:
                 for a in syms.assignments if syms is not None else ():
                     if a.op != "=" or not isinstance(a.value, ast.Call):
                         continue
-                    callee = self.resolve(module, _dotted(a.value.func), a.scope)
+                    callee = self.resolve(module, dotted(a.value.func), a.scope)
                     if callee in self.factory_app:
                         tq = self.qual_target(module, a)
                         if tq not in self.app_by_name:
@@ -305,7 +192,7 @@ class _Resolver:
 
     def _name_apps(self) -> None:
         """Name each app after a module-level variable bound to it (``web.worker.app``) when there is one."""
-        renamed: dict[str, _App] = {}
+        renamed: dict[str, CeleryApp] = {}
         for app in self.apps.values():
             public = []
             for n in app.names:
@@ -319,297 +206,11 @@ class _Resolver:
             renamed[app.key] = app
         self.apps = renamed
 
-    # --------------------------------------------------------------- settings
-    def _collect_settings(self) -> None:
-        conf_targets: list[tuple[str, Assignment]] = []
-        for module in self.summaries:
-            syms = self.p.symbols.get(module)
-            for a in syms.assignments if syms is not None else ():
-                if ".conf" in a.target:
-                    conf_targets.append((module, a))
-        for module, a in conf_targets:
-            parsed = _parse_conf_target(a.target)
-            if parsed is None:
-                continue
-            recv, key, item = parsed
-            ok, apps = self.app_refs(module, recv, a.scope)
-            if not ok:
-                continue
-            norm = setting_key(key, None, "conf")
-            if not norm:
-                continue
-            op = "item" if item is not None else ("=" if a.op == "=" else "update")
-            for key in [a_.key for a_ in apps] or [""]:
-                self.settings.append(
-                    Setting(norm, op, a.value, module, a.scope, a.line, "app.conf", key, item_key=item,
-                            conditions=_conds(a))
-                )
-        for app in list(self.apps.values()):
-            for kw in app.call.keywords:
-                if kw.arg in ("include", "imports"):
-                    self.settings.append(Setting(kw.arg, "=", kw.value, app.module, app.scope, kw.value.lineno, "Celery()", app.key))
-                elif kw.arg == "config_source":
-                    self._config_source(app.module, app.scope, kw.value, None, [app], kw.value.lineno)
-        for module, summary in self.summaries.items():
-            for cs in summary.calls:
-                if cs.method == "update":
-                    self._conf_update(module, cs)
-                elif cs.method == "config_from_object":
-                    recv = cs.callee.rsplit(".", 1)[0] if "." in cs.callee else ""
-                    ok, apps = self.app_refs(module, recv, cs.scope)
-                    if not ok:
-                        continue
-                    arg = argument(cs.node, 0, "obj")
-                    ns = keyword(cs.node, "namespace")
-                    ns_v = self.p.evaluate(module, ns, cs.scope) if ns is not None else None
-                    namespace = ns_v.value if ns_v is not None and ns_v.ok and isinstance(ns_v.value, str) else None
-                    self._config_source(module, cs.scope, arg, namespace, apps, cs.line)
-        self._fallback_sources()
-        self.settings = _effective(self.settings)
-
-    def _conf_update(self, module: str, cs: CallSite) -> None:
-        recv = cs.callee[: -len(".update")]
-        if recv.endswith(".conf"):
-            ok, apps = self.app_refs(module, recv[: -len(".conf")], cs.scope)
-            if not ok:
-                return
-            pairs: list[tuple[str, ast.expr, int]] = []
-            for arg in cs.node.args:
-                items = dict_items(self.p, module, cs.scope, arg)
-                if items is None:
-                    self._unread(module, arg)
-                for item in items or []:
-                    kv = self.p.evaluate(item.module, item.key, item.scope) if item.key is not None else None
-                    if kv is not None and kv.ok and isinstance(kv.value, str):
-                        pairs.append((kv.value, item.value, getattr(item.key, "lineno", cs.line)))
-            for kw in cs.node.keywords:
-                if kw.arg:
-                    pairs.append((kw.arg, kw.value, kw.value.lineno))
-            for key, value, line in pairs:
-                norm = setting_key(key, None, "conf")
-                if norm:
-                    for k in [ap.key for ap in apps] or [""]:
-                        self.settings.append(Setting(norm, "=", value, module, cs.scope, line, "conf.update", k,
-                                                     conditions=cs.conditions))
-            return
-        if ".conf." in recv:
-            head, _, key = recv.rpartition(".conf.")
-            ok, apps = self.app_refs(module, head, cs.scope)
-            norm = setting_key(key, None, "conf")
-            if ok and norm and cs.node.args:
-                for k in [ap.key for ap in apps] or [""]:
-                    self.settings.append(Setting(norm, "update", cs.node.args[0], module, cs.scope, cs.line,
-                                                 "app.conf", k, conditions=cs.conditions))
-
-    def _config_source(self, module: str, scope: str, arg: ast.expr | None, namespace: str | None,
-                       apps: list[_App], line: int) -> None:
-        if arg is None:
-            return
-        keys = [a.key for a in apps] or [""]
-        v = self.p.evaluate(module, arg, scope)
-        if v.ok and isinstance(v.value, str):
-            path = v.value
-            if path in ("django.conf:settings", "django.conf.settings"):
-                for sm in self.p.django_settings_modules:
-                    self._read_module(sm, "django" if namespace else "module", namespace, "django settings", keys)
-                return
-            mod, _, attr = path.partition(":")
-            if not attr and mod not in self.p.modules:
-                mod, _, attr = path.rpartition(".")
-            if attr:
-                self._read_object(f"{mod}.{attr}", keys, namespace)
-            elif mod in self.p.modules:
-                self._read_module(mod, "module", namespace, "config module", keys)
-            return
-        if v.ok and isinstance(v.value, Ref):
-            self._read_object(v.value.qualname, keys, namespace)
-            return
-        if v.ok and isinstance(v.value, Instance):
-            self._read_class(v.value.cls, keys, "config object")
-            return
-        # e.g. superset: config_from_object(self.config["CELERY_CONFIG"]): find the config key's default
-        key_name = ""
-        if isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant) and isinstance(arg.slice.value, str):
-            key_name = arg.slice.value
-        elif isinstance(arg, ast.Attribute):
-            key_name = arg.attr
-        elif isinstance(arg, ast.Call) and _dotted(arg.func).endswith(".get") and arg.args:
-            kv = self.p.evaluate(module, arg.args[0], scope)
-            key_name = kv.value if kv.ok and isinstance(kv.value, str) else ""
-        if not key_name or not key_name.isupper():
-            self._unread(module, arg)
-            return
-        found_any = False
-        if key_name:
-            for m in sorted(self.p.symbols):
-                if not is_source(self.p, m):
-                    continue
-                for a in self.p.symbols[m].module_level(key_name):
-                    if isinstance(a, Assignment) and a.value is not None:
-                        val = self.p.evaluate(m, a.value, "")
-                        if val.ok and isinstance(val.value, Ref):
-                            found_any = True
-                            self._read_object(val.value.qualname, keys, namespace, origin=f"default config {m}.{key_name}")
-        if not found_any:
-            self._unread(module, arg)
-
-    def _unread(self, module: str, expr: ast.expr) -> None:
-        loc = self.loc(module, expr)
-        self.notes.append(("celery", f"configuration the scan cannot read: {unparse(expr)} at {loc.short}"))
-
-    def _read_object(self, qualified: str, keys: list[str], namespace: str | None, origin: str = "config object") -> None:
-        d = self.p.lookup(self.p.canonical(qualified))
-        if d.kind == "class":
-            self._read_class(d.qualname, keys, origin)
-        elif d.kind == "module":
-            self._read_module(d.qualname, "module", namespace, "config module", keys)
-        elif d.kind == "assignment" and d.obj.value is not None:
-            v = self.p.evaluate(d.module, d.obj.value, d.obj.scope)
-            if v.ok and isinstance(v.value, Ref):
-                self._read_object(v.value.qualname, keys, namespace, origin)
-            elif v.ok and isinstance(v.value, Instance):
-                self._read_class(v.value.cls, keys, origin)
-
-    def _read_module(self, module: str, mode: str, namespace: str | None, origin: str, keys: list[str],
-                     seen: set[str] | None = None, shadow: frozenset[str] = frozenset()) -> None:
-        """Settings of a config/settings module, following ``from .base import *`` chains.
-
-        Names the importing module assigns again after the star import shadow the imported ones.
-        """
-        seen = seen if seen is not None else set()
-        if module in seen or module not in self.p.symbols:
-            return
-        seen.add(module)
-        self.used_sources.add((module, ""))
-        syms = self.p.symbols[module]
-        for b in syms.bindings:
-            if b.scope == "" and b.name == "*":
-                later = {a.target for a in syms.assignments
-                         if a.scope == "" and a.op == "=" and not a.conditional and a.line > b.line}
-                self._read_module(b.target, mode, namespace, origin, keys, seen, shadow | later)
-        self._read_scope(module, "", mode, namespace, origin, keys, shadow)
-
-    def _read_class(self, qualified: str, keys: list[str], origin: str) -> None:
-        """Class attributes of a settings class and its first-party bases (subclasses override)."""
-        shadow: set[str] = set()
-        for c in self.p.mro(qualified):
-            found = self.p.class_info(c)
-            if found is None:
-                continue
-            module, info = found
-            self.used_sources.add((module, info.qualname))
-            self._read_scope(module, info.qualname, "module", None, origin, keys, frozenset(shadow))
-            shadow |= {a.target for a in self.p.symbols[module].class_assignments(info.qualname)
-                       if a.op == "=" and not a.conditional}
-
-    def _read_scope(self, module: str, scope: str, mode: str, namespace: str | None, origin: str, keys: list[str],
-                    shadow: frozenset[str] = frozenset()) -> None:
-        syms = self.p.symbols[module]
-        names: dict[str, str] = {}
-        for a in syms.assignments:
-            if a.scope != scope:
-                continue
-            base, item = _split_item(a.target)
-            if not base or "." in base or base in shadow:
-                continue
-            norm = setting_key(base, namespace, mode)
-            if not norm:
-                continue
-            names[base] = norm
-            op = "item" if item is not None else ("=" if a.op == "=" else "update")
-            for k in keys:
-                self.settings.append(Setting(norm, op, a.value, module, scope, a.line, origin, k, item_key=item,
-                                             conditions=_conds(a)))
-        summary = self.summaries.get(module)
-        for cs in summary.calls if summary is not None else ():
-            if cs.method == "update" and cs.scope == scope:
-                base = cs.callee[: -len(".update")]
-                norm = names.get(base) or setting_key(base, namespace, mode)
-                if norm and cs.node.args and base not in shadow:
-                    for k in keys:
-                        self.settings.append(Setting(norm, "update", cs.node.args[0], module, scope, cs.line, origin, k,
-                                                     conditions=cs.conditions))
-
-    def _fallback_sources(self) -> None:
-        """Sources not linked to an app by code we can see: Django settings, CeleryConfig classes."""
-        only = [next(iter(self.apps))] if len(self.apps) == 1 else [""]
-        for sm in self.p.django_settings_modules:
-            if (sm, "") not in self.used_sources:
-                self._read_module(sm, "django", "CELERY", "django settings", only)
-        for module in self.summaries:
-            syms = self.p.symbols.get(module)
-            if syms is None:
-                continue
-            for c in syms.classes:
-                if (module, c.qualname) in self.used_sources or not _config_class_name(c.name):
-                    continue
-                self._read_class(f"{module}.{c.qualname}", only, "config class")
-            if (module, "") in self.used_sources:
-                continue
-            for a in syms.assignments:
-                if a.scope == "" and _split_item(a.target)[0] in ("CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE"):
-                    self._read_module(module, "django", "CELERY", "settings", only)
-                    break
-
-    def settings_for(self, app_key: str, key: str) -> list[Setting]:
-        return [s for s in self.settings if s.key == key and (s.app == app_key or not s.app)]
-
-    # ------------------------------------------------------- worker modules
-    def _worker_modules(self) -> None:
-        for app in self.apps.values():
-            for key, how in (("include", "include"), ("imports", "imports")):
-                for s in self.settings_for(app.key, key):
-                    v = self.p.evaluate(s.module, s.value, s.scope)
-                    for path in module_paths(v):
-                        app.loads.setdefault(path, how)
-            for module, summary in self.summaries.items():
-                for cs in summary.calls:
-                    if cs.method != "autodiscover_tasks":
-                        continue
-                    ok, apps = self.app_refs(module, cs.callee.rsplit(".", 1)[0], cs.scope)
-                    if not ok or app not in apps:
-                        continue
-                    for path in self._autodiscover(module, cs, app):
-                        app.loads.setdefault(path, "autodiscover")
-            app.loads.setdefault(app.module, "app module")
-
-    def _autodiscover(self, module: str, cs: CallSite, app: _App) -> list[str]:
-        packages = argument(cs.node, 0, "packages")
-        related = argument(cs.node, 1, "related_name")
-        rv = self.p.evaluate(module, related, cs.scope) if related is not None else None
-        related_name = rv.value if rv is not None and rv.ok and isinstance(rv.value, str) else "tasks"
-        if isinstance(packages, ast.Lambda):
-            packages = packages.body
-        names: list[str] = []
-        if packages is None or (isinstance(packages, ast.Constant) and packages.value is None):
-            for sm in self.p.django_settings_modules:
-                v = self.p.evaluate(sm, ast.Name("INSTALLED_APPS", ast.Load()), "")
-                names = module_paths(v) if v.value is not None else []
-                if names:
-                    break
-        else:
-            names = module_paths(self.p.evaluate(module, packages, cs.scope))
-        out = []
-        for name in names:
-            pkg = name
-            if name not in self.p.modules:
-                d = self.p.lookup(self.p.canonical(name))
-                if d.kind == "class":
-                    found = self.p.class_attribute(d.qualname, "name")
-                    if found is not None and found[1].value is not None:
-                        v = self.p.evaluate(found[0], found[1].value, found[1].scope)
-                        if v.ok and isinstance(v.value, str):
-                            pkg = v.value
-            cand = f"{pkg}.{related_name}"
-            if cand in self.p.modules:
-                out.append(cand)
-        return out
-
     # ---------------------------------------------------------------- wrappers
-    def _task_factory(self, module: str, cs: CallSite) -> tuple[bool, bool, list[_App], ast.Call]:
+    def _task_factory(self, module: str, cs: CallSite) -> tuple[bool, bool, list[CeleryApp], ast.Call]:
         """Is this call a Celery task factory? -> (is_factory, shared, apps, the factory call)."""
         call = cs.node.func if cs.method.startswith("()") and isinstance(cs.node.func, ast.Call) else cs.node
-        text = _dotted(call.func)
+        text = dotted(call.func)
         if text.endswith(".task"):
             ok, apps = self.app_refs(module, text[: -len(".task")], cs.scope)
             if ok:
@@ -618,9 +219,6 @@ class _Resolver:
         if q in SHARED_TASK:
             return True, True, self._shared_apps(), call
         return False, False, [], call
-
-    def _shared_apps(self) -> list[_App]:
-        return list(self.apps.values()) if len(self.apps) == 1 else []
 
     def _find_wrappers(self) -> None:
         for module, summary in self.summaries.items():
@@ -644,7 +242,7 @@ class _Resolver:
                 self.wrappers[f"{module}.{outer}"] = self._wrapper(module, fn, call, apps, shared, summary)
         for entry in self.p.config.get_extra("task-decorators", []) or []:
             if isinstance(entry, str) and entry not in self.wrappers:
-                self.wrappers[entry] = _Wrapper(entry, "", None, None, (), True, name_param="name",
+                self.wrappers[entry] = TaskWrapper(entry, "", None, None, (), True, name_param="name",
                                                 forwards_kwargs=True)
 
     def _registers_existing_function(self, module: str, cs: CallSite, outer: str) -> bool:
@@ -652,17 +250,17 @@ class _Resolver:
         fn_arg = cs.node.args[0] if cs.node.args else None
         if fn_arg is None or not isinstance(fn_arg, (ast.Name, ast.Attribute)):
             return False
-        q = self.resolve(module, _dotted(fn_arg), cs.scope)
+        q = self.resolve(module, dotted(fn_arg), cs.scope)
         d = self.p.lookup(q)
         if d.kind != "function":
             return False
         fn: FunctionInfo = d.obj
         wrapper = self.p.symbols[module].function(outer)
         params = set(wrapper.params) if wrapper is not None else set()
-        return not (d.module == module and fn.qualname.startswith(outer + ".")) and _dotted(fn_arg) not in params
+        return not (d.module == module and fn.qualname.startswith(outer + ".")) and dotted(fn_arg) not in params
 
-    def _wrapper(self, module: str, fn: FunctionInfo, call: ast.Call, apps: list[_App], shared: bool,
-                 summary: TaskSiteSummary) -> _Wrapper:
+    def _wrapper(self, module: str, fn: FunctionInfo, call: ast.Call, apps: list[CeleryApp], shared: bool,
+                 summary: TaskSiteSummary) -> TaskWrapper:
         params = set(fn.params)
         kwarg = fn.args.kwarg.arg if fn.args.kwarg is not None else ""
         name_param = ""
@@ -693,7 +291,7 @@ class _Resolver:
                     schedule_param = value.args[0].value
             elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str):
                 schedule_param = value.slice.value
-        return _Wrapper(
+        return TaskWrapper(
             qualname=f"{module}.{outer}",
             module=module,
             fn=fn,
@@ -732,7 +330,7 @@ class _Resolver:
     def _decorator(self, module: str, fn: FunctionInfo, dec: ast.expr) -> None:
         call = dec if isinstance(dec, ast.Call) else None
         func = dec.func if isinstance(dec, ast.Call) else dec
-        text = _dotted(func)
+        text = dotted(func)
         if not text:
             return
         scope = fn.scope
@@ -746,11 +344,11 @@ class _Resolver:
             self._add_task(module, fn, dec, call, self._shared_apps(), shared=True)
             return
         if q in OLD_PERIODIC:
-            self._add_wrapped(module, fn, dec, call, _Wrapper(q, "", None, None, (), True, name_param="name",
+            self._add_wrapped(module, fn, dec, call, TaskWrapper(q, "", None, None, (), True, name_param="name",
                                                               forwards_kwargs=True, schedule_param="run_every",
                                                               periodic=True))
             return
-        w: _Wrapper | None = self.wrappers.get(q)
+        w: TaskWrapper | None = self.wrappers.get(q)
         if w is None and "." in text:
             recv, _, method = text.rpartition(".")
             ok, apps = self.app_refs(module, recv, scope)
@@ -763,10 +361,7 @@ class _Resolver:
         if w is not None:
             self._add_wrapped(module, fn, dec, call, w)
 
-    def _apps_of(self, keys: Iterable[str]) -> list[_App]:
-        return [self.apps[k] for k in keys if k in self.apps]
-
-    def _name_for(self, module: str, scope: str, expr: ast.expr | None, func_name: str, apps: list[_App],
+    def _name_for(self, module: str, scope: str, expr: ast.expr | None, func_name: str, apps: list[CeleryApp],
                   env: dict[str, Value] | None = None) -> tuple[str, str, tuple[Unresolved, ...]]:
         """(name, status, unresolved) for an explicit ``name=`` expression or the default name."""
         if expr is not None and not (isinstance(expr, ast.Constant) and expr.value is None):
@@ -778,7 +373,7 @@ class _Resolver:
             return text, status, v.unknowns
         return self._default_name(module, func_name, apps)
 
-    def _default_name(self, module: str, func_name: str, apps: list[_App]) -> tuple[str, str, tuple[Unresolved, ...]]:
+    def _default_name(self, module: str, func_name: str, apps: list[CeleryApp]) -> tuple[str, str, tuple[Unresolved, ...]]:
         name = default_name(module, func_name)
         for app in apps:
             gen = self._gen_task_name(app.cls)
@@ -804,7 +399,7 @@ class _Resolver:
                     return module, fdef
         return None
 
-    def _add_task(self, module: str, fn: FunctionInfo, dec: ast.expr, call: ast.Call | None, apps: list[_App],
+    def _add_task(self, module: str, fn: FunctionInfo, dec: ast.expr, call: ast.Call | None, apps: list[CeleryApp],
                   shared: bool) -> None:
         name, status, unknowns = self._name_for(module, fn.scope, keyword(call, "name"), fn.name, apps)
         options = keyword_options(call)
@@ -829,7 +424,7 @@ class _Resolver:
             d = self.defs[-1]
             d.task = replace(d.task, queue=v.value if isinstance(v.value, str) else "")
 
-    def _define(self, module: str, scope: str, task: Task, refs: set[str], shared: bool, apps: list[_App],
+    def _define(self, module: str, scope: str, task: Task, refs: set[str], shared: bool, apps: list[CeleryApp],
                 wrapper: str = "") -> None:
         if shared and len(self.apps) > 1:
             self.findings.append(Finding(
@@ -838,9 +433,9 @@ class _Resolver:
                 f"({', '.join(sorted(self.apps))})",
                 Location(task.file, task.line), symbol=task.function, category="tasks",
             ))
-        self.defs.append(_TaskDef(task, module, scope, set(refs), shared, wrapper))
+        self.defs.append(TaskDef(task, module, scope, set(refs), shared, wrapper))
 
-    def _add_wrapped(self, module: str, fn: FunctionInfo, dec: ast.expr, call: ast.Call | None, w: _Wrapper) -> None:
+    def _add_wrapped(self, module: str, fn: FunctionInfo, dec: ast.expr, call: ast.Call | None, w: TaskWrapper) -> None:
         apps = self._apps_of(w.apps) if w.apps else (self._shared_apps() if w.shared else [])
         name_expr: ast.expr | None = None
         if call is not None:
@@ -901,7 +496,7 @@ class _Resolver:
                 fn_arg = cs.node.args[0] if cs.node.args else None
                 if fn_arg is None or not isinstance(fn_arg, (ast.Name, ast.Attribute)):
                     continue
-                fq = self.resolve(module, _dotted(fn_arg), cs.scope)
+                fq = self.resolve(module, dotted(fn_arg), cs.scope)
                 d = self.p.lookup(fq)
                 if d.kind != "function":
                     continue
@@ -929,7 +524,7 @@ class _Resolver:
                 self._explicit_queue(call, module, cs.scope)
 
     def _subclass_tasks(self, module: str, cls: str, cs: CallSite, call: ast.Call, fn: FunctionInfo, fn_module: str,
-                        apps: list[_App], shared: bool) -> None:
+                        apps: list[CeleryApp], shared: bool) -> None:
         """``cls.x = app.task(name=cls.__module__ + ...)(f)`` in ``__init_subclass__``: one task per subclass."""
         base = f"{module}.{cls}"
         for sub in self.p.subclasses_of({base}):
@@ -966,7 +561,7 @@ class _Resolver:
         return False
 
     def _class_tasks(self) -> None:
-        registered: dict[str, list[tuple[str, CallSite, list[_App]]]] = defaultdict(list)
+        registered: dict[str, list[tuple[str, CallSite, list[CeleryApp]]]] = defaultdict(list)
         for module, summary in self.summaries.items():
             for cs in summary.calls:
                 if cs.method not in ("register_task", "register") or not cs.node.args:
@@ -979,10 +574,10 @@ class _Resolver:
                     continue
                 arg = cs.node.args[0]
                 target = arg.func if isinstance(arg, ast.Call) else arg
-                q = self.resolve(module, _dotted(target), cs.scope)
+                q = self.resolve(module, dotted(target), cs.scope)
                 d = self.p.lookup(q)
                 if d.kind == "assignment" and isinstance(d.obj.value, ast.Call):
-                    q = self.resolve(d.module, _dotted(d.obj.value.func), d.obj.scope)
+                    q = self.resolve(d.module, dotted(d.obj.value.func), d.obj.scope)
                 if self.p.lookup(q).kind == "class":
                     registered[q].append((module, cs, apps))
         used_as_base: set[str] = set()
@@ -1088,391 +683,13 @@ class _Resolver:
                 out = v.value
         return out
 
-    def _loaded_by(self, d: _TaskDef) -> str:
+    def _loaded_by(self, d: TaskDef) -> str:
         apps = [self.apps[d.task.app]] if d.task.app in self.apps else list(self.apps.values())
         for app in apps:
             how = app.loads.get(d.module)
             if how:
                 return how
         return ""
-
-    # --------------------------------------------------------------- producers
-    def _task_index(self) -> tuple[dict[str, _TaskDef], dict[str, list[_TaskDef]]]:
-        by_ref: dict[str, _TaskDef] = {}
-        by_name: dict[str, list[_TaskDef]] = defaultdict(list)
-        for d in self.defs:
-            for r in d.refs:
-                by_ref.setdefault(r, d)
-            by_name[d.task.name].append(d)
-        return by_ref, by_name
-
-    def _producers(self) -> list[TaskCall]:
-        by_ref, by_name = self._task_index()
-        self.by_ref, self.by_name = by_ref, by_name
-        out: list[TaskCall] = []
-        schedule_sigs = {  # ``add_periodic_task(300, task.s())``: a schedule entry, not a producer
-            id(argument(cs.node, 1, "sig"))
-            for summary in self.summaries.values()
-            for cs in summary.calls
-            if cs.method == "add_periodic_task"
-        }
-        for module, summary in self.summaries.items():
-            for cs in summary.calls:
-                if id(cs.node) in schedule_sigs:
-                    continue
-                call = self._producer(module, cs, by_ref, by_name)
-                if call is not None:
-                    out.append(call)
-        return out
-
-    def _by_ref(self, module: str, expr: ast.expr | None, scope: str) -> _TaskDef | None:
-        text = _dotted(expr) if expr is not None else ""
-        if not text:
-            return None
-        return self.by_ref.get(self.resolve(module, text, scope))
-
-    def _named_call(self, module: str, cs: CallSite, method: str, name_expr: ast.expr | None,
-                    options: tuple[tuple[str, str], ...]) -> TaskCall | None:
-        if name_expr is None:
-            return None
-        ref = self._by_ref(module, name_expr, cs.scope)
-        if ref is not None:
-            return self._call(module, cs, method, ref, options)
-        v = self.p.evaluate_string(module, name_expr, cs.scope)
-        if v.ok and isinstance(v.value, str):
-            matches = self.by_name.get(v.value, [])
-            return TaskCall(task=v.value, method=method, file=self.p.path_of(module), line=cs.line,
-                            caller=caller_of(module, cs.scope), status=RESOLVED, expr=unparse(name_expr),
-                            function=matches[0].task.function if len(matches) == 1 else "", options=options)
-        text = v.value if isinstance(v.value, str) else ""
-        partial = v.status == PARTIAL and text != "{" + unparse(name_expr) + "}"
-        return TaskCall(task=text if partial else "", method=method, file=self.p.path_of(module),
-                        line=cs.line, caller=caller_of(module, cs.scope),
-                        status=PARTIAL if partial else UNRESOLVED, expr=unparse(name_expr), options=options)
-
-    def _call(self, module: str, cs: CallSite, method: str, d: _TaskDef, options: tuple[tuple[str, str], ...]) -> TaskCall:
-        return TaskCall(task=d.task.name, method=method, file=self.p.path_of(module), line=cs.line,
-                        caller=caller_of(module, cs.scope), status=RESOLVED if d.task.name_status in (RESOLVED, "default") else d.task.name_status,
-                        expr=unparse(cs.node.func), function=d.task.function, options=options)
-
-    def _producer(self, module: str, cs: CallSite, by_ref: dict[str, _TaskDef],
-                  by_name: dict[str, list[_TaskDef]]) -> TaskCall | None:
-        node = cs.node
-        method = cs.method
-        if method == "send_task":
-            opts = keyword_options(node, ("name", "args", "kwargs"))
-            return self._named_call(module, cs, "send_task", argument(node, 0, "name"), opts)
-        if method in ("signature", "Signature", "subtask") and "." not in cs.callee:
-            if self.resolve(module, cs.callee, cs.scope) in SIGNATURE_FUNCS:
-                opts = keyword_options(node, ("args", "kwargs"))
-                return self._named_call(module, cs, "signature", argument(node, 0, "varies"), opts)
-            return None
-        if method not in PRODUCER_METHODS or not isinstance(node.func, ast.Attribute):
-            return None
-        receiver = node.func.value
-        opts = keyword_options(node, ("args", "kwargs")) if method in ("apply_async", "signature", "subtask") else ()
-        if isinstance(receiver, ast.Subscript) and _dotted(receiver.value).endswith("tasks"):
-            return self._named_call(module, cs, method, receiver.slice, opts)
-        text = _dotted(receiver)
-        if not text:
-            return None  # a canvas (``chain(...).apply_async()``) or a call result: its parts are counted
-        if method in ("signature", "subtask"):
-            ok, _ = self.app_refs(module, text, cs.scope)
-            if ok or self.resolve(module, text, cs.scope) == "celery":
-                return self._named_call(module, cs, "signature", argument(node, 0, "varies"), opts)
-        q = self.resolve(module, text, cs.scope)
-        d = by_ref.get(q) or self._self_attribute_task(module, text, cs.scope)
-        if d is not None:
-            return self._call(module, cs, method, d, opts)
-        if method in ("signature", "subtask") or (not self.defs and not self.apps):
-            return None  # ``inspect.signature(...)`` and friends; no Celery in the project
-        if self.p.first_party(q) and self.p.lookup(q).kind in ("function", "class", "module"):
-            return None  # a first-party callable that is not a Celery task (maybe an RQ job)
-        if method in ("s", "si") and self._external_import(module, text, cs.scope):
-            return None
-        return TaskCall(task="", method=method, file=self.p.path_of(module), line=cs.line,
-                        caller=caller_of(module, cs.scope), status=UNRESOLVED, expr=unparse(node.func), options=opts)
-
-    def _self_attribute_task(self, module: str, text: str, scope: str) -> _TaskDef | None:
-        """``self.job.delay()`` where the class's methods only ever assign one task to ``self.job``."""
-        if not text.startswith("self.") or text.count(".") != 1:
-            return None
-        cls = self._enclosing_class(module, scope)
-        if not cls:
-            return None
-        found: set[int] = set()
-        defs: list[_TaskDef] = []
-        for c in self.p.mro(cls):
-            info = self.p.class_info(c)
-            if info is None:
-                continue
-            cmod, ci = info
-            for a in self.p.symbols[cmod].assignments:
-                if a.target != text or not a.scope.startswith(ci.qualname + ".") or a.value is None:
-                    continue
-                if isinstance(a.value, ast.Constant) and a.value.value is None:
-                    continue
-                d = self._by_ref(cmod, a.value, a.scope)
-                if d is None:
-                    return None
-                if id(d) not in found:
-                    found.add(id(d))
-                    defs.append(d)
-        return defs[0] if len(defs) == 1 else None
-
-    def _external_import(self, module: str, text: str, scope: str) -> bool:
-        """``text`` starts with a name imported from a third-party package (``requests.delay``...)."""
-        from ..symbols import ImportBinding
-
-        b = self.p.binding(module, text.split(".")[0], scope)
-        return isinstance(b, ImportBinding) and not self.p.first_party(b.target)
-
-    # -------------------------------------------------------------------- beat
-    def _beat(self) -> list[BeatEntry]:
-        out: list[BeatEntry] = []
-        for raw in beat_entries(self.p, self.settings):
-            task_name, status, function = self._beat_task(raw.module, raw.scope, raw.task_node)
-            entry = raw.entry.value if isinstance(raw.entry.value, str) else unparse(raw.task_node)
-            st = status if raw.entry.ok else (PARTIAL if raw.entry.status == PARTIAL else UNRESOLVED)
-            out.append(BeatEntry(
-                entry=entry, task=task_name, schedule=unparse(raw.schedule) if raw.schedule is not None else "",
-                file=self.p.path_of(raw.module), line=raw.line, source="beat_schedule", status=st,
-                options=raw.options + (("from", raw.origin),), function=function, conditions=raw.conditions,
-            ))
-        for module, summary in self.summaries.items():
-            for cs in summary.calls:
-                if cs.method == "add_periodic_task":
-                    b = self._add_periodic(module, cs)
-                    if b is not None:
-                        out.append(b)
-        for module, fn, dec, sched, name, status, wrapper in self.periodic:
-            out.append(BeatEntry(
-                entry=name, task=name, schedule=unparse(sched), file=self.p.path_of(module), line=dec.lineno,
-                source="periodic_task", status=RESOLVED if status in (RESOLVED, "default") else status,
-                options=(("decorator", wrapper),), function=f"{module}.{fn.qualname}",
-            ))
-        for s in self.settings:
-            if s.key != "beat_scheduler" or s.value is None:
-                continue
-            text = unparse(s.value)
-            v = self.p.evaluate(s.module, s.value, s.scope)
-            if v.ok and isinstance(v.value, str):
-                text = v.value
-            elif v.ok and isinstance(v.value, Ref):
-                text = v.value.qualname
-            if any(h in text for h in DB_SCHEDULER_HINTS):
-                self.db_scheduler.append((text, Location(self.p.path_of(s.module), s.line)))
-        for path, content in sorted(self.p.aux_files.items()):
-            if "celery" in content and "--scheduler" in content or "-S " in content:
-                for lineno, line in enumerate(content.splitlines(), 1):
-                    if "celery" in line and any(h in line for h in DB_SCHEDULER_HINTS):
-                        self.db_scheduler.append((line.strip(), Location(path, lineno)))
-        return _dedupe_beat(out)
-
-    def _beat_task(self, module: str, scope: str, node: ast.expr | None) -> tuple[str, str, str]:
-        if node is None:
-            return "", UNRESOLVED, ""
-        if isinstance(node, ast.Attribute) and node.attr == "name":
-            d = self._by_ref(module, node.value, scope)
-            if d is not None:
-                return d.task.name, RESOLVED, d.task.function
-        v = self.p.evaluate_string(module, node, scope)
-        if v.ok and isinstance(v.value, str):
-            matches = self.by_name.get(v.value, [])
-            return v.value, RESOLVED, matches[0].task.function if len(matches) == 1 else ""
-        return (v.value if isinstance(v.value, str) else unparse(node)), (PARTIAL if v.status == PARTIAL else UNRESOLVED), ""
-
-    def _add_periodic(self, module: str, cs: CallSite) -> BeatEntry | None:
-        schedule = argument(cs.node, 0, "schedule")
-        sig = argument(cs.node, 1, "sig")
-        if sig is None:
-            return None
-        task_name, status, function = "", UNRESOLVED, ""
-        args_text = ""
-        if isinstance(sig, ast.Call) and isinstance(sig.func, ast.Attribute) and sig.func.attr in ("s", "si", "signature", "subtask"):
-            d = self._by_ref(module, sig.func.value, cs.scope)
-            if d is not None:
-                task_name, status, function = d.task.name, RESOLVED, d.task.function
-                args_text = ", ".join(unparse(a) for a in sig.args)
-            else:
-                ok, _ = self.app_refs(module, _dotted(sig.func.value), cs.scope)
-                if ok and sig.args:
-                    task_name, status, function = self._beat_task(module, cs.scope, sig.args[0])
-        elif isinstance(sig, ast.Call) and self.resolve(module, _dotted(sig.func), cs.scope) in SIGNATURE_FUNCS and sig.args:
-            task_name, status, function = self._beat_task(module, cs.scope, sig.args[0])
-        else:
-            d = self._by_ref(module, sig, cs.scope)
-            if d is not None:
-                task_name, status, function = d.task.name, RESOLVED, d.task.function
-        name_expr = keyword(cs.node, "name")
-        if name_expr is not None:
-            ev = self.p.evaluate_string(module, name_expr, cs.scope)
-            entry = ev.value if isinstance(ev.value, str) else unparse(name_expr)
-        else:
-            entry = f"{task_name or unparse(sig)}({args_text})"  # Celery uses repr(signature)
-        return BeatEntry(
-            entry=entry, task=task_name, schedule=unparse(schedule) if schedule is not None else "",
-            file=self.p.path_of(module), line=cs.line, source="add_periodic_task", status=status,
-            options=keyword_options(cs.node, ("name", "schedule", "sig")), function=function, conditions=cs.conditions,
-        )
-
-    # ----------------------------------------------------------------- output
-    def _attach(self, calls: list[TaskCall]) -> list[Task]:
-        by_function: dict[str, list[TaskCall]] = defaultdict(list)
-        by_name: dict[str, list[TaskCall]] = defaultdict(list)
-        for c in calls:
-            if c.function:
-                by_function[c.function].append(c)
-            elif c.task:
-                by_name[c.task].append(c)
-        out = []
-        seen: set[tuple[Any, ...]] = set()
-        for d in self.defs:
-            t = d.task
-            mine = [c for c in by_function.get(t.function, []) if c.task == t.name] + by_name.get(t.name, [])
-            t = replace(t, callers=tuple(sorted(set(mine), key=lambda c: (c.file, c.line, c.method))))
-            key = (t.name, t.function, t.file, t.line)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(t)
-        return out
-
-    def _findings(self, tasks: list[Task], calls: list[TaskCall], beat: list[BeatEntry]) -> None:
-        names = {t.name for t in tasks}
-        scheduled = {b.task for b in beat}
-        unresolved_producers = any(c.status != RESOLVED for c in calls)
-        for t in tasks:
-            if t.callers or t.name in scheduled:
-                continue
-            uncertain = unresolved_producers or bool(self.db_scheduler) or t.name_status in (PARTIAL, UNRESOLVED)
-            sev = Severity.INFO if uncertain else Severity.WARNING
-            self.findings.append(Finding(
-                "task-never-started", sev,
-                f"task {t.name} ({t.function}) is never started: no .delay()/.apply_async()/signature/send_task "
-                "call and no beat entry found",
-                Location(t.file, t.line), symbol=t.function, category="tasks",
-                hint="Remove it, or start it from code or a schedule. Calls through dynamic expressions are not followed.",
-            ))
-        for c in calls:
-            if c.status == RESOLVED and c.task and not c.function and c.task not in names and not c.task.startswith("celery."):
-                self.findings.append(Finding(
-                    "unknown-task-name", Severity.WARNING,
-                    f"{c.method}({c.task!r}) names no task defined in the scanned code",
-                    Location(c.file, c.line), symbol=c.caller, category="tasks",
-                    hint="Check the task name (names default to <module>.<function>) or the module the task lives in.",
-                ))
-        for b in beat:
-            if b.status == RESOLVED and b.task and b.task not in names and not b.task.startswith("celery."):
-                self.findings.append(Finding(
-                    "unknown-task-name", Severity.WARNING,
-                    f"beat entry {b.entry!r} schedules task {b.task!r}, which no scanned code defines",
-                    Location(b.file, b.line), symbol=b.entry, category="tasks",
-                ))
-        by_name: dict[str, list[Task]] = defaultdict(list)
-        for t in tasks:
-            if t.name_status in (RESOLVED, "default"):
-                by_name[t.name].append(t)
-        for name, ts in sorted(by_name.items()):
-            funcs = sorted({t.function for t in ts})
-            if len(funcs) > 1:
-                first = min(ts, key=lambda t: (t.file, t.line))
-                self.findings.append(Finding(
-                    "duplicate-task-name", Severity.WARNING,
-                    f"task name {name!r} is registered by {len(funcs)} functions: {', '.join(funcs)}; the last one imported wins",
-                    Location(first.file, first.line), symbol=name, category="tasks",
-                ))
-        for text, loc in self.db_scheduler:
-            self.findings.append(Finding(
-                "beat-database-scheduler", Severity.INFO,
-                f"beat uses a database scheduler ({text}): more periodic tasks may be defined at runtime",
-                loc, category="tasks",
-            ))
-
-    def _notes(self) -> None:
-        for app in sorted(self.apps.values(), key=lambda a: a.key):
-            loads = ", ".join(f"{m} ({how})" for m, how in sorted(app.loads.items()))
-            self.notes.append(("celery", f"app {app.key} ({app.cls}): the worker imports {loads}"))
-        if self.db_scheduler:
-            self.notes.append(("celery", "beat uses a database scheduler: the schedule listed here may be incomplete"))
-        for w in sorted(self.wrappers):
-            self.notes.append(("celery", f"task decorator {w} (forwards to a Celery task decorator)"))
-
-
-# ---------------------------------------------------------------------------- helpers
-def _dotted(node: ast.AST | None) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
-def _conds(a: Assignment) -> tuple[str, ...]:
-    out = []
-    for test, branch in a.conditions:
-        text = unparse(test)
-        out.append(text if branch else f"not ({text})")
-    return tuple(out)
-
-
-_CONF_ORIGINS = frozenset({"app.conf", "conf.update", "Celery()"})
-
-
-def _effective(settings: list[Setting]) -> list[Setting]:
-    """Drop operations a later unconditional assignment replaces (as Celery's settings would).
-
-    ``app.conf.X = v`` (or ``conf.update(X=v)``) sits on top of whatever a config
-    module/class/settings gives for ``X``, so those are dropped; in one module or
-    class, an unconditional ``X = v`` replaces what came before it there.
-    """
-    conf_set = {(s.app, s.key) for s in settings if s.origin in _CONF_ORIGINS and s.op == "=" and not s.conditions}
-    last_set: dict[tuple[str, str, str, str], int] = {}
-    for s in settings:
-        if s.op == "=" and not s.conditions:
-            k = (s.app, s.key, s.module, s.scope)
-            last_set[k] = max(last_set.get(k, 0), s.line)
-    out = []
-    for s in settings:
-        if s.origin not in _CONF_ORIGINS and (s.app, s.key) in conf_set:
-            continue
-        last = last_set.get((s.app, s.key, s.module, s.scope), 0)
-        if s.line < last:
-            continue
-        out.append(s)
-    return out
-
-
-def _parse_conf_target(target: str) -> tuple[str, str, ast.expr | None] | None:
-    """``app.conf.beat_schedule['x']`` -> ("app", "beat_schedule", Constant('x'))."""
-    base, item = _split_item(target)
-    if ".conf." in base:
-        recv, _, key = base.rpartition(".conf.")
-        if "." in key:
-            return None
-        return recv, key, item
-    if base.endswith(".conf") and item is not None and isinstance(item, ast.Constant) and isinstance(item.value, str):
-        return base[: -len(".conf")], item.value, None
-    return None
-
-
-def _split_item(target: str) -> tuple[str, ast.expr | None]:
-    """``NAME['x']`` -> ("NAME", Constant('x')); ``NAME`` -> ("NAME", None)."""
-    if target.endswith("]") and "[" in target:
-        base, _, rest = target.partition("[")
-        try:
-            key = ast.parse(rest[:-1], mode="eval").body
-        except SyntaxError:
-            return "", None
-        return base, key
-    return target, None
-
-
-def _config_class_name(name: str) -> bool:
-    return name.startswith("Celery") and name.endswith(("Config", "Settings", "Conf")) or name.endswith("CeleryConfig")
 
 
 def _class_options(project: Project, qualified: str) -> tuple[tuple[str, str], ...]:
@@ -1496,15 +713,3 @@ def _class_node_stub(info: ClassInfo) -> ast.AST:
     node.col_offset = 0  # type: ignore[attr-defined]
     node.end_lineno = info.end_line  # type: ignore[attr-defined]
     return node
-
-
-def _dedupe_beat(entries: list[BeatEntry]) -> list[BeatEntry]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for b in entries:
-        key = (b.entry, b.task, b.file, b.line)
-        if key not in seen:
-            seen.add(key)
-            out.append(b)
-    return out
-
