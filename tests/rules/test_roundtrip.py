@@ -50,10 +50,11 @@ forbidden = st.builds(
     sources=uniq(any_ref),
     targets=uniq(any_ref),
     exceptions=uniq(mod_ref, 0, 1),
+    ignore_imports=st.lists(st.tuples(module, module), max_size=1).map(tuple),
     direct=st.booleans(),
     through_layers=st.booleans(),
 ).filter(lambda s: disjoint(s.sources, s.targets, s.exceptions))
-protected = st.builds(Protected, targets=uniq(mod_ref), importers=uniq(mod_ref), scope=uniq(mod_ref, 0, 1)).filter(
+protected = st.builds(Protected, targets=uniq(mod_ref), importers=uniq(mod_ref), scope=uniq(mod_ref, 0, 1), ignore_imports=st.lists(st.tuples(module, module), max_size=1).map(tuple)).filter(
     lambda s: disjoint(s.targets, s.importers, s.scope)
 )
 allow = st.builds(AllowOnly, sources=uniq(any_ref, 1, 1), allowed=uniq(mod_ref, 0, 2), externals=st.booleans()).filter(
@@ -71,10 +72,11 @@ def layers(draw):  # type: ignore[no-untyped-def]
     direction, closed = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
     containers = draw(uniq(st.builds(Ref, word), 0, 1))
     exempt = draw(uniq(st.builds(Ref, st.builds(lambda a: f"x.{a}", word)), 0, 1)) if closed else ()
-    return Layers(tuple(ls), independent, containers, direction, closed, exempt, exhaustive=draw(st.booleans()))
+    ignore = tuple(draw(st.lists(st.tuples(module, module), max_size=1)))
+    return Layers(tuple(ls), independent, containers, direction, closed, exempt, ignore, exhaustive=draw(st.booleans()))
 
 
-independence = st.builds(Independence, modules=uniq(mod_ref, 2, 3), direct=st.booleans())
+independence = st.builds(Independence, modules=uniq(mod_ref, 2, 3), direct=st.booleans(), ignore_imports=st.lists(st.tuples(module, module), max_size=1).map(tuple))
 acyclic = st.one_of(
     st.builds(Acyclic, scope=uniq(mod_ref, 0, 2), type_checking=st.booleans()),
     st.builds(

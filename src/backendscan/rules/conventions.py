@@ -337,7 +337,8 @@ def _route_auth(ctx: Context, rule: Rule, spec: Convention) -> "tuple[list[Findi
 
 
 def _blocking(name: str, names: tuple[str, ...]) -> bool:
-    pats = names or lexicon.BLOCKING_CALLS
+    """A blocking call: the usual suspects, plus the names the rule lists."""
+    pats = tuple(names) + lexicon.BLOCKING_CALLS
     for p in pats:
         p = p.strip()
         if not p:

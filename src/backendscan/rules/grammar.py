@@ -22,7 +22,7 @@ compilable phrasing).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from ..model import Severity
@@ -268,7 +268,8 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
         return not_checkable("flow", "an arrow chain that returns to a node it started from: a request/data flow, not a layering")
     if _FLOW_CONTEXT.search(context) and not re.search(r"layer|architect|depend|import|分层|계층|레이어|tầng", context):
         return not_checkable("flow", "an arrow chain in a flow or status context, not a dependency rule")
-    if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or c.block == "code"):
+    module_nodes = sum(1 for h in heads for r in h if r.quoted and ("." in r.text or "/" in r.text))
+    if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or module_nodes >= 2 or c.block == "code"):
         return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
     layers = tuple(tuple(h) for h in heads)
     independent = tuple(i or len(h) == 1 for h, i in nodes)
@@ -398,7 +399,21 @@ def _subject_object(c: Clause, t: Text, anchor: re.Match[str]) -> tuple[tuple[Re
     return _refs(subject), _refs(obj), exceptions
 
 
+def _ignoring(t: Text) -> tuple[Text, tuple[tuple[str, str], ...]]:
+    """", ignoring `a.b -> c.d`" (import-linter's ignore_imports): the pairs, and the text without them."""
+    m = re.search(r",?\s*ignoring\s+(?P<i>⟦\d+⟧(?:\s*(?:,|and)\s*⟦\d+⟧)*)", t.norm)
+    if not m:
+        return t, ()
+    pairs = []
+    for x in re.findall(r"⟦(\d+)⟧", m.group("i")):
+        a, _, b = t.code(int(x)).partition("->")
+        if b.strip():
+            pairs.append((a.strip(), b.strip()))
+    return Text(t.raw, (t.norm[: m.start()] + t.norm[m.end() :]).strip(), t.codes), tuple(pairs)
+
+
 def _import_rule(c: Clause, t: Text) -> Outcome | None:
+    t, ignore = _ignoring(t)
     norm = t.norm
     if re.search(r"each other|one another|among themselves|between (?:them|each other)|相互|互相|서로|lẫn nhau|tra loro|satu sama lain|entre si|entre ellos|mutually", norm):
         return None  # independence
@@ -420,7 +435,7 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         only_by = re.search(r"\bonly\b", norm)
         if only_by and obj and subject:
             return compiled("protected", Protected(targets=obj, importers=subject))
-    if anchor is noun and not (passive is not None and anchor is passive) and lexicon.NO_PREFIX_RE.match(norm) and not obj:
+    if not (passive is not None and anchor is passive) and lexicon.NO_PREFIX_RE.match(norm) and not obj:
         # "no direct DB access (in X)": the names before the noun are what is forbidden
         obj = tuple(r for r in subject)
         subject = ()
@@ -453,7 +468,7 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         return compiled("convention", Convention("routes", "no-session"))
     direct = _direct(norm)
     through = bool(re.search(r"through other (?:declared )?layers|through any layer|via other layers", norm))
-    spec = Forbidden(subject, obj, exceptions=exceptions, direct=bool(direct), through_layers=through)
+    spec = Forbidden(subject, obj, exceptions=exceptions, ignore_imports=ignore, direct=bool(direct), through_layers=through)
     return compiled("forbidden", spec)
 
 
@@ -481,6 +496,14 @@ _ONLY_WORD = r"(?:only|solely|exclusively|just)"
 
 
 def _only_rule(c: Clause, t: Text) -> Outcome | None:
+    t, ignore = _ignoring(t)
+    out = _only_rule_inner(c, t)
+    if out is not None and ignore:
+        out.specs = [(replace(s, ignore_imports=ignore) if isinstance(s, Protected) else s, sev) for s, sev in out.specs]
+    return out
+
+
+def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     # "X is the only module (in S) allowed to import Y"
     m = re.search(r"\b(?:is|are)\s+the\s+only\s+(?:modules?|packages?|layers?|places?|ones?|code|files?)?\s*(?:(?:in|of|within|inside)\s+(?P<scope>.+?)\s+)?(?:that\s+(?:is|are|may|can)\s+|which\s+(?:may|can)\s+)?(?:allowed\s+|permitted\s+)?(?:to\s+)?(?P<verb>" + lexicon.IMPORT_VERB + r")\b", norm)
@@ -508,6 +531,13 @@ def _only_rule(c: Clause, t: Text) -> Outcome | None:
             scope = scope_refs
         if importers and targets:
             return compiled("protected", Protected(targets=targets, importers=importers, scope=scope))
+    # "X should reach Y only via Z": X must not import Y directly
+    m = re.search(r"\b(?:may|should|must|can|is allowed to|are allowed to)?\s*(?:reach|access|import|use|call|talk\s+to|depend\s+on)\s+(?P<y>.+?)\s+only\s+(?:via|through)\s+(?P<z>.+)$", norm)
+    if m:
+        xs = _refs(_names(t, 0, m.start()))
+        ys = _refs(_names(t, m.start("y"), m.end("y")))
+        if xs and ys:
+            return compiled("forbidden", Forbidden(xs, ys, direct=True))
     # "all database queries must be in repository files"
     m = re.search(
         r"^(?:all\s+|every\s+|any\s+)?(?P<what>(?:(?:raw\s+)?(?:database|db|sql|orm)\s+)?(?:queries|query|access|calls|operations|writes|reads)|persistence|data\s+access|sql)\s+(?:must|should|has to|have to|need to|needs to|may)?\s*(?:only\s+)?(?:be|live|stay|happen|go|belong|reside)s?\s+(?:only\s+)?(?:in|inside|within|through|via)\s+(?P<where>.+)$",
@@ -517,6 +547,19 @@ def _only_rule(c: Clause, t: Text) -> Outcome | None:
         via = _refs(_names(t, m.start("where"), len(norm)))
         if via:
             return compiled("protected", Protected(targets=(Ref("db", quoted=False), Ref("orm", quoted=False)), importers=via))
+    # CJK: "只能由 X 导入 Y", "Y는 X에서만 import"
+    m = re.search(r"(?:只能由|只有|仅由|仅限|오직)\s*(?P<x>.+?)\s*(?:才)?(?:可以|能|可)?\s*(?:导入|引入|依赖|使用|访问|import|임포트|사용|접근)\s*(?P<y>.+)$", norm)
+    if m:
+        importers = _refs(_names(t, m.start("x"), m.end("x")))
+        targets = _refs(_names(t, m.start("y"), m.end("y")))
+        if importers and targets:
+            return compiled("protected", Protected(targets=targets, importers=importers))
+    m = re.search(r"(?P<y>.+?)(?:은|는|을|를)?\s*(?P<x>⟦\d+⟧|\S+?)\s*에서만\s*(?:import|임포트|사용|접근|의존)", norm)
+    if m:
+        importers = _refs(_names(t, m.start("x"), m.end("x")))
+        targets = _refs(_names(t, m.start("y"), m.end("y")))
+        if importers and targets:
+            return compiled("protected", Protected(targets=targets, importers=importers))
     # "Y (may|can|must) only be imported by X"
     m = re.search(r"\b(?:may|can|must|should|is to|are to)?\s*(?:only\s+be|be\s+only|only)\s+(?:imported|used|accessed|called)\s+(?:by|from|in|within|inside)\s+", norm)
     if m:
@@ -524,6 +567,12 @@ def _only_rule(c: Clause, t: Text) -> Outcome | None:
         importers = _refs(_names(t, m.end(), len(norm)))
         if targets and importers:
             return compiled("protected", Protected(targets=targets, importers=importers))
+    # "configuration comes from `app.config.settings`": reading the environment anywhere else is banned
+    m = re.search(r"^(?:all\s+)?(?:the\s+)?(?:configuration|config|settings|environment variables?|env vars?)\s+(?:(?:must|should|may)\s+)?(?:only\s+)?(?:comes?|is read|are read|is loaded|are loaded|lives?|be read|be loaded|come)\s+(?:only\s+)?(?:from|in|via|through)\s+(?P<w>.+)$", norm)
+    if m:
+        via = _refs(_names(t, m.start("w"), len(norm)))
+        if via:
+            return compiled("ban", Ban(("os.getenv", "os.environ"), outside=via))
     # "all database access goes through the repositories" / "persistence goes through X only"
     m = re.search(r"\b(?:go(?:es)?|pass(?:es)?|happen(?:s)?|flow(?:s)?|is done|are done|must go|must pass|route[sd]?)\s+(?:only\s+)?(?:through|via)\s+", norm)
     m2 = re.search(r"\b(?:only|solely|exclusively)\s+(?:through|via|by way of)\s+", norm)
@@ -588,6 +637,7 @@ def _allow_only(c: Clause, t: Text) -> Outcome | None:
 
 # ===================================================================== independence
 def _independence(c: Clause, t: Text) -> Outcome | None:
+    t, ignore = _ignoring(t)
     norm = t.norm
     m = re.search(
         r"each other|one another|among themselves|between (?:them|each other)|相互|互相|彼此|서로|互いに|lẫn nhau|tra loro|fra loro|satu sama lain|entre si|entre ellos|entre elas",
@@ -608,7 +658,7 @@ def _independence(c: Clause, t: Text) -> Outcome | None:
             members = (Ref(f"{base}{sep}*", quoted=True),)
     direct = bool(_direct(norm))
     if len(members) >= 2 or (len(members) == 1 and "*" in members[0].text):
-        return compiled("independence", Independence(members, direct=direct))
+        return compiled("independence", Independence(members, direct=direct, ignore_imports=ignore))
     return unrecognized(
         "independence needs the modules named, or a container whose children are independent",
         "`app.billing`, `app.shipping` and `app.users` must not import each other"
@@ -796,7 +846,7 @@ def _scope_refs(t: Text, start: int, end: int) -> tuple[Ref, ...]:
 # ===================================================================== conventions
 _ENTITY_WORDS: tuple[tuple[str, str], ...] = (
     ("routes", r"endpoints?|routes?|path operations?|route handlers?|api routes?|api endpoints?|request handlers?|handlers?|views?|viewsets?|controllers?|api views?|路由|接口|端点|视图|엔드포인트|라우트|라우터|ルート|エンドポイント|rotas?|endpoint"),
-    ("models", r"(?:orm |django |sqlalchemy |database |db )?models?|tables?|entities|模型|数据表|表|모델|테이블|モデル|テーブル|modelli|modelos?|tabelle|tabel"),
+    ("models", r"(?:orm |django |sqlalchemy |database |db )?models?|tables?|entities|modell[oi]|modelos?|tabelle|tabel|mô hình|模型|数据表|表|모델|테이블|モデル|テーブル"),
     ("tasks", r"(?:celery |background |async )?tasks?|jobs?|workers?|任务|작업|태스크|タスク|tarefas?"),
     ("functions", r"(?:public |all |every |each )?(?:functions?|methods?|defs?|函数|方法|함수|메서드|関数|funzioni|fungsi|hàm|funções)"),
     ("classes", r"class(?:es)?|类|클래스|クラス|classi|kelas"),
@@ -889,12 +939,13 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     rich = body + " " + " ".join(codes).lower()
     under = _scope_under(t, body)
     # --- blocking calls in async code
-    if re.search(r"block(?:ing|s)?\b|synchronous|\bsync\b|time\.sleep|sleep|requests", rich) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ", rich):
-        if (c.mod.negative or re.search(r"\bno\b|never|avoid|don't|must not", body)) and re.search(r"block|synchronous|\bsync\b|i/o|\bio\b", body):
+    blocking_words = r"block|synchronous|\bsync\b|i/o|\bio\b|阻塞|同步|블로킹|동기|ブロッキング|同期|chặn|đồng bộ|bloccant|sincron|memblokir|blokir|sinkron|bloqueante|síncron"
+    if re.search(blocking_words + r"|time\.sleep|sleep|requests", rich) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ|asincron|asinkron|assíncron", rich):
+        if (c.mod.negative or re.search(r"\bno\b|never|avoid|don't|must not", body)) and re.search(blocking_words, body):
             paren = re.search(r"\(([^)]*)\)", body)
             listed = re.findall(r"⟦(\d+)⟧", paren.group(1)) if paren else []
             names = tuple(_clean(t.code(int(x))) for x in listed)
-            subj = "routes" if re.search(r"endpoint|route|handler|view|path operation|\bapi\b", body) else "async-functions"
+            subj = "routes" if re.search(r"endpoint|route|handler|view|path operation|\bapi\b|接口|路由|端点|视图|엔드포인트|라우트|핸들러|エンドポイント|ルート", body) else "async-functions"
             return compiled("convention", Convention(subj, "no-blocking", names=names, under=under))
     # --- ORM session in handlers
     if subject == "routes" and re.search(r"\bsession\b|db\.session|⟦\d+⟧", body) and (c.mod.negative) and re.search(r"session", " ".join(codes) + body):
@@ -993,12 +1044,13 @@ def _option_groups(body: str, codes: list[str], table: dict[str, str]) -> list[t
         name = name.split("=")[0].strip()
         if re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             found.append((m.start(), name))
-    if not found:
-        for phrase in sorted(table, key=len, reverse=True):
-            for m in re.finditer(r"(?<![A-Za-z0-9_])" + re.escape(phrase) + r"(?![A-Za-z0-9_])", body):
-                if any(abs(m.start() - p) < 2 for p, _ in found):
-                    continue
-                found.append((m.start(), table[phrase]))
+    taken: list[tuple[int, int]] = []
+    for phrase in sorted(table, key=len, reverse=True):
+        for m in re.finditer(r"(?<![A-Za-z0-9_⟦])" + re.escape(phrase) + r"(?![A-Za-z0-9_])", body):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), table[phrase]))
     if not found:
         return []
     found.sort()
@@ -1196,7 +1248,7 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
     # "no `x` imports in `y`" where x is a layer is an import rule, handled before
     replacement = ""
     scope_end = len(norm)
-    mr = re.search(r"(?:,|;|—|-|\()\s*(?:use|prefer|utilize|使用|사용|usare|gunakan|dùng|usar)\s+(?P<y>.+)$", norm)
+    mr = re.search(r"(?:,|;|—|-|\()\s*(?:统一|一律|请|应|改|instead\s+)?\s*(?:use|prefer|utilize|使用|用|사용|usare|usa|gunakan|dùng|sử dụng|usar|utilizar)\s*(?P<y>.+)$", norm)
     if mr:
         ys = _names(t, mr.start("y"), len(norm))
         if ys:
@@ -1353,6 +1405,10 @@ def classify_rest(c: Clause, t: Text) -> Outcome:
     classified with the reason it cannot be checked.
     """
     norm = t.norm
+    strong = ("agent behaviour", "version control", "tooling", "testing practice", "documentation", "frontend", "runtime", "security intent", "environment", "change control")
+    for category, pat in lexicon.NOT_CHECKABLE:
+        if category in strong and (pat.search(t.raw) or pat.search(norm)):
+            return not_checkable(category, _REASONS.get(category, "a rule about " + category + ", which no static analysis of the code can verify"))
     cues = _cues(c, t)
     if cues:
         return unrecognized("reads like a rule about the code, but matches no form backendscan can check", suggest(c, t, cues))
@@ -1502,6 +1558,32 @@ def compile_clause(c: Clause) -> Outcome:
     return classify_rest(c, t)
 
 
+_CODE_SPAN = re.compile(r"``\s?(.+?)\s?``|`([^`\n]+)`")
+
+
+def expand_code_chains(raw: str) -> str:
+    """```api -> services -> db``` is a chain written as one code span: give each node its own span."""
+
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(1) or m.group(2) or ""
+        if not re.search(r"->|→|=>|⇒", inner):
+            return m.group(0)
+        if len(re.findall(r"->|→|=>|⇒", inner)) < 2 and re.search(r"ignoring\s*$", raw[: m.start()]):
+            return m.group(0)
+        if len(re.findall(r"->|→|=>|⇒", inner)) < 2 and re.search(r"\b(?:ignoring|ignore)\b", raw, re.I):
+            return m.group(0)
+        parts = re.split(r"\s*(->|→|=>|⇒)\s*", inner)
+        out = []
+        for p in parts:
+            if p in ("->", "→", "=>", "⇒"):
+                out.append(f" {p} ")
+            elif p.strip():
+                out.append(" | ".join(f"`{x.strip()}`" for x in p.split("|") if x.strip()))
+        return "".join(out)
+
+    return _CODE_SPAN.sub(sub, raw)
+
+
 def make_clause(
     line: int, raw: str, polarity: int, context: str, block: str, subject: tuple[Ref, ...] = ()
 ) -> Clause:
@@ -1523,7 +1605,7 @@ def make_clause(
         lpol = heading_polarity(label)
         if lpol:
             polarity = lpol
-    body = rest if label and not topic else raw
+    body = expand_code_chains(rest if label and not topic else raw)
     t = normalise(body)
     mod = modality(body, polarity)
     return Clause(line, raw, t, mod, subj, context.lower(), block, polarity)
