@@ -161,8 +161,9 @@ def direct_chains(g: ImportGraph, sources: set[str], targets: set[str], excluded
 
 
 def children(g: ImportGraph, package: str) -> list[str]:
-    depth = package.count(".") + 1
-    return sorted(n for n in g.nodes if n.startswith(package + ".") and n.count(".") == depth)
+    """Direct children of a package (parent packages without a file count too)."""
+    depth = package.count(".") + 2
+    return sorted({".".join(n.split(".")[:depth]) for n in g.nodes if n.startswith(package + ".")})
 
 
 def cycle_breakers(g: ImportGraph, package: str, members: Mapping[str, set[str]] | None = None) -> list[tuple[str, str]]:

@@ -526,8 +526,6 @@ def check_acyclic(ctx: Context, rule: Rule) -> list[Finding]:
     g = ctx.graph
     if spec.type_checking and not ctx.rules.type_checking:
         g = ImportGraph(ctx.inp.graph, type_checking=True, dynamic=ctx.rules.dynamic_imports)
-    elif not spec.type_checking and ctx.rules.type_checking and not spec.siblings:
-        g = ImportGraph(ctx.inp.graph, type_checking=False, dynamic=ctx.rules.dynamic_imports)
     if spec.siblings:
         return _acyclic_siblings(ctx, rule, g)
     scope = ctx.members(spec.scope, rule, "scope") if spec.scope else set(n for n in g.nodes if n in ctx.resolver.paths)

@@ -108,7 +108,7 @@ def contract_spec(contract: Mapping[str, Any]) -> Spec | None:
         depth = contract.get("depth")
         return Acyclic(
             scope=tuple(Ref(m) for m in _list(contract.get("ancestors"))),
-            type_checking=True,
+            type_checking=False,
             siblings=True,
             depth=int(depth) if depth not in (None, "") else 10,
             skip_descendants=tuple(Ref(m) for m in _list(contract.get("skip_descendants"))),
@@ -129,8 +129,6 @@ def _build(contracts: list[tuple[str, int, Mapping[str, Any]]], session: Mapping
                       suggestion="forbidden, layers, independence, protected or acyclic_siblings", source=source)
             )
             continue
-        if isinstance(spec, Acyclic):
-            spec = Acyclic(spec.scope, True, True, spec.depth, spec.skip_descendants)
         rid = re.sub(r"[^a-z0-9]+", "-", (cid or name).lower()).strip("-")[:64] or spec.kind
         rule = Rule(spec, Severity.ERROR, line, name, source, rid, str(contract.get("broken_contract_guidance", "") or ""))
         rules.append(rule)

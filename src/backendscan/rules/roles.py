@@ -96,6 +96,8 @@ class Resolver:
     ) -> None:
         self.paths = dict(modules)  # module -> path ("" for namespace packages)
         self.names = sorted(self.paths)
+        implied = {".".join(m.split(".")[:i]) for m in self.names for i in range(1, m.count(".") + 1)}
+        self.all_names = sorted(set(self.names) | implied)  # with parent packages that have no file
         self.packages = set(packages)
         self.by_path = {p: m for m, p in self.paths.items() if p}
         self.explicit: dict[str, tuple[str, ...]] = {}
@@ -244,8 +246,8 @@ class Resolver:
                     found.append(m)
             return Resolution(ref, collapse(found), (), "path glob") if found else Resolution(ref)
         rx = re.compile("^" + ".".join("[^.]+" if part == "*" else (".+" if part == "**" else re.escape(part)) for part in pattern.split(".")) + "$")
-        found = [m for m in self.names if rx.match(m)]
-        return Resolution(ref, collapse(found), (), "glob") if found else Resolution(ref)
+        found = [m for m in self.all_names if rx.match(m)]
+        return Resolution(ref, tuple(sorted(set(found))) if pattern.endswith("*") and not pattern.endswith("**") else collapse(found), (), "glob") if found else Resolution(ref)
 
     def _path(self, text: str) -> tuple[str, ...]:
         p = text.strip().lstrip("./").rstrip("/")
