@@ -755,3 +755,50 @@ def test_nested_routers(tmp_path: Path) -> None:
     ]
     ping = _by_path(result)["/domains/{domain_pk}/nameservers/{name}/ping/"]
     assert ping.raw_path == "^domains/(?P<domain_pk>[0-9]+)/nameservers/(?P<name>[^/.]+)/ping/$"
+
+
+def test_router_urls_aliases_instances_and_view_factories(tmp_path: Path) -> None:
+    result = _inline(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/settings.py": SETTINGS,
+            "proj/views.py": """
+                from django.http import HttpResponse
+                from rest_framework import viewsets
+                from rest_framework.views import APIView
+
+                class LabelViewSet(viewsets.ModelViewSet):
+                    pass
+
+                class FilesAPI(APIView):
+                    def post(self, request): ...
+
+                def static_file(path):
+                    def serve_file(request):
+                        return HttpResponse(path)
+                    return serve_file
+            """,
+            "proj/urls.py": """
+                from django.urls import include, path
+                from rest_framework.routers import SimpleRouter
+                from . import views
+
+                router = SimpleRouter()
+                router.register("labels", views.LabelViewSet, basename="label")
+                api_urlpatterns = router.urls
+
+                urlpatterns = [
+                    path("api/", include((api_urlpatterns, "labels"), namespace="api-labels")),
+                    path("files", views.FilesAPI().as_view(), name="files"),
+                    path("sw.js", views.static_file("js/sw.js"), name="sw"),
+                ]
+            """,
+        },
+    )
+    assert [(r.methods, r.path, r.handler, r.name) for r in _django(result)] == [
+        (("GET", "POST"), "/api/labels/", "proj.views.LabelViewSet", "api-labels:label-list"),
+        (("DELETE", "GET", "PATCH", "PUT"), "/api/labels/{pk}/", "proj.views.LabelViewSet", "api-labels:label-detail"),
+        (("POST",), "/files", "proj.views.FilesAPI", "files"),
+        (("ANY",), "/sw.js", "proj.views.static_file.<locals>.serve_file", "sw"),
+    ]

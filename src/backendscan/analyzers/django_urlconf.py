@@ -383,6 +383,9 @@ class Urlconf:
         d = self.project.lookup(q)
         if d.kind == "module":
             return self.module_patterns(q, self.location(ctx, expr))
+        if d.kind == "unknown" and q.endswith(".urls") and self.is_router(q[: -len(".urls")]):
+            # ``api_urls = router.urls`` (resolve_name follows the alias to ``<router>.urls``)
+            return [RouterUrls(q[: -len(".urls")], ctx, expr)]
         if d.kind == "assignment":
             return list(self.list_value(q, depth + 1))
         if d.kind == "unknown" and d.module:

@@ -418,7 +418,10 @@ class Views:
         if isinstance(expr, ast.Call):
             func = expr.func
             if isinstance(func, ast.Attribute) and func.attr == "as_view":
-                cls = self.urlconf.resolve(func.value, ctx)
+                owner = func.value
+                if isinstance(owner, ast.Call) and dotted(owner.func):  # SomeView().as_view(): the class of the instance
+                    owner = owner.func
+                cls = self.urlconf.resolve(owner, ctx)
                 actions: tuple[tuple[str, str], ...] = ()
                 amap = call_arg(expr, 0, "actions")
                 if amap is not None:
@@ -442,6 +445,12 @@ class Views:
                 return ViewTarget("class", fq, ctx, expr, (), wrappers)
             if d is not None and d.kind == "function" and d.obj.single_return is not None and not expr.args:
                 return self.resolve_view(d.obj.single_return, Ctx(d.module, d.obj.qualname), wrappers, depth + 1)
+            if d is not None and d.kind == "function" and (not expr.args or isinstance(expr.args[0], ast.Constant)):
+                # a view factory (make_view("x.css")): the function it defines inside is the view
+                inner = [f for f in self.project.symbols[d.module].functions if f.scope == d.obj.qualname]
+                if len(inner) == 1:
+                    return ViewTarget("function", f"{d.module}.{inner[0].qualname}", ctx, expr, (), wrappers)
+                return ViewTarget("unknown", unparse(expr), ctx, expr, (), wrappers)
             if expr.args and not any(isinstance(a, ast.Starred) for a in expr.args[:1]):
                 # a decorator applied by call: login_required(view), csrf_exempt(View.as_view())
                 return self.resolve_view(expr.args[0], ctx, wrappers + ((fq, func, ctx.module),), depth + 1)
