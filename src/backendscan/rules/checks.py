@@ -192,6 +192,7 @@ class Context:
             model_modules=[m for m in (_module_of(x.class_name, inp.modules) for x in inp.models if x.class_name) if m],
             task_modules=[m for m in (_module_of(x.function, inp.modules) for x in inp.tasks) if m],
             externals={s.target for s in inp.imports if s.origin is not Origin.FIRST_PARTY} | {s.top_level for s in inp.imports if s.origin is not Origin.FIRST_PARTY},
+            defines=self._defines,
         )
         externals: set[str] = set()
         for r in rules.rules:
@@ -210,6 +211,15 @@ class Context:
                 self.shared |= self.resolver.members(r.spec.modules)
         self.unmatched: list[Unmatched] = []
         self._layer_members: set[str] | None = None
+
+    def _defines(self, module: str, name: str) -> bool | None:
+        """Does ``module`` bind ``name`` at module level (None when its symbols are unknown)?"""
+        syms = self.inp.symbols.get(module)
+        if syms is None:
+            return None
+        if syms.module_level(name):
+            return True
+        return any(b.name == name for b in syms.bindings if b.scope == "")
 
     def layer_members(self) -> set[str]:
         """Modules of every layer declared in this rule set (for chains left to layer rules)."""

@@ -1389,7 +1389,7 @@ def _cues(c: Clause, t: Text) -> list[str]:
     if re.search(r"\d", masked) and any(re.search(p, norm, re.I) for _, p in _METRIC_WORDS) and re.search(_UNIT_LINES + r"|complex|param|argument|maintainab|character|字符|자", norm):
         cues.append("limit")
     entity = _entity(c.subject) or _entity_in(norm)[0]
-    if entity in ("routes", "models", "tasks") and code_names and (c.mod.obligation or re.search(r"\b(?:set|sets|have|has|define|defines|declare|declares|inherit|inherits|require|requires|use|uses)\b|继承|상속|必须|필수", norm)):
+    if entity in ("routes", "models", "tasks") and code_names and (c.mod.obligation or re.search(r"\b(?:set|sets|have|has|define|defines|declare|declares|inherit|inherits|require|requires)\b|继承|상속|必须|필수", norm)):
         cues.append("convention")
     if entity in ("routes", "models", "tasks") and re.search(r"\b(?:in|under|inside)\b", norm) and any("/" in o.ref.text for o in occ):
         cues.append("placement")
@@ -1405,7 +1405,7 @@ def classify_rest(c: Clause, t: Text) -> Outcome:
     classified with the reason it cannot be checked.
     """
     norm = t.norm
-    strong = ("agent behaviour", "version control", "tooling", "testing practice", "documentation", "frontend", "runtime", "security intent", "environment", "change control")
+    strong = ("data and domain", "agent behaviour", "version control", "tooling", "testing practice", "documentation", "frontend", "runtime", "security intent", "environment", "change control")
     for category, pat in lexicon.NOT_CHECKABLE:
         if category in strong and (pat.search(t.raw) or pat.search(norm)):
             return not_checkable(category, _REASONS.get(category, "a rule about " + category + ", which no static analysis of the code can verify"))

@@ -254,7 +254,7 @@ def infer_rules(result: "ScanResult", depth: int = 0) -> str:
             lines.append("")
             for a, b in f.cut:
                 for s in g.sites(a, b):
-                    lines.append(f"    {s.location.short}  {a} -> {b}  ({s.code})")
+                    lines.append(f"- remove `{s.code}` at `{s.location.short}` (`{a}` imports `{b}`)")
             lines.append("")
     block = ["```backendscan"]
     if len(layer_items) >= 2:

@@ -289,7 +289,7 @@ def _parse(text: str) -> Document:
             info = (tok.info or "").strip().split()[0].lower() if (tok.info or "").strip() else ""
             ctx = context() + ((label,) if label is not None else ())
             fences.append(Fence(line, info, tok.content, ctx))
-            if info in ("", "text", "txt", "plain", "plaintext", "ascii", "rules", "md", "markdown"):
+            if t == "fence" and info in ("", "text", "txt", "plain", "plaintext", "ascii", "rules", "md", "markdown"):
                 statements.extend(_fence_statements(line, tok.content, ctx))
             label = None
         elif t == "hr":

@@ -28,7 +28,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from . import lexicon
 from .model import Ref
@@ -93,7 +93,9 @@ class Resolver:
         model_modules: Iterable[str] = (),
         task_modules: Iterable[str] = (),
         externals: Iterable[str] = (),
+        defines: "Callable[[str, str], bool | None] | None" = None,
     ) -> None:
+        self.defines = defines
         self.paths = dict(modules)  # module -> path ("" for namespace packages)
         self.names = sorted(self.paths)
         implied = {".".join(m.split(".")[:i]) for m in self.names for i in range(1, m.count(".") + 1)}
@@ -222,6 +224,9 @@ class Resolver:
             for i in range(len(parts) - 1, 0, -1):
                 cand = ".".join(parts[:i])
                 if cand in self.paths:
+                    known = self.defines(cand, parts[i]) if self.defines is not None else None
+                    if known is False:
+                        break
                     return Resolution(ref, (cand,), (), f"the module that defines {text}")
             suffix = [m for m in self.names if m.endswith("." + text)]
             if suffix:
