@@ -477,8 +477,13 @@ def _cell_refs(cell: str) -> tuple[Ref, ...]:
 def rule_slug(spec: Spec) -> str:
     """A readable id for a rule, from its kind and names (stable across edits of other lines)."""
 
+    def last(text: str) -> str:
+        if "/" in text:
+            return re.sub(r"\.py$", "", text.rstrip("/").split("/")[-1]) or "all"
+        return text.split(".")[-1] or "all"
+
     def n(refs: Iterable[Ref | str]) -> str:
-        return "-".join((r.text if isinstance(r, Ref) else r).split(".")[-1].split("/")[-1] or "all" for r in refs)
+        return "-".join(last(r.text if isinstance(r, Ref) else r) for r in refs)
 
     if isinstance(spec, Forbidden):
         s = f"{n(spec.sources)}-must-not-import-{n(spec.targets)}"

@@ -672,18 +672,24 @@ def check_placement(ctx: Context, rule: Rule) -> "tuple[list[Finding], str]":
         res = ctx.resolver.resolve(ref)
         if not res.found:
             if "/" in ref.text:
-                dirs.append(ref.text.strip("/"))
+                dirs.append(ref.text.strip("/") + ("" if ref.text.endswith(".py") else "/"))
                 continue
             ctx.unmatched.append(Unmatched(rule, ref, "folder"))
         for m in res.modules:
             p = ctx.inp.path_of(m)
             if p.endswith("/__init__.py"):
-                dirs.append(p[: -len("/__init__.py")])
+                dirs.append(p[: -len("/__init__.py")] + "/")
             elif p:
-                dirs.append(p[:-3] if p.endswith(".py") else p)
+                dirs.append(p)
+            else:  # a namespace package or a parent without a file: its folder
+                kids = [ctx.inp.path_of(n) for n in ctx.resolver.descendants(m)[1:] if ctx.inp.path_of(n)]
+                if kids:
+                    depth = m.count(".") + 1
+                    first = kids[0].split("/")
+                    dirs.append("/".join(first[: len(first) - (kids[0].count("/") + 1 - depth)]) + "/")
     items: list[tuple[str, str, int, str]] = []
     if spec.subject == "routes":
-        items = [(f"{_route_name(r)} ({r.handler})", r.file, r.line, f"route:{r.handler}") for r in ctx.inp.routes if r.kind == "http"]
+        items = [(f"{_route_name(r)} ({r.handler})", r.file, _route_location(r).line, f"route:{r.handler}") for r in ctx.inp.routes if r.kind == "http"]
         what = "routes"
     elif spec.subject == "models":
         items = [(f"model {m.class_name}", m.file, m.line, f"model:{m.class_name}") for m in ctx.inp.models if m.class_name]
@@ -693,9 +699,8 @@ def check_placement(ctx: Context, rule: Rule) -> "tuple[list[Finding], str]":
         what = "background tasks"
     out: list[Finding] = []
     for label, file, line, sym in items:
-        base = file[:-3] if file.endswith(".py") else file
-        if not any(file.startswith(d + "/") or base == d for d in dirs):
-            where = " or ".join(f"{d}/" for d in dirs) or "the folders named"
+        if not any(file.startswith(d) if d.endswith("/") else file == d for d in dirs):
+            where = " or ".join(dirs) or "the folders named"
             out.append(finding(rule, f"{label} is defined in {file}, outside {where}", Location(file, line), sym))
     return out, "" if items else f"no {what} were found, so this rule checked nothing"
 
