@@ -781,6 +781,7 @@ def test_router_urls_aliases_instances_and_view_factories(tmp_path: Path) -> Non
             """,
             "proj/urls.py": """
                 from django.urls import include, path
+                from drf_spectacular.views import SpectacularAPIView
                 from rest_framework.routers import SimpleRouter
                 from . import views
 
@@ -792,6 +793,7 @@ def test_router_urls_aliases_instances_and_view_factories(tmp_path: Path) -> Non
                     path("api/", include((api_urlpatterns, "labels"), namespace="api-labels")),
                     path("files", views.FilesAPI().as_view(), name="files"),
                     path("sw.js", views.static_file("js/sw.js"), name="sw"),
+                    path("schema/", SpectacularAPIView.as_view(), name="schema"),
                 ]
             """,
         },
@@ -800,5 +802,7 @@ def test_router_urls_aliases_instances_and_view_factories(tmp_path: Path) -> Non
         (("GET", "POST"), "/api/labels/", "proj.views.LabelViewSet", "api-labels:label-list"),
         (("DELETE", "GET", "PATCH", "PUT"), "/api/labels/{pk}/", "proj.views.LabelViewSet", "api-labels:label-detail"),
         (("POST",), "/files", "proj.views.FilesAPI", "files"),
+        (("GET",), "/schema/", "drf_spectacular.views.SpectacularAPIView", "schema"),
         (("ANY",), "/sw.js", "proj.views.static_file.<locals>.serve_file", "sw"),
     ]
+    assert _by_path(result)["/schema/"].framework == "drf"

@@ -12,6 +12,9 @@ here (checked against Django 5.2 and DRF 3.17 by introspection):
 * what kind of view it is (Django CBV, DRF ``APIView``, DRF viewset) and the
   auth mixins.
 
+drf-spectacular's schema/docs views are listed too: projects mount them
+directly and they are the most common third-party views in DRF URLconfs.
+
 Names are matched on the canonical dotted name and on the public re-export
 spellings (``django.views.generic.ListView`` = ``django.views.generic.list.ListView``).
 """
@@ -129,6 +132,15 @@ KNOWN_CLASSES: dict[str, KnownClass] = {
         _k("rest_framework.mixins.RetrieveModelMixin", actions="retrieve", kind="mixin"),
         _k("rest_framework.mixins.UpdateModelMixin", actions="update partial_update", kind="mixin"),
         _k("rest_framework.mixins.DestroyModelMixin", actions="destroy", kind="mixin"),
+        # a popular third-party package whose views are mounted directly in project URLconfs
+        *(
+            _k(f"drf_spectacular.views.{n}", _GET, kind="apiview")
+            for n in (
+                "SpectacularAPIView SpectacularJSONAPIView SpectacularYAMLAPIView SpectacularSwaggerView "
+                "SpectacularSwaggerSplitView SpectacularRedocView"
+            ).split()
+        ),
+        _k("drf_spectacular.views.SpectacularSwaggerOauthRedirectView", "get post put patch delete"),
     )
 }
 
@@ -211,7 +223,7 @@ def known_class(qualified: str) -> KnownClass | None:
     if alias is not None:
         return KNOWN_CLASSES[alias]
     top, _, rest = qualified.partition(".")
-    if top in ("django", "rest_framework") and rest:
+    if top in ("django", "rest_framework", "drf_spectacular") and rest:
         return _BY_SHORT.get((top, qualified.rsplit(".", 1)[-1]))
     return None
 
