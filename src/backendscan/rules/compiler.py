@@ -230,6 +230,7 @@ class _State:
                     targets = [r for r in stmt_rules if isinstance(r.spec, (Acyclic,))]
                     if targets:
                         for r in targets:
+                            assert isinstance(r.spec, Acyclic)
                             new = replace(r, spec=replace(r.spec, type_checking=bool(value)))
                             self._replace(r, new)
                     else:
@@ -245,18 +246,19 @@ class _State:
                     continue
                 if name == "closed":
                     exempt = tuple(value) if isinstance(value, tuple) else ()
-                    spec = replace(layers.spec, direction=False, closed=True, exempt=exempt)
-                    out = Outcome(COMPILED, "layers", [(spec, None)])
+                    assert isinstance(layers.spec, Layers)
+                    closed_spec: Spec = replace(layers.spec, direction=False, closed=True, exempt=exempt)
+                    out = Outcome(COMPILED, "layers", [(closed_spec, None)])
             # bans in the same statement as "configuration comes from X" are allowed in X
             specs = out.specs
             adjusted: list[tuple[Spec, Severity | None]] = []
-            for spec, sev in specs:
-                if isinstance(spec, Ban) and set(spec.names) & {"os.getenv", "os.environ"}:
-                    if spec.outside:
-                        config_outside = spec.outside
+            for one, sev in specs:
+                if isinstance(one, Ban) and set(one.names) & {"os.getenv", "os.environ"}:
+                    if one.outside:
+                        config_outside = one.outside
                     elif config_outside:
-                        spec = replace(spec, outside=config_outside)
-                adjusted.append((spec, sev))
+                        one = replace(one, outside=config_outside)
+                adjusted.append((one, sev))
             for spec, sev in adjusted:
                 severity = sev or c.mod.severity
                 if isinstance(spec, Protected):

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 from ..facts import Route
 from ..model import ChainHop, Finding, Location, Origin
 from . import lexicon
-from .checks import Context, Unmatched, finding, _module_of
+from .inputs import Context, Unmatched, finding, module_of
 from .model import Ban, Convention, Limit, Placement, Ref, Rule
 
 Result = "list[Finding] | tuple[list[Finding], str]"
@@ -273,7 +273,7 @@ def _routes(ctx: Context, spec: Convention) -> list[Route]:
     for r in ctx.inp.routes:
         if r.kind not in ("http", "websocket"):
             continue
-        module = _module_of(r.handler, ctx.inp.modules)
+        module = module_of(r.handler, ctx.inp.modules)
         if spec.under and module and not _in_scope(ctx, None, module, spec.under):  # type: ignore[arg-type]
             continue
         out.append(r)
@@ -281,7 +281,7 @@ def _routes(ctx: Context, spec: Convention) -> list[Route]:
 
 
 def _handler_function(ctx: Context, handler: str):  # type: ignore[no-untyped-def]
-    module = _module_of(handler, ctx.inp.modules)
+    module = module_of(handler, ctx.inp.modules)
     if not module:
         return "", None
     qual = handler[len(module) + 1 :]
@@ -461,7 +461,7 @@ def _models(ctx: Context, spec: Convention):  # type: ignore[no-untyped-def]
     for m in ctx.inp.models:
         if m.kind != "model" or not m.class_name or m.abstract:
             continue
-        module = _module_of(m.class_name, ctx.inp.modules)
+        module = module_of(m.class_name, ctx.inp.modules)
         if spec.under and module and not _in_scope(ctx, None, module, spec.under):  # type: ignore[arg-type]
             continue
         yield m
@@ -509,7 +509,7 @@ def _model_base(ctx: Context, rule: Rule, spec: Convention) -> "tuple[list[Findi
 
 def _task_option(ctx: Context, rule: Rule, spec: Convention) -> "tuple[list[Finding], str]":
     out: list[Finding] = []
-    tasks = [t for t in ctx.inp.tasks if not spec.under or _in_scope(ctx, rule, _module_of(t.function, ctx.inp.modules), spec.under)]
+    tasks = [t for t in ctx.inp.tasks if not spec.under or _in_scope(ctx, rule, module_of(t.function, ctx.inp.modules), spec.under)]
     for t in tasks:
         if any(e == t.name or t.function.endswith("." + e) for e in spec.exceptions):
             continue

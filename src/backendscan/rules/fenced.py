@@ -408,13 +408,13 @@ def compile_fenced(content: str, first_line: int, source: str = "RULES.md") -> R
                     problems.append(f"{where} must be a table")
                     continue
                 t = _Table(item, where, problems)
-                rule = t.text("rule") or "*"
+                rule_id = t.text("rule") or "*"
                 path = t.text("path") or "**"
                 reason = t.text("reason")
                 if not reason.strip():
                     problems.append(f"{where}: an ignore needs a 'reason'")
                 t.finish()
-                ignores.append((rule, path, reason))
+                ignores.append((rule_id, path, reason))
             continue
         builder = BUILDERS.get(key)
         if builder is None:

@@ -272,7 +272,7 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or module_nodes >= 2 or c.block == "code"):
         return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
     layers = tuple(tuple(h) for h in heads)
-    independent = tuple(i or len(h) == 1 for h, i in nodes)
+    indep = tuple(i or len(h) == 1 for h, i in nodes)
     lead_l = lead.lower()
     closed_only = bool(re.search(r"each layer of|every layer of", lead_l)) or bool(re.search(r"imports? only the layer directly below|only (?:import|talk to|call)s? the layer directly below", tail_rest))
     closed = closed_only or bool(re.search(r"\bclosed\b|directly below|never skip|no skipping|不能跨层|不得跨层|건너뛰", lead_l + " " + tail_rest + " " + c.context))
@@ -284,9 +284,9 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     if mi:
         pairs = []
         for x in re.findall(r"⟦(\d+)⟧", mi.group("i")):
-            a, _, b = t.code(int(x)).partition("->")
-            if b:
-                pairs.append((a.strip(), b.strip()))
+            lhs, _, rhs = t.code(int(x)).partition("->")
+            if rhs:
+                pairs.append((lhs.strip(), rhs.strip()))
         ignore = tuple(pairs)
     me = re.search(r",\s*" + _EXCEPT + r"\s+(?P<e>.+?)(?=,\s*ignoring|\s*\(|$)", tail_rest)
     if me:
@@ -295,7 +295,7 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     if mc:
         containers = _refs(_names(tail_text, mc.start("c"), mc.end("c")))
     exhaustive = "(exhaustive)" in tail_rest
-    spec = Layers(layers=layers, independent=independent, containers=containers, closed=closed, direction=not closed_only,
+    spec = Layers(layers=layers, independent=indep, containers=containers, closed=closed, direction=not closed_only,
                   exempt=exempt, ignore_imports=ignore, exhaustive=exhaustive)
     out = compiled("layers", spec)
     out.roles = roles
@@ -1331,7 +1331,7 @@ def _modifier(c: Clause, t: Text) -> Outcome | None:
         if re.search(r"\bcount\b|included|are checked", norm):
             return Outcome(COMPILED, "option", modifier=("type_checking", True))
     if re.search(r"(?:only|just)\s+(?:import\s+)?(?:from\s+)?the\s+(?:layer|one|level)\s+(?:directly\s+|immediately\s+|right\s+)?(?:below|beneath|under)|never\s+skip\s+(?:a\s+)?layers?|no\s+layer[- ]skipping|must\s+not\s+skip\s+(?:a\s+)?layers?|layers?\s+(?:must|may|can)\s+not\s+be\s+skipped|skip(?:ping)?\s+(?:a\s+)?layers?\s+is\s+(?:not allowed|forbidden)|are\s+closed|不能跨层|不得跨层|禁止跨层|건너뛰", norm):
-        exempt = ()
+        exempt: tuple[Ref, ...] = ()
         m = re.search(r"any\s+layer\s+(?:may|can)\s+(?:import|use)\s+(?P<x>.+)$|(?P<y>.+?)\s+(?:may|can)\s+be\s+imported\s+(?:from|by)\s+any", norm)
         if m:
             start = m.start("x") if m.group("x") else m.start("y")

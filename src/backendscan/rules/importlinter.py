@@ -17,7 +17,7 @@ from __future__ import annotations
 import configparser
 import re
 import sys
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..model import Severity
 from .fenced import layer_refs
@@ -116,7 +116,7 @@ def contract_spec(contract: Mapping[str, Any]) -> Spec | None:
     return None
 
 
-def _build(contracts: list[tuple[str, int, Mapping[str, Any]]], session: Mapping[str, Any], source: str) -> RuleSet:
+def _build(contracts: Sequence[tuple[str, int, Mapping[str, Any]]], session: Mapping[str, Any], source: str) -> RuleSet:
     entries: list[Entry] = []
     rules: list[Rule] = []
     for cid, line, contract in contracts:

@@ -98,7 +98,7 @@ def cycle_fixes(g: ImportGraph, modules: set[str]) -> list[CycleFix]:
     nxg: nx.DiGraph = nx.DiGraph()
     for a, b in g.edges():
         if a in modules and b in modules:
-            nxg.add_edge(a, b, sites=list(g.sites(a, b)) or [None])
+            nxg.add_edge(a, b, sites=list(g.sites(a, b)) or [None])  # type: ignore[list-item]
     out = []
     for comp in sorted((sorted(c) for c in nx.strongly_connected_components(nxg) if len(c) > 1), key=lambda c: (-len(c), c)):
         weights = {(a, b): len(nxg[a][b]["sites"]) for a, b in nxg.subgraph(comp).edges}

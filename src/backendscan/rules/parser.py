@@ -287,10 +287,10 @@ def _parse(text: str) -> Document:
         elif t in ("fence", "code_block"):
             line = (tok.map[0] + 2) if tok.map and t == "fence" else ((tok.map[0] + 1) if tok.map else 0)
             info = (tok.info or "").strip().split()[0].lower() if (tok.info or "").strip() else ""
-            ctx = context() + ((label,) if label is not None else ())
-            fences.append(Fence(line, info, tok.content, ctx))
+            fctx = context() + ((label,) if label is not None else ())
+            fences.append(Fence(line, info, tok.content, fctx))
             if t == "fence" and info in ("", "text", "txt", "plain", "plaintext", "ascii", "rules", "md", "markdown"):
-                statements.extend(_fence_statements(line, tok.content, ctx))
+                statements.extend(_fence_statements(line, tok.content, fctx))
             label = None
         elif t == "hr":
             label = None

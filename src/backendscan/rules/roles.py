@@ -164,13 +164,13 @@ class Resolver:
             return Resolution(ref, tops, (), "the whole project")
         mapped = self.explicit.get(low) or next((self.explicit[v] for v in _variants(low) if v in self.explicit), None)
         if mapped:
-            mods: list[str] = []
-            ext: list[str] = []
+            found_mods: list[str] = []
+            found_ext: list[str] = []
             for target in mapped:
                 r = self._literal(Ref(target))
-                mods.extend(r.modules)
-                ext.extend(r.externals)
-            return Resolution(ref, collapse(mods), tuple(sorted(set(ext))), "explicit mapping " + ", ".join(mapped))
+                found_mods.extend(r.modules)
+                found_ext.extend(r.externals)
+            return Resolution(ref, collapse(found_mods), tuple(sorted(set(found_ext))), "explicit mapping " + ", ".join(mapped))
         lit = self._literal(ref)
         if lit.found:
             return lit
@@ -186,12 +186,12 @@ class Resolver:
         if named:
             return Resolution(ref, named, (), f"packages named {word}")
         if group in self.facts and self.facts[group]:
-            mods = self._fact_modules(self.facts[group])
+            fact_mods = self._fact_modules(self.facts[group])
             what = {"api": "routes", "models": "models", "tasks": "tasks"}[group]
-            return Resolution(ref, mods, (), f"where the {what} are defined")
+            return Resolution(ref, fact_mods, (), f"where the {what} are defined")
         if group:
-            cands = [v for c in lexicon.ROLE_GROUPS.get(group, ()) for v in _variants(c)]
-            named = self._named(cands, packages=True)
+            synonyms = [v for c in lexicon.ROLE_GROUPS.get(group, ()) for v in _variants(c)]
+            named = tuple(self._named(synonyms, packages=True))
             if named:
                 return Resolution(ref, named, (), f"packages named like {group}")
         named = self._named(_variants(word), packages=False)
