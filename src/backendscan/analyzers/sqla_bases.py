@@ -69,16 +69,52 @@ def is_alembic_module(project: Project, module: str) -> bool:
 
 
 def model_modules(project: Project, analyzer: str) -> list[str]:
-    """Modules the analyzer looks at: interested source files, not tests/migrations/Alembic scripts."""
+    """Modules the analyzer looks at: interested source files, not tests/migrations/Alembic scripts.
+
+    A module classified as a test only by its name (``connection_test.py``) still counts
+    when source code imports it: then it is part of the application.
+    """
     out = []
+    imported: set[str] | None = None
     for m in sorted(project.summaries_of(analyzer)):
         mod = project.modules.get(m)
-        if mod is None or mod.kind is not FileKind.SOURCE:
+        if mod is None or mod.kind is FileKind.MIGRATION:
             continue
+        if mod.kind is FileKind.TEST:
+            if imported is None:
+                imported = _imported_by_source(project)
+            if m not in imported:
+                continue
         if is_alembic_module(project, m):
             continue
         out.append(m)
     return out
+
+
+def _imported_by_source(project: Project) -> set[str]:
+    out: set[str] = set()
+    for m, syms in project.symbols.items():
+        mod = project.modules.get(m)
+        if mod is None or mod.kind is not FileKind.SOURCE:
+            continue
+        for b in syms.bindings:
+            out.add(b.target)
+            out.add(b.target.rsplit(".", 1)[0])
+    return out
+
+
+class _FsaClasses:
+    """Membership test: a Flask-SQLAlchemy extension class (known spelling or project subclass)."""
+
+    def __init__(self, project: Project) -> None:
+        self.p = project
+
+    def __contains__(self, q: object) -> bool:
+        if not isinstance(q, str):
+            return False
+        if q in N.FSA_CLASSES:
+            return True
+        return self.p.first_party(q) and self.p.lookup(q).kind == "class" and self.p.is_subclass(q, N.FSA_CLASSES)
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -99,6 +135,9 @@ class BaseFinder:
         self.d = Discovery(modules=modules)
 
     def _canon(self, module: str, dotted: str, scope: str = "") -> str:
+        syms = self.p.symbols.get(module)
+        while scope and syms is not None and syms.cls(scope) is not None:
+            scope = syms.cls(scope).scope  # type: ignore[union-attr]  # class bodies see the enclosing scope
         return self.p.resolve_name(module, dotted, scope)
 
     def _lib(self, module: str, node: ast.expr | None, scope: str = "") -> str:
@@ -110,7 +149,7 @@ class BaseFinder:
             self.d.bases[q] = BaseInfo(q, orm, kind="external")
         for q in N.SQLMODEL_BASES:
             self.d.bases[q] = BaseInfo(q, "sqlmodel", kind="sqlmodel", type_map={})
-        fsa_classes = set(N.FSA_CLASSES) | set(self.p.subclasses_of(N.FSA_CLASSES))
+        fsa_classes = _FsaClasses(self.p)
         for m in self.mods:
             syms = self.p.symbols.get(m)
             if syms is None:
@@ -128,7 +167,7 @@ class BaseFinder:
         return self.d
 
     # --------------------------------------------------------- assignments
-    def _assignment(self, m: str, a: Assignment, fsa_classes: set[str]) -> None:
+    def _assignment(self, m: str, a: Assignment, fsa_classes: "_FsaClasses") -> None:
         call: ast.Call = a.value  # type: ignore[assignment]
         fname = dotted_name(call.func)
         qual = f"{m}.{a.target}"

@@ -107,11 +107,24 @@ class CallReader:
         self.p = project
         self.fsa = fsa_instances
         self.bodies = bodies
+        #: While reading a ``declared_attr`` body: (parameter name, evaluator for
+        #: expressions that use it, e.g. ``nullable=not cls.file_required``).
+        self.context: tuple[str, Callable[[Arg], Any]] | None = None
 
     # ------------------------------------------------------------------ names
+    def expr_scope(self, module: str, scope: str) -> str:
+        """Scope whose names an expression sees: a class body sees its enclosing scope.
+
+        (A class attribute such as ``registry = registry(...)`` must not resolve to itself.)
+        """
+        syms = self.p.symbols.get(module)
+        while scope and syms is not None and syms.cls(scope) is not None:
+            scope = syms.cls(scope).scope  # type: ignore[union-attr]
+        return scope
+
     def canon(self, module: str, dotted: str, scope: str = "") -> str:
         """Canonical name; attributes of Flask-SQLAlchemy instances map to ``sqlalchemy.*``."""
-        q = self.p.resolve_name(module, dotted, scope)
+        q = self.p.resolve_name(module, dotted, self.expr_scope(module, scope))
         for db in self.fsa:
             if q.startswith(db + "."):
                 rest = q[len(db) + 1 :]
@@ -129,7 +142,12 @@ class CallReader:
             return None
         if isinstance(arg.node, ast.Constant):
             return arg.node.value
-        v = self.p.evaluate(arg.module, arg.node, arg.scope)
+        if self.context is not None and _mentions(arg.node, self.context[0]):
+            try:
+                return self.context[1](arg)
+            except Exception:  # the interpreter's Unknown, or a failed str operation
+                return None
+        v = self.p.evaluate(arg.module, arg.node, self.expr_scope(arg.module, arg.scope))
         return v.value if v.ok else None
 
     def flag(self, arg: Arg | None, default: bool | None) -> bool | None:
@@ -237,17 +255,22 @@ class CallReader:
                     return self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
                 return _unparse(node)
             q = self.canon(arg.module, fname, arg.scope)
-            if q.endswith((".with_variant", ".evaluates_none", ".as_mutable", ".as_generic")) and isinstance(node.func, ast.Attribute):
+            if q.endswith(".as_mutable") and node.args:  # MutableDict.as_mutable(JSON) is a JSON column
+                return self.type_text(Arg(node.args[0], arg.module, arg.scope), depth + 1)
+            if q.endswith((".with_variant", ".evaluates_none", ".as_generic")) and isinstance(node.func, ast.Attribute):
                 return self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
             if self.p.first_party(q):
                 d = self.p.lookup(q)
-                if d.kind == "function" and isinstance(d.obj.single_return, ast.Call):
+                if d.kind == "function" and d.obj.single_return is not None:
                     return self.type_text(Arg(d.obj.single_return, d.module, d.obj.qualname), depth + 1)
                 if d.kind == "class":
                     return _with_args(d.obj.name, node)
                 if d.kind == "assignment" and d.obj.value is not None and not isinstance(d.obj.value, ast.Call):
                     return self.type_text(Arg(d.obj.value, d.module, d.obj.scope), depth + 1)
-            return _with_args(fname.rsplit(".", 1)[-1], node)
+                # a project function or a method of a project object the scan cannot follow
+                # (e.g. ``encrypted_field_factory.create(Text)``): keep the expression as written
+                return _unparse(node)
+            return _with_args(_last(q), node)
         if isinstance(node, (ast.Name, ast.Attribute)):
             name = dotted_name(node)
             if not name:
@@ -259,7 +282,8 @@ class CallReader:
                     return self.type_text(Arg(d.obj.value, d.module, d.obj.scope), depth + 1)
                 if d.kind == "class":
                     return d.obj.name
-            return name.rsplit(".", 1)[-1]
+                return _last(name)
+            return _last(q)
         return _unparse(node)
 
     # ------------------------------------------------------------ annotations
@@ -441,6 +465,13 @@ class CallReader:
                 text = v
         return FKDraft("", target, text, ondelete if isinstance(ondelete, str) else "", line)
 
+    def constraint_column(self, arg: Arg) -> str:
+        """A constraint's column: a name (``"asset_id"``) or ``"@attr"`` for a column object."""
+        v = self.evaluate(arg) if isinstance(arg.node, ast.Constant) else None
+        if isinstance(v, str):
+            return v
+        return _attr_ref(arg.node)
+
     def fk_from_spec(self, spec: CallSpec, column: str, line: int) -> FKDraft:
         d = self._fk(spec, line)
         d.column = column
@@ -457,9 +488,7 @@ class CallReader:
         cols = cols_arg.node.elts if isinstance(cols_arg.node, (ast.List, ast.Tuple)) else []
         refs = refs_arg.node.elts if isinstance(refs_arg.node, (ast.List, ast.Tuple)) else []
         for c, r in zip(cols, refs):
-            cname = self.evaluate(Arg(c, cols_arg.module, cols_arg.scope))
-            if not isinstance(cname, str):
-                cname = _column_name_of(c)
+            cname = self.constraint_column(Arg(c, cols_arg.module, cols_arg.scope))
             if not cname:
                 continue
             ref = Arg(r, refs_arg.module, refs_arg.scope)
@@ -468,6 +497,24 @@ class CallReader:
                 FKDraft(cname, ref, v if isinstance(v, str) else "", ondelete if isinstance(ondelete, str) else "", spec.node.lineno)
             )
         return out
+
+
+def _last(dotted: str) -> str:
+    """``sqlalchemy.dialects.postgresql.UUID`` -> ``UUID`` (an aliased import shows its real name)."""
+    return dotted.rsplit(".", 1)[-1]
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def _attr_ref(node: ast.expr) -> str:
+    """A column given as an object in a constraint: ``asset_id`` (class body) or ``Model.asset_id``."""
+    if isinstance(node, ast.Name):
+        return "@" + node.id
+    if isinstance(node, ast.Attribute):
+        return "@" + node.attr
+    return ""
 
 
 def fn_params(arguments: ast.arguments) -> set[str]:
@@ -510,13 +557,6 @@ def _with_args(name: str, call: ast.Call) -> str:
         (f"{k.arg}={_unparse(k.value)}" if k.arg else f"**{_unparse(k.value)}") for k in call.keywords
     ]
     return f"{name}({', '.join(parts)})" if parts else name
-
-
-def _column_name_of(node: ast.expr) -> str:
-    """``Model.attr`` / ``table.c.attr`` -> ``attr`` (a fallback for constraint columns)."""
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
 
 
 def _is_none(node: ast.expr) -> bool:

@@ -33,6 +33,7 @@ _STR_METHODS = frozenset(
 )
 _RE_FUNCS = frozenset("sub split findall compile match search fullmatch escape".split())
 _RE_CONSTS = {"I": re.I, "IGNORECASE": re.I, "M": re.M, "MULTILINE": re.M, "X": re.X, "VERBOSE": re.X, "S": re.S, "DOTALL": re.S}
+_ENUMS = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum")
 _PATTERN_METHODS = frozenset("sub split findall match search fullmatch".split())
 _MATCH_METHODS = frozenset("group groups start end".split())
 _BUILTINS: dict[str, Callable[..., Any]] = {
@@ -44,6 +45,23 @@ _BUILTINS: dict[str, Callable[..., Any]] = {
     "enumerate": lambda x: list(enumerate(x)),
     "bool": bool,
     "int": int,
+    "set": set,
+    "frozenset": frozenset,
+    "sorted": sorted,
+}
+
+
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
 }
 
 
@@ -57,6 +75,18 @@ class ClassValue:
 
     name: str
     qualname: str
+
+
+@dataclass(frozen=True)
+class TableValue:
+    """A model's ``__table__`` as far as names go."""
+
+    name: str
+    schema: str = ""
+
+    @property
+    def fullname(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
 @dataclass(frozen=True)
@@ -93,10 +123,17 @@ class TableNameInterpreter:
     receive the evaluated arguments.
     """
 
-    def __init__(self, project: Project, bodies: BodyLookup, hooks: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        bodies: BodyLookup,
+        hooks: Mapping[str, Callable[..., Any]] | None = None,
+        class_attr: Callable[[str, str], Any] | None = None,
+    ) -> None:
         self.p = project
         self.bodies = bodies
         self.hooks = dict(hooks or {})
+        self.class_attr = class_attr
         self.steps = 0
 
     # ----------------------------------------------------------- functions
@@ -165,7 +202,7 @@ class TableNameInterpreter:
             if dotted and dotted.split(".", 1)[0] not in env:
                 return self._global(module, scope, dotted, depth)
             base = self.eval(module, scope, node.value, env, depth)
-            return _attribute(base, node.attr)
+            return self.attribute(base, node.attr)
         if isinstance(node, ast.Call):
             return self._call(module, scope, node, env, depth)
         if isinstance(node, ast.BinOp):
@@ -178,6 +215,13 @@ class TableNameInterpreter:
                     return left % right
                 if isinstance(node.op, ast.Mult) and isinstance(right, int) and abs(right) < 100:
                     return left * right
+                if isinstance(left, (set, frozenset)) and isinstance(right, (set, frozenset)):
+                    if isinstance(node.op, ast.Sub):
+                        return left - right
+                    if isinstance(node.op, ast.BitOr):
+                        return left | right
+                    if isinstance(node.op, ast.BitAnd):
+                        return left & right
             except (TypeError, ValueError) as exc:
                 raise Unknown(str(exc)) from None
             raise Unknown("operator")
@@ -195,6 +239,11 @@ class TableNameInterpreter:
         if isinstance(node, (ast.List, ast.Tuple)):
             items = [self.eval(module, scope, e, env, depth) for e in node.elts]
             return items if isinstance(node, ast.List) else tuple(items)
+        if isinstance(node, ast.Set):
+            try:
+                return {self.eval(module, scope, e, env, depth) for e in node.elts}
+            except TypeError as exc:
+                raise Unknown(str(exc)) from None
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
             return self._comprehension(module, scope, node, env, depth)
         if isinstance(node, ast.Subscript):
@@ -210,26 +259,21 @@ class TableNameInterpreter:
                 return base[key]
             except (TypeError, KeyError, IndexError) as exc:
                 raise Unknown(str(exc)) from None
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        if isinstance(node, ast.Compare):
             left = self.eval(module, scope, node.left, env, depth)
-            right = self.eval(module, scope, node.comparators[0], env, depth)
-            op = node.ops[0]
-            try:
-                if isinstance(op, ast.Eq):
-                    return left == right
-                if isinstance(op, ast.NotEq):
-                    return left != right
-                if isinstance(op, ast.In):
-                    return left in right
-                if isinstance(op, ast.NotIn):
-                    return left not in right
-                if isinstance(op, ast.Is):
-                    return left is right
-                if isinstance(op, ast.IsNot):
-                    return left is not right
-            except TypeError as exc:
-                raise Unknown(str(exc)) from None
-            raise Unknown("comparison")
+            for op, comp in zip(node.ops, node.comparators):
+                right = self.eval(module, scope, comp, env, depth)
+                fn = _COMPARE.get(type(op))
+                if fn is None:
+                    raise Unknown("comparison")
+                try:
+                    ok = fn(left, right)
+                except TypeError as exc:
+                    raise Unknown(str(exc)) from None
+                if not ok:
+                    return False
+                left = right
+            return True
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.And):
                 value: Any = True
@@ -271,6 +315,20 @@ class TableNameInterpreter:
     def _global(self, module: str, scope: str, dotted: str, depth: int) -> Any:
         if dotted in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[dotted]
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                value = self._global_name(module, scope, ".".join(parts[:i]), depth)
+            except Unknown:
+                if i == 1:
+                    raise
+                continue
+            for attr in parts[i:]:
+                value = self.attribute(value, attr)
+            return value
+        raise Unknown(dotted)  # pragma: no cover - the loop always returns or raises
+
+    def _global_name(self, module: str, scope: str, dotted: str, depth: int) -> Any:
         q = self.p.resolve_name(module, dotted, scope)
         if q == "re":
             return _RE
@@ -288,6 +346,8 @@ class TableNameInterpreter:
         d = self.p.lookup(q)
         if d.kind == "function":
             return _FuncRef(q)
+        if d.kind == "class":
+            return ClassValue(d.obj.name, q)
         if d.kind == "assignment" and d.obj.op == "=" and d.obj.value is not None:
             return self.eval(d.module, d.obj.scope, d.obj.value, {}, depth + 1)
         raise Unknown(q)
@@ -322,12 +382,41 @@ class TableNameInterpreter:
             if isinstance(func, _Lambda):
                 return func(*args, **kwargs)
             if callable(func) and (func in _BUILTINS.values() or func in self.hooks.values()):
+                if args and isinstance(args[0], ClassValue) and func in (set, frozenset, list, tuple, sorted):
+                    args = [self.enum_values(args[0].qualname)] + args[1:]
                 return func(*args, **kwargs)
         except Unknown:
             raise
         except Exception as exc:  # a str/re operation failed on these values
             raise Unknown(f"{type(exc).__name__}: {exc}") from None
         raise Unknown("not callable")
+
+    def enum_values(self, qualname: str) -> list[Any]:
+        """Values of a first-party ``enum.Enum`` subclass's members (``frozenset(LinkType)``)."""
+        if not self.p.is_subclass(qualname, _ENUMS):
+            raise Unknown(f"{qualname} is not an enum")
+        found = self.p.class_info(qualname)
+        if found is None:
+            raise Unknown(qualname)
+        module, info = found
+        out = []
+        for a in self.p.symbols[module].class_assignments(info.qualname):
+            if a.op != "=" or a.value is None or a.target.startswith("_") or "." in a.target:
+                continue
+            out.append(self.eval(module, info.scope, a.value, {}))
+        return out
+
+    def attribute(self, base: Any, attr: str) -> Any:
+        """``base.attr`` for interpreter values; class attributes go through ``class_attr``."""
+        if isinstance(base, ClassValue):
+            if attr in ("__name__", "__qualname__"):
+                return base.name
+            if self.class_attr is not None:
+                return self.class_attr(base.qualname, attr)
+            raise Unknown(f"cls.{attr}")
+        if isinstance(base, TableValue) and attr in ("name", "fullname", "schema"):
+            return getattr(base, attr)
+        return _attribute(base, attr)
 
 
 class _Lambda:

@@ -37,8 +37,17 @@ from ..visiting import dotted_name
 from . import sqla_names as N
 from .sqla_bases import BaseInfo, Discovery
 from .sqla_columns import Annotated, Arg, CallReader, CallSpec, ColumnDraft, FKDraft, RelDraft, unparse
-from .sqla_interp import ClassValue, TableNameInterpreter, Unknown
+from .sqla_interp import ClassValue, TableNameInterpreter, TableValue, Unknown
 from .sqla_summary import SqlaSummary
+
+_HAS_INHERITED = (
+    "sqlalchemy.orm.has_inherited_table",
+    "sqlalchemy.ext.declarative.has_inherited_table",
+    "sqlalchemy.orm.decl_api.has_inherited_table",
+)
+
+#: External classes in an MRO that are never a path to a declarative base.
+_NOT_BASES = ("builtins.", "typing.", "abc.", "enum.", "collections.", "dataclasses.", "pydantic.", "object")
 
 _SPECIAL = frozenset(
     {"__tablename__", "__table_args__", "__mapper_args__", "__abstract__", "__bind_key__", "__table__",
@@ -111,6 +120,7 @@ class ModelBuilder:
         self.summaries = summaries
         self.fsa_major = fsa_major
         self._bodies = self._index_bodies()
+        self.python_types = N.mapped_python_types(project.dependency_version("sqlalchemy"))
         self.reader = CallReader(project, frozenset(disc.fsa), self.body_of)
         self.records: dict[str, ClassRecord] = {}
         self._eff_mro: dict[str, tuple[str, ...]] = {}
@@ -120,6 +130,7 @@ class ModelBuilder:
         self.findings: list[Finding] = []
         self._table_memo: dict[str, TableDraft] = {}
         self._attr_memo: dict[str, tuple[list[ColumnDraft], list[RelDraft]]] = {}
+        self._outside: dict[str, BaseInfo] = {}  # bases presumed outside the scan (never used for MRO tests)
 
     # ------------------------------------------------------------ helpers
     def _index_bodies(self) -> dict[str, tuple[str, tuple[ast.stmt, ...]]]:
@@ -215,6 +226,11 @@ class ModelBuilder:
     # ------------------------------------------------------------ classify
     def classify(self) -> None:
         """Find every class that derives from a base (mapped or abstract)."""
+        self._classify_pass(first=True)
+        if self._outside:
+            self._classify_pass(first=False)  # subclasses of models whose base is outside the scan
+
+    def _classify_pass(self, first: bool) -> None:
         registries = self.d.registries
         for m in self.d.modules:
             syms = self.p.symbols.get(m)
@@ -222,9 +238,14 @@ class ModelBuilder:
                 continue
             for c in syms.classes:
                 q = f"{m}.{c.qualname}"
-                if q in self.d.bases:
+                if q in self.d.bases or q in self.records:
                     continue
                 base: BaseInfo | None = None
+                if not first:
+                    parent = next((self.records[b] for b in self.eff_mro(q)[1:] if b in self.records), None)
+                    if parent is None:
+                        continue
+                    base = parent.base
                 for dec in c.decorators:
                     name = dotted_name(dec.func if isinstance(dec, ast.Call) else dec)
                     if name and name.rsplit(".", 1)[-1] in ("mapped", "mapped_as_dataclass"):
@@ -234,6 +255,8 @@ class ModelBuilder:
                 mro = self.eff_mro(q)
                 if base is None:
                     base = next((self.d.bases[b] for b in mro[1:] if b in self.d.bases), None)
+                if base is None and first:
+                    base = self._outside_base(q, m, c, mro)
                 if base is None:
                     continue
                 abstract = self._flag_attr(q, "__abstract__") is True
@@ -242,6 +265,51 @@ class ModelBuilder:
                     table_kw = next((k.value for k in c.keywords if k.arg == "table"), None)
                     mapped = table_kw is not None and self.reader.evaluate(Arg(table_kw, m, c.scope)) is True
                 self.records[q] = ClassRecord(q, m, c, base, mro, abstract, mapped)
+
+    def _outside_base(self, q: str, m: str, c: ClassInfo, mro: tuple[str, ...]) -> BaseInfo | None:
+        """A class with its own ``__tablename__`` and columns whose base lies outside the scan.
+
+        Example: ``class Dashboard(CoreDashboard, AuditMixin)`` where ``CoreDashboard`` comes
+        from another distribution that derives from a declarative base.  Such a class is
+        reported as a model of an unknown base, with an info finding saying so.
+        """
+        own_name = self._own_assign(q, "__tablename__")
+        if own_name is not None:
+            v = self.reader.evaluate(Arg(own_name[1].value, own_name[0], own_name[1].scope))  # type: ignore[arg-type]
+            if not isinstance(v, str) or not v:
+                return None  # e.g. ``__tablename__ = None`` on a mixin
+        elif self._own_assign(q, "__table__") is None:
+            return None
+        external = [b for b in mro[1:] if not self.p.first_party(b) and not b.startswith(_NOT_BASES)]
+        if not external:
+            return None
+        syms = self.p.symbols[m]
+        has_column = False
+        for a in syms.class_assignments(c.qualname):
+            if isinstance(a.value, ast.Call):
+                spec = self.reader.call_spec(m, c.qualname, a.value)
+                if spec is not None and spec.name in N.COLUMN_CALLS:
+                    has_column = True
+                    break
+        if not has_column:
+            return None
+        ext = external[0]
+        info = self._outside.get(ext)
+        if info is None:
+            info = self._outside[ext] = BaseInfo(ext, "sqlalchemy", kind="outside")
+        self.findings.append(
+            Finding(
+                "orm-base-outside-scan",
+                Severity.INFO,
+                f"{q} defines __tablename__ and columns; its declarative base is presumably reached through "
+                f"{ext}, which is outside the scanned code, so it is reported as a model of that base",
+                Location(self.p.path_of(m), c.line),
+                symbol=q,
+                hint="Scan the package that defines the base too, or name it in [tool.backendscan] sqlalchemy-bases.",
+                category="models",
+            )
+        )
+        return info
 
     def is_model(self, q: str) -> bool:
         r = self.records.get(q)
@@ -325,12 +393,7 @@ class ModelBuilder:
         if isinstance(obj, FunctionInfo):
             if not self._is_declared_attr(m, obj):
                 return None
-            expr = self._return_expr(m, obj)
-            if not isinstance(expr, ast.Call):
-                return None
-            ann = self.reader.annotation(m, scope, obj.returns)
-            spec = self.reader.call_spec(m, obj.qualname, expr)
-            return self._from_spec(rec, spec, name, obj.line, ann) if spec is not None else None
+            return self._declared_attribute(rec, m, scope, name, obj)
         a: Assignment = obj
         if a.op not in ("=", ":"):
             return None
@@ -352,6 +415,91 @@ class ModelBuilder:
         if spec is None:
             return None
         return self._from_spec(rec, spec, name, a.line, ann)
+
+    # ------------------------------------------------------- declared_attr
+    def interpreter(self) -> TableNameInterpreter:
+        hooks = {name: self._has_inherited_table for name in _HAS_INHERITED}
+        return TableNameInterpreter(self.p, self.body_of, hooks, self._class_attr_value)
+
+    def _has_inherited_table(self, cls: Any) -> bool:
+        """SQLAlchemy's ``has_inherited_table(cls)``: does a mapped ancestor have a table?"""
+        if not isinstance(cls, ClassValue):
+            raise Unknown("has_inherited_table of a non-class")
+        return bool(self.mapped_parent(cls.qualname))
+
+    def _class_attr_value(self, qual: str, name: str) -> Any:
+        """``cls.<name>`` for the concrete class being mapped (interpreter callback)."""
+        if name in ("__tablename__", "__table__") and self.is_model(qual):
+            t = self.table_of(qual)
+            if not t.name:
+                raise Unknown(f"{qual}.{name}")
+            return t.name if name == "__tablename__" else TableValue(t.name, t.schema)
+        found = self.p.class_attribute(qual, name)
+        if found is None or found[1].value is None:
+            raise Unknown(f"{qual}.{name}")
+        m, a = found
+        return self.interpreter().eval(m, self.reader.expr_scope(m, a.scope), a.value, {})
+
+    def _declared_return(self, rec: ClassRecord, m: str, fn: FunctionInfo) -> tuple[bool, ast.expr | None]:
+        """(known, expression) a ``declared_attr`` returns for the class being mapped.
+
+        ``if`` tests over class attributes are decided (``if not cls.add_date: return None``);
+        when a test cannot be decided the last ``return`` is taken.
+        """
+        found = self.body_of(f"{m}.{fn.qualname}")
+        if found is None:
+            return fn.single_return is not None, fn.single_return
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        env: dict[str, Any] = {params[0]: ClassValue(rec.info.name, rec.qual)} if params else {}
+        interp = self.interpreter()
+        scope = fn.qualname
+
+        def pick(stmts: list[ast.stmt]) -> tuple[bool, ast.expr | None] | None:
+            for st in stmts:
+                if isinstance(st, ast.Return):
+                    return True, st.value
+                if isinstance(st, ast.If):
+                    test = interp.eval(m, scope, st.test, env)
+                    got = pick(st.body if test else st.orelse)
+                    if got is not None:
+                        return got
+                elif isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+                    try:
+                        env[st.targets[0].id] = interp.eval(m, scope, st.value, env)
+                    except Unknown:
+                        env.pop(st.targets[0].id, None)
+            return None
+
+        try:
+            got = pick(list(found[1]))
+        except Unknown:
+            got = None
+        if got is not None:
+            return got
+        last = [st for st in found[1] if isinstance(st, ast.Return)]
+        return (bool(last), last[-1].value if last else None)
+
+    def _declared_attribute(self, rec: ClassRecord, m: str, scope: str, name: str, fn: FunctionInfo) -> ColumnDraft | RelDraft | None:
+        known, expr = self._declared_return(rec, m, fn)
+        if not known or not isinstance(expr, ast.Call):
+            return None
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        ann = self.reader.annotation(m, scope, fn.returns)
+        previous = self.reader.context
+        if params:
+            param = params[0]
+            env = {param: ClassValue(rec.info.name, rec.qual)}
+            self.reader.context = (param, lambda arg: self.interpreter().eval(arg.module, arg.scope, arg.node, dict(env)))
+        try:
+            spec = self.reader.call_spec(m, fn.qualname, expr)
+            got = self._from_spec(rec, spec, name, fn.line, ann) if spec is not None else None
+            if isinstance(got, RelDraft) and got.target is not None and self.reader.context is not None:
+                value = self.reader.evaluate(got.target)
+                if isinstance(value, ClassValue):
+                    got.target = Arg(ast.Constant(value.qualname), got.target.module, got.target.scope)
+        finally:
+            self.reader.context = previous
+        return got
 
     def _from_spec(self, rec: ClassRecord, spec: CallSpec, name: str, line: int, ann: Annotated) -> ColumnDraft | RelDraft | None:
         if spec.name in N.COLUMN_WRAPPERS:
@@ -383,8 +531,8 @@ class ModelBuilder:
         ptype = self.reader.python_type(ann.module, ann.scope, ann.inner)
         if ptype and ptype in base.type_map:
             return base.type_map[ptype]
-        if ptype in N.MAPPED_PYTHON_TYPES:
-            return N.MAPPED_PYTHON_TYPES[ptype]
+        if ptype in self.python_types:
+            return self.python_types[ptype]
         if ptype == "typing.Literal" or (ptype and self.p.is_subclass(ptype, N.ENUM_BASES)):
             return "Enum"
         return f"Mapped[{unparse(ann.inner)}]"
@@ -440,6 +588,42 @@ class ModelBuilder:
     # --------------------------------------------------------------- tables
     def table_args(self, q: str) -> tuple[str, list[FKDraft], list[str], list[Unresolved]]:
         """Schema, constraint foreign keys and primary-key constraint columns from ``__table_args__``."""
+        schema, fks, pks, unknown = self._table_args(q)
+        if schema == "@collect":
+            schema = ""
+            for src in self.sources(q):
+                found = self.p.class_info(src)
+                if found is None:
+                    continue
+                m, info = found
+                exprs: list[Arg] = [
+                    Arg(a.value, m, a.scope)
+                    for a in self.p.symbols[m].class_assignments(info.qualname)
+                    if a.target.endswith("table_args") and a.target != "__table_args__" and a.value is not None
+                ]
+                for mname in info.methods:
+                    if mname.endswith("table_args") and mname != "__table_args__":
+                        fn = self.p.symbols[m].function(f"{info.qualname}.{mname}")
+                        if fn is None:
+                            continue
+                        body = self._bodies.get(f"{m}.{fn.qualname}")
+                        if body is not None:
+                            # a helper body building the tuple step by step: every constraint and
+                            # schema dict it mentions (conditions are not evaluated here)
+                            pieces = [n for st in body[1] for n in ast.walk(st) if isinstance(n, (ast.Call, ast.Dict))]
+                            exprs.append(Arg(ast.Tuple(elts=pieces, ctx=ast.Load()), m, fn.qualname))
+                        else:
+                            expr = self._return_expr(m, fn)
+                            if expr is not None:
+                                exprs.append(Arg(expr, m, fn.qualname))
+                for e in exprs:
+                    s2, f2, p2, _ = self._parse_table_args(e, 0)
+                    schema = schema or (s2 if s2 != "@collect" else "")
+                    fks += f2
+                    pks += p2
+        return schema, fks, pks, unknown
+
+    def _table_args(self, q: str) -> tuple[str, list[FKDraft], list[str], list[Unresolved]]:
         for src in self.sources(q):
             own = self._own_assign(src, "__table_args__")
             if own is not None:
@@ -478,6 +662,18 @@ class ModelBuilder:
                 pks += p
                 unknown += u
             return schema, fks, pks, unknown
+        if isinstance(node, ast.Call):
+            spec = self.reader.call_spec(arg.module, arg.scope, node)
+            if spec is None:
+                # a helper that merges table args (indico's ``auto_table_args(cls, schema=...)``):
+                # its ``schema=`` keyword, else the ``*table_args`` attributes it collects
+                for kw in node.keywords:
+                    if kw.arg == "schema":
+                        val = self.reader.evaluate(Arg(kw.value, arg.module, arg.scope))
+                        if isinstance(val, str):
+                            return val, fks, pks, unknown
+                return "@collect", fks, pks, unknown
+            return schema, fks, pks, unknown
         if isinstance(node, (ast.Name, ast.Attribute)):
             q = self.reader.canon(arg.module, dotted_name(node), arg.scope)
             d = self.p.lookup(q)
@@ -494,10 +690,7 @@ class ModelBuilder:
                     if spec.name == "ForeignKeyConstraint":
                         fks += self.reader.constraint_fks(spec)
                     elif spec.name == "PrimaryKeyConstraint":
-                        for pa in spec.args:
-                            v = self.reader.evaluate(pa)
-                            if isinstance(v, str):
-                                pks.append(v)
+                        pks += [c for c in (self.reader.constraint_column(pa) for pa in spec.args) if c]
                 else:
                     s, f, p, u = self._parse_table_args(sub, depth + 1)
                     schema = s or schema
@@ -597,12 +790,7 @@ class ModelBuilder:
         env: dict[str, Any] = {}
         if params:
             env[params[0]] = ClassValue(rec.info.name, q)
-        hooks = {
-            "sqlalchemy.orm.has_inherited_table": lambda _c: bool(self.mapped_parent(q)),
-            "sqlalchemy.ext.declarative.has_inherited_table": lambda _c: bool(self.mapped_parent(q)),
-            "sqlalchemy.orm.decl_api.has_inherited_table": lambda _c: bool(self.mapped_parent(q)),
-        }
-        interp = TableNameInterpreter(self.p, self.body_of, hooks)
+        interp = self.interpreter()
         try:
             value = interp.run(m, fn.qualname, list(body[1]), env)
         except Unknown as exc:
@@ -717,6 +905,8 @@ class ModelBuilder:
             elif i == 0 and not group:
                 md = self.reader.canon(a.module, dotted_name(a.node), a.scope) if dotted_name(a.node) else ""
                 group = self.d.metadata_groups.get(md, md[: -len(".metadata")] if md.endswith(".metadata") else md)
+        for fk in fks:
+            fk.column = fk.column.lstrip("@")
         schema_v = self.reader.evaluate(spec.kwargs.get("schema"))
         schema = schema_v if isinstance(schema_v, str) else ""
         if "schema" in spec.kwargs and not isinstance(schema_v, str) and not (
@@ -776,6 +966,10 @@ class ModelBuilder:
                     c for c in cols if c.name not in {x.name for x in t.columns}
                 ]
                 fks = fks + list(t.fks)
+        by_attr = {("@" + (c.attribute or c.name)): c.name for c in cols}
+        pks = [by_attr.get(p, p) for p in pks]
+        for fk in fks:
+            fk.column = by_attr.get(fk.column, fk.column.lstrip("@"))
         for c in cols:
             if c.name in pks:
                 c.primary_key = True

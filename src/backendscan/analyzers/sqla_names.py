@@ -73,10 +73,11 @@ EXTERNAL_BASES = {
 }
 SQLMODEL_BASES = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 
-#: SQLAlchemy 2.0 default ``type_annotation_map`` (python type -> SQL type class name).
+#: SQLAlchemy 2.x default ``type_annotation_map`` (python type -> SQL type class name).
+#: ``float`` maps to ``Float`` in 2.0 and to ``Double`` from 2.1 on (see :func:`mapped_python_types`).
 MAPPED_PYTHON_TYPES = {
     "builtins.int": "Integer",
-    "builtins.float": "Float",
+    "builtins.float": "Double",
     "builtins.str": "String",
     "builtins.bool": "Boolean",
     "builtins.bytes": "LargeBinary",
@@ -107,7 +108,7 @@ SQLMODEL_PYTHON_TYPES = {
     "decimal.Decimal": "Numeric",
     "uuid.UUID": "Uuid",
 }
-ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"})
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
 ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
@@ -115,6 +116,14 @@ LITERAL_NAMES = frozenset({"typing.Literal", "typing_extensions.Literal"})
 CLASSVAR_NAMES = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 #: Builtin names for which the resolver returns the bare name (no import needed).
 PLAIN_BUILTIN_TYPES = {"int", "float", "str", "bool", "bytes", "dict", "list", "set", "tuple"}
+
+
+def mapped_python_types(sqlalchemy_version: str) -> dict[str, str]:
+    """The default annotation map of the pinned SQLAlchemy (unknown: the newest, 2.1)."""
+    m = re.match(r"\s*(\d+)\.(\d+)", sqlalchemy_version or "")
+    if m and (int(m.group(1)), int(m.group(2))) < (2, 1):
+        return {**MAPPED_PYTHON_TYPES, "builtins.float": "Float"}
+    return dict(MAPPED_PYTHON_TYPES)
 
 
 def library_name(qualified: str) -> str:

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from ..parsing import ParsedModule
 from ..visiting import Context, FileVisitor, statement_expressions
 
-#: Functions with more statements than this are not interpreted.
-MAX_BODY = 12
+#: Functions with more statements than this are not interpreted.  One-statement
+#: functions are not recorded: the symbol table keeps their ``return`` expression.
+MAX_BODY = 8
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.Return, ast.If, ast.Pass)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ class SqlaVisitor(FileVisitor):
         body = _strip_docstring(node.body)
         if not body or len(body) > MAX_BODY or not _has_return(body):
             return
-        if ctx.in_function:
+        if len(body) == 1 and isinstance(body[0], ast.Return):
+            return
+        if ctx.in_function or not all(isinstance(s, _SIMPLE) for s in body):
             return
         prefix = ctx.qualname
         qual = f"{prefix}.{node.name}" if prefix else node.name

@@ -47,9 +47,12 @@ from .sqla_models import ModelBuilder
 from .sqla_names import fsa_major
 from .sqla_summary import SqlaVisitor
 
+#: A file is read only when it mentions one of these (model files always do: an import
+#: of sqlalchemy/sqlmodel, ``db.Column(``, ``__tablename__``, ``__mapper_args__``...).
 _KEYWORDS = (
-    "sqlalchemy", "sqlmodel", "SQLAlchemy", "Column", "Model", "Table", "relationship", "mapped", "declared_attr",
-    "declarative", "Base",
+    "sqlalchemy", "sqlmodel", "SQLAlchemy", "Column(", "Table(", "relationship(", "mapped_column", "Mapped[",
+    "declared_attr", "declarative", "__tablename__", "__table__", "__abstract__", "__mapper_args__", "db.Model",
+    "map_imperatively",
 )
 
 
@@ -124,7 +127,7 @@ class SqlalchemyAnalyzer:
     """Analyzer plugin ``sqlalchemy`` (see the module docstring)."""
 
     name: ClassVar[str] = "sqlalchemy"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _KEYWORDS)
