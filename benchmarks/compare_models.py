@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         if not item.get("table"):
             no_table.append(f"{item.get('class')}  [{item.get('table_status', 'no table')}]")
             continue
-        found[table_key(item["table"], args)].append(item)
+        table = str(item["table"])
+        if item.get("schema") and "." not in table:  # backendscan keeps the schema in its own field
+            table = f"{item['schema']}.{table}"
+        found[table_key(table, args)].append(item)
 
     ignored = {k for k in found if k not in truth and k in excluded_tables}
     found_keys = set(found) - ignored
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         t = truth[key]
         fs = found[key]
         want_classes = {t.get("class")} | set(t.get("subclasses", []) or [])
-        got_classes = {f.get("class") for f in fs}
+        got_classes = {f.get("class") or None for f in fs}  # "" (a bare Table) is null in the truth
         if want_classes & got_classes:
             class_ok += 1
         else:
