@@ -140,6 +140,36 @@ def _long_lines(result, limit: int) -> dict[str, tuple[tuple[int, int], ...]]:  
     return out
 
 
+def _needs_facts(rules) -> bool:  # type: ignore[no-untyped-def]
+    """Do these rules read more than the import graph (symbols, metrics, routes, models, tasks)?"""
+    from ..rules import lexicon
+    from ..rules.explain import rule_refs
+
+    for r in rules:
+        if r.kind in ("ban", "convention", "placement", "limit"):
+            return True
+        for ref in rule_refs(r):
+            group = lexicon.ROLE_WORDS.get(ref.text.lower(), ("", ""))[1]
+            if not ref.quoted and group in ("api", "models", "tasks"):
+                return True
+    return False
+
+
+def _names_symbols(rulesets, result) -> bool:  # type: ignore[no-untyped-def]
+    """Does a name in the rules point inside a module (a function or class), so symbols are needed?"""
+    from ..rules.explain import rule_refs
+    from ..rules.inputs import Context, input_from_scan
+
+    inp = input_from_scan(result)
+    for rs in rulesets:
+        resolver = Context(rs, inp).resolver
+        for r in rs.rules:
+            for ref in rule_refs(r):
+                if "the module that defines" in resolver.resolve(ref).how:
+                    return True
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import scan
     from ..report import gate
@@ -160,7 +190,11 @@ def run(args: argparse.Namespace) -> int:
     needs_metrics = any(isinstance(r.spec, Limit) and r.spec.metric not in ("parameters", "line-length") for r in all_rules)
     if not needs_metrics and not getattr(args, "no_metrics", False):
         config = config.with_overrides(metrics=False)
-    result = scan(root, config if not problems else None)
+    scope = "full" if _needs_facts(all_rules) else "imports"
+    result = scan(root, config if not problems else None, scope=scope)
+    if scope == "imports" and _names_symbols(rulesets, result):
+        # a name like `app.deps.get_db` is checked against the module's symbols, which a full scan reads
+        result = scan(root, config if not problems else None, scope="full")
     long_limit = [r.spec.maximum for r in all_rules if isinstance(r.spec, Limit) and r.spec.metric == "line-length" and r.spec.maximum is not None]
     inp = input_from_scan(result, _long_lines(result, min(long_limit)) if long_limit else None)
     outcome = check(rulesets, inp)
@@ -229,8 +263,8 @@ def run(args: argparse.Namespace) -> int:
     roles = tuple(r.describe() for r in outcome.resolutions)
     summary = gate.GateSummary(
         files=result.stats.files,
-        analysed=result.stats.parsed,
-        skipped=len({f.location.path for f in skipped}) + len(result.skipped) * 0,
+        analysed=result.stats.files - len({f.location.path for f in skipped}),
+        skipped=len({f.location.path for f in skipped}),
         rules=outcome.rules_checked,
         statements=sum(counts.values()),
         not_checkable=counts["not_checkable"],
