@@ -140,7 +140,7 @@ class FastAPIAnalyzer:
     """The ``fastapi`` analyzer plugin (FastAPI and Starlette routes)."""
 
     name = "fastapi"
-    version = "2"
+    version = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return interesting(text)
@@ -229,6 +229,7 @@ class Ctx:
     conditions: tuple[str, ...] = ()
     branches: tuple[tuple[tuple[str, int, int], bool], ...] = ()
     unbound: frozenset[str] = frozenset()
+    dynamic: frozenset[str] = frozenset()  # loop variables over iterables that were not unrolled
 
     def signature(self) -> str:
         return repr(sorted((k, v.status, repr(v.value)) for k, v in self.env.items())) + repr(self.conditions)
@@ -251,6 +252,8 @@ def _condition_text(test: ast.expr, branch: bool) -> str:
     text = _unparse(test)
     if branch:
         return text
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _unparse(test.operand)
     if isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
         return f"not {text}"
     return f"not ({text})"
@@ -538,12 +541,8 @@ class _Resolver:
         fn = self._function_of_scope(obj.module, obj.scope)
         ctxs = self._fn_contexts(obj.module, fn) if fn else [_EMPTY]
         ctx = ctxs[0] if ctxs else _EMPTY
-        positional = {
-            "app": (),
-            "router": ("routes",),
-            "starlette_app": ("debug", "routes"),
-            "starlette_router": ("routes",),
-        }.get(obj.kind, ())
+        # FastAPI() and APIRouter() take keyword arguments only; Starlette's classes take these first
+        positional = {"starlette_app": ("debug", "routes"), "starlette_router": ("routes",)}.get(obj.kind, ())
         for i, a in enumerate(call.args):
             if isinstance(a, ast.Starred) or i >= len(positional):
                 break
@@ -571,6 +570,12 @@ class _Resolver:
                 if kw.arg in params:
                     bound[kw.arg] = (kw.value, obj.module, obj.scope, ctx)
             scope = f"{info.qualname}.__init__"
+            param_defaults: dict[str, ast.expr] = {}
+            if init_fn is not None:
+                fargs = init_fn.args
+                pos = [a.arg for a in fargs.posonlyargs + fargs.args]
+                param_defaults.update({n: d for n, d in zip(pos[::-1], fargs.defaults[::-1])})
+                param_defaults.update({a.arg: d for a, d in zip(fargs.kwonlyargs, fargs.kw_defaults) if d is not None})
             injected: dict[str, tuple[ast.expr, str, str, Ctx]] = {}
             for ic in inits:
                 if ic.kind == "super":
@@ -580,7 +585,10 @@ class _Resolver:
                         if isinstance(kw.value, ast.Name) and kw.value.id in bound:
                             injected[kw.arg] = bound[kw.value.id]
                         elif isinstance(kw.value, ast.Name) and kw.value.id in params:
-                            continue  # parameter left at its default: keep what the call gives
+                            # a parameter the constructor call leaves at its default
+                            default = param_defaults.get(kw.value.id)
+                            if default is not None:
+                                injected[kw.arg] = (default, mod, info.scope, _EMPTY)
                         else:
                             injected[kw.arg] = (kw.value, mod, scope, _EMPTY)
                 elif ic.kind == "setdefault" and len(ic.call.args) == 2:
@@ -769,7 +777,7 @@ class _Resolver:
         base = self._fn_contexts(module, site.function, depth) if site.function else [_EMPTY]
         conds = _conditions(site)
         branches = _branches(module, site)
-        ctxs = [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound) for c in base]
+        ctxs = [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound, c.dynamic) for c in base]
         if not site.loops:
             return ctxs
         used = _names(node)
@@ -798,12 +806,13 @@ class _Resolver:
                             None,
                             (Unresolved(n, f"loop variable over {_unparse(loop.iter)}", self.p.location(module, loop.iter)),),
                         )
-                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target)))
+                    names = _target_names(loop.target)
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic | names))
                     continue
                 for el in elements[:MAX_UNROLL]:
                     env = dict(c.env)
                     self._bind_target(loop.target, el, env, c)
-                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target)))
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target), c.dynamic))
             ctxs = new[: MAX_UNROLL * 4]
         return ctxs
 
@@ -871,6 +880,13 @@ class _Resolver:
 
     # ------------------------------------------------------- registrations
     def run(self) -> AnalyzerOutput:
+        # apps and routers built with a routes list register routes without any further call
+        for module, s in self.summaries.items():
+            for h in s.helpers:
+                if h.target and "." not in h.target and any(kw.arg == "routes" for kw in h.call.keywords) or (
+                    h.target and h.call.args and h.callee.rsplit(".", 1)[-1] in ("Starlette", "Router")
+                ):
+                    self._object(module, ast.Name(h.target), h.site.scope, None)
         for module, s in self.summaries.items():
             for dr in s.decorated:
                 self._safe(self._decorated, module, dr)
@@ -900,7 +916,7 @@ class _Resolver:
         for ctx in self._site_contexts(module, dr.site, dr.decorator):
             owner = self._object(module, dr.receiver, dr.site.scope, ctx)
             if owner is None:
-                if dr.method in DISTINCTIVE:
+                if dr.method in DISTINCTIVE and not _names(dr.receiver) & ctx.dynamic:
                     self._unresolved_receiver(module, dr.receiver, dr.method, reg)
                 continue
             method = dr.method
@@ -978,7 +994,7 @@ class _Resolver:
         for ctx in self._site_contexts(module, cr.site, cr.call):
             owner = self._object(module, cr.receiver, cr.site.scope, ctx)
             if owner is None:
-                if cr.method in DISTINCTIVE:
+                if cr.method in DISTINCTIVE and not _names(cr.receiver) & ctx.dynamic:
                     self._unresolved_receiver(module, cr.receiver, cr.method, reg)
                 continue
             m = cr.method
@@ -1028,6 +1044,8 @@ class _Resolver:
             if child_expr is None:
                 continue
             child = self._object(module, child_expr, scope, ctx)
+            if child is None and _names(child_expr) & ctx.dynamic:
+                continue  # already reported as a loop the scan cannot unroll
             if child is None:
                 self._finding(
                     _RULE_DYNAMIC,

@@ -69,7 +69,8 @@ AUTH_NAME = re.compile(
     r"|(^|_)(login|auth|admin|superuser|token|permission|scope)s?_required"
     r"|(^|_)(jwt|api_?key|bearer)(_|$)"
     r"|check_(permissions?|access|token|auth\w*|scopes?|api_?key)"
-    r"|has_(permissions?|scopes?|roles?)"
+    r"|has_(permissions?|scopes?|roles?)|^is_(admin|superuser|staff|authenticated)"
+    r"|(^|_)(admin|superuser|staff)_(user|only|required)|^get_(admin|superuser)"
     r"|(^|_)permissions?(_|$)"
     r"|get_(user|principal)_from_(token|request|session)|^get_(authenticated|logged_in)_",
 )

@@ -112,6 +112,7 @@ class HelperCall:
     callee: str
     call: ast.Call
     site: Site
+    target: str = ""  # ``target = callee(...)``: the assigned name (objects built with ``routes=[...]``)
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,12 @@ class FastAPIVisitor(FileVisitor):
             callee = dotted_name(value.func)
             if callee and not (isinstance(value.func, ast.Attribute) and value.func.attr in CALL_METHODS):
                 site = site or self._site(ctx)
-                self.helpers.append(HelperCall(callee, value, site))
+                target = ""
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                    target = dotted_name(stmt.targets[0])
+                elif isinstance(stmt, ast.AnnAssign):
+                    target = dotted_name(stmt.target)
+                self.helpers.append(HelperCall(callee, value, site, target))
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             fn = _function_qualname(ctx)
             if fn:
