@@ -20,6 +20,7 @@ has no revision scripts.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..facts import OrmModel
@@ -103,34 +104,54 @@ class AlembicAnalyzer:
         return AlembicVisitor(parsed)
 
     def resolve(self, project: Project) -> AnalyzerOutput:
-        summaries = {m: s for m, s in project.summaries_of(self.name).items() if isinstance(s, AlembicSummary)}
-        revisions = _revisions(project, summaries)
-        if not revisions:
+        schemas = migration_schemas(project, self.name)
+        if not schemas:
             return AnalyzerOutput()
         scan = scan_models(project)
-        reader = CallReader(project, frozenset(scan.discovery.fsa), lambda q: None)
-        summaries = {m: _only_alembic_ops(project, m, s) for m, s in summaries.items()}
-        envs = _env_targets(project, scan)
         findings: list[Finding] = []
         notes: list[tuple[str, str]] = []
-        groups: dict[tuple[str, ...] | None, dict[str, list[Revision]]] = {}
-        for r in revisions:
-            target = _target_for(r, envs)
-            groups.setdefault(target, {}).setdefault(r.directory, []).append(r)
-        for target, trees in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ())):
-            result = Folder(project, reader, summaries).fold(trees)
-            models = [m for m in scan.models if target is None or m.base in target]
-            findings += _compare(project, result, models, scan.models)
-            for u in result.unresolved:
+        for schema in schemas:
+            models = [m for m in scan.models if schema.target is None or m.base in schema.target]
+            findings += _compare(project, schema.result, models, scan.models)
+            for u in schema.result.unresolved:
                 findings.append(
                     Finding("migration-op-unresolved", Severity.INFO, f"migration operation not followed: {u.expr} ({u.reason})",
                             u.location, category="models")
                 )
             notes.append(
-                ("alembic", f"{result.revisions} revisions in {result.trees} script folder(s) "
-                 f"({', '.join(sorted(trees))}) create {len(result.tables)} tables")
+                ("alembic", f"{schema.result.revisions} revisions in {schema.result.trees} script folder(s) "
+                 f"({', '.join(schema.folders)}) create {len(schema.result.tables)} tables")
             )
         return AnalyzerOutput(findings=tuple(findings), notes=tuple(notes))
+
+
+@dataclass(frozen=True)
+class MigrationSchema:
+    """The tables the revisions of some script folders build, and the model bases they are for."""
+
+    target: tuple[str, ...] | None  # base groups of env.py's target_metadata (None: unknown, compare all)
+    folders: tuple[str, ...]
+    result: FoldResult
+
+
+def migration_schemas(project: Project, analyzer: str = "alembic") -> list[MigrationSchema]:
+    """Fold every Alembic revision of the project, grouped by the ``env.py`` that runs them."""
+    summaries = {m: s for m, s in project.summaries_of(analyzer).items() if isinstance(s, AlembicSummary)}
+    revisions = _revisions(project, summaries)
+    if not revisions:
+        return []
+    scan = scan_models(project)
+    reader = CallReader(project, frozenset(scan.discovery.fsa), lambda q: None)
+    summaries = {m: _only_alembic_ops(project, m, s) for m, s in summaries.items()}
+    envs = _env_targets(project, scan)
+    groups: dict[tuple[str, ...] | None, dict[str, list[Revision]]] = {}
+    for r in revisions:
+        target = _target_for(r, envs)
+        groups.setdefault(target, {}).setdefault(r.directory, []).append(r)
+    out = []
+    for target, trees in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ())):
+        out.append(MigrationSchema(target, tuple(sorted(trees)), Folder(project, reader, summaries).fold(trees)))
+    return out
 
 
 def _revisions(project: Project, summaries: dict[str, AlembicSummary]) -> list[Revision]:

@@ -216,6 +216,12 @@ class Folder:
                         t.foreign_keys += [(col.name, f.text) for f in col.fks if f.text]
                     elif spec is not None and spec.name == "ForeignKeyConstraint":
                         t.foreign_keys += [(f.column, f.text) for f in self.reader.constraint_fks(spec) if f.text]
+                    elif spec is not None and spec.name == "PrimaryKeyConstraint":
+                        for pa in spec.args:
+                            name = self.reader.constraint_column(pa)
+                            if name in t.columns:
+                                t.columns[name].primary_key = True
+                                t.columns[name].nullable = False
             state[k] = t
         elif op == "drop_table":
             state.pop(k, None)
@@ -243,9 +249,9 @@ class Folder:
             name = self._str(r, self._arg(call, shift, "column_name"))
             new = self._str(r, self._arg(call, 99, "new_column_name"))
             if k in state and name and new and name in state[k].columns:
-                col = state[k].columns.pop(name)
-                col.name = new
-                state[k].columns[new] = col
+                cols = state[k].columns
+                state[k].columns = {(new if n == name else n): c for n, c in cols.items()}
+                state[k].columns[new].name = new
 
     def _create_fk(self, r: Revision, call: ast.Call, batch: bool, batch_table: str | None, batch_schema: str,
                    state: dict[str, MigTable]) -> None:
