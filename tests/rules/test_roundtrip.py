@@ -54,7 +54,7 @@ forbidden = st.builds(
     direct=st.booleans(),
     through_layers=st.booleans(),
 ).filter(lambda s: disjoint(s.sources, s.targets, s.exceptions))
-protected = st.builds(Protected, targets=uniq(mod_ref), importers=uniq(mod_ref), scope=uniq(mod_ref, 0, 1), ignore_imports=st.lists(st.tuples(module, module), max_size=1).map(tuple)).filter(
+protected = st.builds(Protected, targets=uniq(mod_ref), importers=uniq(mod_ref, 0, 2), scope=uniq(mod_ref, 0, 1), ignore_imports=st.lists(st.tuples(module, module), max_size=1).map(tuple)).filter(
     lambda s: disjoint(s.targets, s.importers, s.scope)
 )
 allow = st.builds(AllowOnly, sources=uniq(any_ref, 1, 1), allowed=uniq(mod_ref, 0, 2), externals=st.booleans()).filter(

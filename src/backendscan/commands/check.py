@@ -17,6 +17,7 @@ tree); the checks themselves are pure.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -107,6 +108,9 @@ def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: i
 
 
 # ------------------------------------------------------------------ helpers
+_IGNORE_COMMENT = re.compile(r"#[^\n]*backendscan\s*:\s*ignore", re.IGNORECASE)
+
+
 def _read_ignores(result) -> list:  # type: ignore[no-untyped-def]
     from ..parsing import comment_lines
     from ..rules.ignores import parse_ignores
@@ -119,7 +123,7 @@ def _read_ignores(result) -> list:  # type: ignore[no-untyped-def]
             text = (result.root / m.path).read_text("utf-8", errors="replace")
         except OSError:
             continue
-        if "backendscan" not in text or "ignore" not in text:
+        if not _IGNORE_COMMENT.search(text):
             continue
         lines = text.splitlines()
         code = [i + 1 for i, ln in enumerate(lines) if ln.strip() and not ln.strip().startswith("#")]
@@ -147,6 +151,24 @@ def _needs_facts(rules) -> bool:  # type: ignore[no-untyped-def]
 
     for r in rules:
         if r.kind in ("ban", "convention", "placement", "limit"):
+            return True
+        for ref in rule_refs(r):
+            group = lexicon.ROLE_WORDS.get(ref.text.lower(), ("", ""))[1]
+            if not ref.quoted and group in ("api", "models", "tasks"):
+                return True
+    return False
+
+
+def _needs_framework_facts(rules) -> bool:  # type: ignore[no-untyped-def]
+    """Do these rules read routes, models or tasks (so the framework analyzers must run)?"""
+    from ..rules import lexicon
+    from ..rules.explain import rule_refs
+    from ..rules.model import Convention
+
+    for r in rules:
+        if r.kind == "placement":
+            return True
+        if isinstance(r.spec, Convention) and r.spec.subject in ("routes", "models", "tasks"):
             return True
         for ref in rule_refs(r):
             group = lexicon.ROLE_WORDS.get(ref.text.lower(), ("", ""))[1]
@@ -191,10 +213,11 @@ def run(args: argparse.Namespace) -> int:
     if not needs_metrics and not getattr(args, "no_metrics", False):
         config = config.with_overrides(metrics=False)
     scope = "full" if _needs_facts(all_rules) else "imports"
-    result = scan(root, config if not problems else None, scope=scope)
+    plugins = None if _needs_framework_facts(all_rules) else ()
+    result = scan(root, config if not problems else None, scope=scope, analyzers=plugins)
     if scope == "imports" and _names_symbols(rulesets, result):
         # a name like `app.deps.get_db` is checked against the module's symbols, which a full scan reads
-        result = scan(root, config if not problems else None, scope="full")
+        result = scan(root, config if not problems else None, scope="full", analyzers=plugins)
     long_limit = [r.spec.maximum for r in all_rules if isinstance(r.spec, Limit) and r.spec.metric == "line-length" and r.spec.maximum is not None]
     inp = input_from_scan(result, _long_lines(result, min(long_limit)) if long_limit else None)
     outcome = check(rulesets, inp)

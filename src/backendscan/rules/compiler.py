@@ -490,7 +490,7 @@ def rule_slug(spec: Spec) -> str:
     if isinstance(spec, Forbidden):
         s = f"{n(spec.sources)}-must-not-import-{n(spec.targets)}"
     elif isinstance(spec, Protected):
-        s = f"only-{n(spec.importers)}-imports-{n(spec.targets)}"
+        s = f"only-{n(spec.importers)}-imports-{n(spec.targets)}" if spec.importers else f"nothing-imports-{n(spec.targets)}"
     elif isinstance(spec, AllowOnly):
         s = f"{n(spec.sources)}-imports-only-{n(spec.allowed) or 'nothing'}"
     elif isinstance(spec, Layers):

@@ -84,6 +84,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     out: list[Finding] = []
     names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import")]
     constructs = set(spec.names) - set(names)
+    # a banned first-party module is banned as an import, not as every call into it
+    modules_banned = {n for n in names if ctx.resolver.exists(n)}
     use = f"; use `{spec.replacement}`" if spec.replacement else ""
     sites_by_module: dict[str, list] = {}
     for s in ctx.inp.imports:
@@ -120,7 +122,7 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                 written = call.callee
                 resolved = resolve(module, written, call.scope) if not written.startswith("?.") else written
                 for n in names:
-                    if n in imported_names and not spec.in_async:
+                    if (n in imported_names and not spec.in_async) or n in modules_banned:
                         continue
                     if "." not in n and n not in _BUILTIN_CALLS and not resolved.startswith(n + ".") and resolved != n:
                         continue

@@ -228,7 +228,7 @@ def _forbidden(t: _Table) -> Spec:
 def _protected(t: _Table) -> Spec:
     return Protected(
         targets=t.refs("modules", "protected_modules", "targets", required=True),
-        importers=t.refs("allowed_importers", "importers", required=True),
+        importers=t.refs("allowed_importers", "importers"),
         scope=t.refs("scope"),
         ignore_imports=_pairs(t.strs("ignore_imports"), t.where, t.problems),
         as_packages=t.flag("as_packages", default=True),

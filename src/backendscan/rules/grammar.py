@@ -90,7 +90,7 @@ def unrecognized(reason: str, suggestion: str, kind: str = "unrecognized") -> Ou
 
 # ===================================================================== helpers
 _MOTIVE = re.compile(
-    r"[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
+    r":\s+(?:it|they|this|that|these|those|which|so|because)\b.*$|[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
     r"|for (?:consistency|readability|performance|security|testability)|以避免|避免循环|以免|为了|因为|하기 위해|위해서|ために|per evitare|untuk menghindari|để tránh|para evitar).*$",
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -444,6 +444,11 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
             subject = _refs(_names(t, anchor.end() + loc.start("s"), len(norm)))
     if not subject and c.subject:
         subject = c.subject
+    if not subject and not lexicon.NO_PREFIX_RE.match(norm):
+        # "Widgets never import X": a plain plural noun before the verb names the subject
+        mw = re.match(r"^\s*(?:the\s+|all\s+)?([a-z][a-z_]{2,})\s+(?:(?:must|should|may|can|do|does|shall)\s+)?(?:never|not|n't|no longer)\b", norm)
+        if mw and mw.group(1) not in ("code", "nothing", "nobody", "you", "we", "one", "it", "they", "this"):
+            subject = (Ref(mw.group(1), quoted=False),)
     if not obj:
         if neg and re.search(r"\banything\b|\bnothing\b|任何|아무것도", norm) and subject:
             return compiled("allow-only", AllowOnly(subject, (), externals=bool(re.search(r"third[- ]party included|third[- ]party too|or third[- ]party", norm))))
@@ -560,6 +565,15 @@ def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
         targets = _refs(_names(t, m.start("y"), m.end("y")))
         if importers and targets:
             return compiled("protected", Protected(targets=targets, importers=importers))
+    # "no module may import X" / "nothing imports X"
+    m = re.match(r"^\s*(?:no\s+(?:other\s+)?(?:module|package|code|layer)|nothing|nobody)\s+(?:else\s+)?(?:may|can|must|should|is allowed to)?\s*(?:import|depend on|use)s?\s+(?P<y>.+)$", norm)
+    if m:
+        within = re.search(r"\s+(?:within|inside)\s+(?P<s>.+)$", norm[m.start("y"):])
+        end = m.start("y") + within.start() if within else len(norm)
+        targets = _refs(_names(t, m.start("y"), end))
+        scope = _refs(_names(t, m.start("y") + within.start("s"), len(norm))) if within else ()
+        if targets:
+            return compiled("protected", Protected(targets=targets, importers=(), scope=scope))
     # "Y (may|can|must) only be imported by X"
     m = re.search(r"\b(?:may|can|must|should|is to|are to)?\s*(?:only\s+be|be\s+only|only)\s+(?:imported|used|accessed|called)\s+(?:by|from|in|within|inside)\s+", norm)
     if m:

@@ -114,7 +114,7 @@ def render_spec(spec: Spec) -> str:
             text += " (including chains through other layers)"
         return text
     if isinstance(spec, Protected):
-        text = f"Only {names(spec.importers)} may import {names(spec.targets)}"
+        text = f"Only {names(spec.importers)} may import {names(spec.targets)}" if spec.importers else f"No module may import {names(spec.targets)}"
         if spec.scope:
             text += f" within {names(spec.scope)}"
         return text + _ignoring(spec.ignore_imports)
