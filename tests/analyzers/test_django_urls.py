@@ -88,12 +88,64 @@ def test_path_converters_are_normalised() -> None:
 
 
 # --------------------------------------------------------------------------- Django fixture
+_SITE = "django.contrib.admin.sites.AdminSite"
+_MA = "django.contrib.admin.options.ModelAdmin"
+_REDIRECT = "django.views.generic.base.RedirectView"
+_ALL = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
+def ADMIN_ROUTES(where: str, line: int, models: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str, str, str, int, str]]:
+    """``admin.site.urls`` with auth.Group/auth.User (django.contrib.auth installed) and ``models``, in path order.
+
+    Checked against Django 5.2 at run time; handlers and names are Django's.
+    """
+    any_ = ("ANY",)
+
+    def model(label: str, name: str, user: bool = False) -> list[tuple[tuple[str, ...], str, str, str, int, str]]:
+        base, info = f"/admin/{label}/{name}/", f"admin:{label}_{name}"
+        rows = [
+            (any_, base, f"{_MA}.changelist_view", where, line, f"{info}_changelist"),
+            (any_, base + "add/", ("django.contrib.auth.admin.UserAdmin" if user else _MA) + ".add_view", where, line, f"{info}_add"),
+        ]
+        if user:
+            rows.append((any_, base + "{id}/password/", "django.contrib.auth.admin.UserAdmin.user_change_password", where, line,
+                         "admin:auth_user_password_change"))
+        rows += [
+            (_ALL, base + "{object_id}/", _REDIRECT, where, line, ""),
+            (any_, base + "{object_id}/change/", f"{_MA}.change_view", where, line, f"{info}_change"),
+            (any_, base + "{object_id}/delete/", f"{_MA}.delete_view", where, line, f"{info}_delete"),
+            (any_, base + "{object_id}/history/", f"{_MA}.history_view", where, line, f"{info}_history"),
+        ]
+        return rows
+
+    rows = [(any_, "/admin/", f"{_SITE}.index", where, line, "admin:index")]
+    rows += model("auth", "group") + model("auth", "user", user=True)
+    rows += [
+        (any_, "/admin/autocomplete/", f"{_SITE}.autocomplete_view", where, line, "admin:autocomplete"),
+        (any_, "/admin/jsi18n/", f"{_SITE}.i18n_javascript", where, line, "admin:jsi18n"),
+        (any_, "/admin/login/", f"{_SITE}.login", where, line, "admin:login"),
+        (any_, "/admin/logout/", f"{_SITE}.logout", where, line, "admin:logout"),
+        (any_, "/admin/password_change/", f"{_SITE}.password_change", where, line, "admin:password_change"),
+        (any_, "/admin/password_change/done/", f"{_SITE}.password_change_done", where, line, "admin:password_change_done"),
+    ]
+    for m in models:
+        rows += model(*m.split("."))
+    rows += [
+        (any_, "/admin/r/{content_type_id}/{object_id}/", "django.contrib.contenttypes.views.shortcut", where, line,
+         "admin:view_on_site"),
+        (any_, "/admin/{app_label}/", f"{_SITE}.app_index", where, line, "admin:app_list"),
+        (any_, "/admin/{url}", f"{_SITE}.catch_all_view", where, line, ""),
+    ]
+    return rows
+
+
 BLOG_ROUTES = [
     (("GET",), "/", "django.views.generic.base.TemplateView", "blog_site/urls.py", 24, "home"),
     (("GET",), "/about/", "pages.views.AboutView", "pages/views.py", 5, "about"),
     (("GET", "POST", "PUT"), "/accounts/login/", "django.contrib.auth.views.LoginView", "accounts/urls.py", 7, "acct:login"),
     (("POST",), "/accounts/logout/", "django.contrib.auth.views.LogoutView", "accounts/urls.py", 8, "acct:logout"),
     (("ANY",), "/accounts/profile/", "accounts.views.profile", "accounts/views.py", 6, "acct:profile"),
+    *ADMIN_ROUTES("blog_site/urls.py", 31),
     (("ANY",), "/blog/widgets/", "blog.views.robots", "blog/views.py", 57, "widgets"),
     (("GET",), "/dashboard/", "django.views.generic.base.TemplateView", "blog_site/urls.py", 29, "dashboard"),
     (("ANY",), "/debug/", "blog.views.debug_info", "blog/views.py", 61, ""),
@@ -191,8 +243,6 @@ def test_blog_auth_evidence(blog: ScanResult) -> None:
 
 def test_blog_findings(blog: ScanResult) -> None:
     assert _findings(blog, "external-include") == [
-        ("blog_site/urls.py:31", "'admin.site.urls' is provided by code outside the scan (e.g. the Django admin); "
-                                 "its routes are not listed"),
         ("blog_site/urls.py:32", "include('social_django.urls'): module outside the scan; its routes are not listed"),
     ]
     assert _findings(blog, "dynamic-registration") == []
@@ -294,7 +344,7 @@ def test_api_orphan_viewsets(api: ScanResult) -> None:
 # --------------------------------------------------------------------------- layout fixture (EXPECTED.md 2.3)
 def test_layout_django_sub_routes() -> None:
     result = _scan("layout_django_sub")
-    assert _table(result) == [
+    assert _table(result) == ADMIN_ROUTES("web/mysite/urls.py", 8, ("polls.choice", "polls.question")) + [
         (("GET",), "/polls/", "polls.views.IndexView", "web/polls/views.py", 13, "polls:index"),
         (("GET",), "/polls/{pk}/", "polls.views.DetailView", "web/polls/views.py", 21, "polls:detail"),
         (("ANY",), "/polls/{question_id}/vote/", "polls.views.vote", "web/polls/views.py", 27, "polls:vote"),
@@ -302,7 +352,10 @@ def test_layout_django_sub_routes() -> None:
     vote = _by_path(result)["/polls/{question_id}/vote/"]
     assert [(a.kind, a.name, a.location.short) for a in vote.auth] == [("decorator", "login_required", "web/polls/views.py:26")]
     assert _by_path(result)["/polls/"].auth == ()
-    assert [loc for loc, _ in _findings(result, "external-include")] == ["web/mysite/urls.py:8"]
+    admin_auth = [(a.kind, a.name, a.attached, a.location.short) for a in _by_path(result)["/admin/polls/question/"].auth]
+    assert admin_auth == [("decorator", "admin_view", "include", "web/mysite/urls.py:8")]
+    assert _by_path(result)["/admin/login/"].auth == ()
+    assert _findings(result, "external-include") == []
 
 
 # --------------------------------------------------------------------------- inline projects
@@ -806,3 +859,99 @@ def test_router_urls_aliases_instances_and_view_factories(tmp_path: Path) -> Non
         (("ANY",), "/sw.js", "proj.views.static_file.<locals>.serve_file", "sw"),
     ]
     assert _by_path(result)["/schema/"].framework == "drf"
+
+
+def test_admin_sites_registrations_and_overrides(tmp_path: Path) -> None:
+    """Custom admin site, @admin.register, register([...]), unregister, overrides; checked against Django 5.2."""
+    result = _inline(
+        tmp_path,
+        {
+            "proj/__init__.py": "",
+            "proj/settings.py": """
+                ROOT_URLCONF = "proj.urls"
+                INSTALLED_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+                                  "django.contrib.sessions", "django.contrib.messages", "shop"]
+            """,
+            "proj/sites.py": """
+                from django.contrib.admin import AdminSite
+
+                class StaffSite(AdminSite):
+                    final_catch_all_view = False
+
+                    def index(self, request, extra_context=None):
+                        return super().index(request, extra_context)
+
+                staff_site = StaffSite(name="staff")
+            """,
+            "proj/urls.py": """
+                from django.contrib import admin
+                from django.urls import path
+                from .sites import staff_site
+
+                urlpatterns = [
+                    path("admin/", admin.site.urls),
+                    path("staff/", staff_site.urls),
+                ]
+            """,
+            "shop/__init__.py": "",
+            "shop/models.py": """
+                from django.db import models
+
+                class Product(models.Model):
+                    name = models.CharField(max_length=20)
+
+                class Order(models.Model):
+                    total = models.IntegerField()
+
+                class Note(models.Model):
+                    class Meta:
+                        app_label = "notes"
+            """,
+            "shop/admin.py": """
+                from django.contrib import admin
+                from django.contrib.auth.models import Group
+                from django.urls import path
+                from proj.sites import staff_site
+                from .models import Note, Order, Product
+
+                @admin.register(Product)
+                class ProductAdmin(admin.ModelAdmin):
+                    def change_view(self, request, object_id, form_url="", extra_context=None):
+                        return super().change_view(request, object_id, form_url, extra_context)
+
+                    def get_urls(self):
+                        return [path("import/", self.admin_site.admin_view(self.changelist_view))] + super().get_urls()
+
+                admin.site.register([Order, Note])
+                admin.site.unregister(Group)
+                staff_site.register(Order)
+            """,
+        },
+    )
+    paths = [(r.methods, r.path, r.handler, r.name) for r in _django(result)]
+    admin_paths = {p for _, p, _, _ in paths if p.startswith("/admin/")}
+    assert "/admin/auth/group/" not in admin_paths  # unregistered
+    assert {"/admin/auth/user/", "/admin/shop/order/", "/admin/notes/note/", "/admin/shop/product/"} <= admin_paths
+    assert [row for row in paths if row[1].startswith("/staff/")] == [
+        (("ANY",), "/staff/", "proj.sites.StaffSite.index", "staff:index"),
+        (("ANY",), "/staff/autocomplete/", f"{_SITE}.autocomplete_view", "staff:autocomplete"),
+        (("ANY",), "/staff/jsi18n/", f"{_SITE}.i18n_javascript", "staff:jsi18n"),
+        (("ANY",), "/staff/login/", f"{_SITE}.login", "staff:login"),
+        (("ANY",), "/staff/logout/", f"{_SITE}.logout", "staff:logout"),
+        (("ANY",), "/staff/password_change/", f"{_SITE}.password_change", "staff:password_change"),
+        (("ANY",), "/staff/password_change/done/", f"{_SITE}.password_change_done", "staff:password_change_done"),
+        (("ANY",), "/staff/r/{content_type_id}/{object_id}/", "django.contrib.contenttypes.views.shortcut", "staff:view_on_site"),
+        (("ANY",), "/staff/shop/order/", f"{_MA}.changelist_view", "staff:shop_order_changelist"),
+        (("ANY",), "/staff/shop/order/add/", f"{_MA}.add_view", "staff:shop_order_add"),
+        (_ALL, "/staff/shop/order/{object_id}/", _REDIRECT, ""),
+        (("ANY",), "/staff/shop/order/{object_id}/change/", f"{_MA}.change_view", "staff:shop_order_change"),
+        (("ANY",), "/staff/shop/order/{object_id}/delete/", f"{_MA}.delete_view", "staff:shop_order_delete"),
+        (("ANY",), "/staff/shop/order/{object_id}/history/", f"{_MA}.history_view", "staff:shop_order_history"),
+        (("ANY",), "/staff/{app_label}/", f"{_SITE}.app_index", "staff:app_list"),
+    ]
+    product_change = _by_path(result)["/admin/shop/product/{object_id}/change/"]
+    assert (product_change.handler, product_change.file, product_change.line) == (
+        "shop.admin.ProductAdmin.change_view", "shop/admin.py", 9
+    )
+    assert dict(product_change.options) == {"admin_urls_modified": "shop.admin.ProductAdmin.get_urls"}
+    assert _by_path(result)["/admin/{app_label}/"].raw_path == "admin/^(?P<app_label>auth|shop|notes)/$"

@@ -171,6 +171,10 @@ ROUTERS: dict[str, str] = {
     "rest_framework_extensions.routers.ExtendedDefaultRouter": "default",
 }
 
+#: the default admin site object and the admin site classes
+ADMIN_SITES = {"django.contrib.admin.site", "django.contrib.admin.sites.site"}
+ADMIN_SITE_CLASSES = {"django.contrib.admin.AdminSite", "django.contrib.admin.sites.AdminSite"}
+
 #: function-view decorators that restrict the HTTP methods
 METHOD_DECORATORS: dict[str, tuple[str, ...] | None] = {
     "django.views.decorators.http.require_http_methods": None,  # methods from the argument

@@ -116,6 +116,16 @@ class RouterUrls:
 
 
 @dataclass(frozen=True)
+class AdminUrls:
+    """``site.urls`` of a Django admin site object (canonical dotted name), expanded by :mod:`.django_admin`."""
+
+    site: str
+    ctx: Ctx
+    node: ast.AST | None
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something not evaluable statically; reported as a finding at ``location``."""
 
@@ -343,6 +353,8 @@ class Urlconf:
         owner = self.resolve(expr.value, ctx)
         if owner and self.is_router(owner):
             return [RouterUrls(owner, ctx, expr)]
+        if owner and self.is_admin_site(owner):
+            return [AdminUrls(owner, ctx, expr)]
         return [
             Problem(
                 "external-include",
@@ -351,6 +363,12 @@ class Urlconf:
                 symbol=owner or unparse(expr),
             )
         ]
+
+    def is_admin_site(self, qualified: str) -> bool:
+        if qualified in known.ADMIN_SITES:
+            return True
+        cls = self.instance_class(qualified)
+        return bool(cls) and self.project.is_subclass(cls, known.ADMIN_SITE_CLASSES)
 
     def is_router(self, qualified: str) -> bool:
         cls = self.instance_class(qualified)

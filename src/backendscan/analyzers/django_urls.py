@@ -44,13 +44,14 @@ from ..project import Project, Value
 from ..visiting import Context, FileVisitor, dotted_name
 from . import django_known as known
 from .base import AnalyzerOutput
+from .django_admin import AdminSites, FixedView
 from .django_apploops import LoopInterpreter
-from .django_urlconf import Ctx, Group, ModuleRef, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
+from .django_urlconf import AdminUrls, Ctx, Group, ModuleRef, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
 from .django_views import SettingsFacts, ViewFacts, Views, ViewTarget
 from .drf_routers import Routers, SuffixedRouter, SyntheticView, format_suffix_variants, suffix_route
 from .routing import django_regex_piece, normalize_django_path
 
-_MUTATORS = {"append", "extend", "insert", "register", "update"}
+_MUTATORS = {"append", "extend", "insert", "register", "unregister", "update"}
 _INTEREST = ("urlpatterns", "patterns", ".register(", "self.routes", "django", "rest_framework", "urls")
 
 
@@ -139,7 +140,7 @@ class UrlconfVisitor(FileVisitor):
             if not (text.startswith("self.routes[") and scope.endswith(".__init__")):
                 return
             receiver = text
-        elif method != "register" and scope:
+        elif method not in ("register", "unregister") and scope:
             return
         if not receiver:
             return
@@ -203,6 +204,7 @@ class _Walker:
     urlconf: Urlconf
     views: Views
     routers: Routers
+    admin: AdminSites
     routes: list[Route] = field(default_factory=list)
     findings: dict[tuple[str, Location, str], Finding] = field(default_factory=dict)
     included: set[str] = field(default_factory=set)
@@ -251,6 +253,12 @@ class _Walker:
                     continue
                 self.walk(self.routers.expand(e), replace(prefix, conditions=_merge(prefix.conditions, e.conditions)), app,
                           stack + (e.router,))
+            elif isinstance(e, AdminUrls):
+                key = "admin:" + e.site
+                if key in stack:
+                    continue
+                self.walk(self.admin.expand(e), replace(prefix, conditions=_merge(prefix.conditions, e.conditions)), app,
+                          stack + (key,))
             elif isinstance(e, SuffixedRouter):
                 inner = self.routers.expand(e.inner)
                 model = self.routers.model(e.inner.router)
@@ -378,6 +386,13 @@ class _Walker:
         )
 
     def emit_synthetic(self, e: Pat, here: _Prefix, pc: _Piece, app: str) -> None:
+        if isinstance(e.synthetic, FixedView):
+            fv: FixedView = e.synthetic
+            registered = self.urlconf.location(e.ctx, e.call)
+            fixed_auth = tuple(fv.auth) + tuple(self.views._middleware(False))
+            facts = ViewFacts("django", fv.methods, fv.handler, fv.file, fv.line, fixed_auth, False, fv.options)
+            self.emit(e, here, pc, app, facts, e.name_text or "", registered, fv.group, list(fv.options))
+            return
         view: SyntheticView = e.synthetic
         registered = view.registered_at or self.urlconf.location(e.ctx, e.call)
         info = self.project.class_info(view.cls)
@@ -429,7 +444,10 @@ class _Walker:
             ns_expr = v.elts[2] if len(v.elts) > 2 else None
             return self._include(ast.Tuple(v.elts[:2], ast.Load()), ns_expr, ctx, v)
         if isinstance(v, ast.Attribute) and v.attr == "urls":
-            return self.urlconf.urls_attribute(v, ctx), "", ""
+            elems = self.urlconf.urls_attribute(v, ctx)
+            if elems and isinstance(elems[0], AdminUrls):  # (patterns, "admin", site.name)
+                return elems, self.admin.site_name(elems[0].site), ""
+            return elems, "", ""
         if isinstance(v, (ast.Name, ast.Attribute)) and depth < 8:
             # api_urls = include("api.urls"); path("api/", api_urls)
             q = self.urlconf.resolve(v, ctx)
@@ -525,7 +543,7 @@ class DjangoUrlsAnalyzer:
     """Django URLconf + DRF route analyzer (see the module docstring)."""
 
     name: ClassVar[str] = "django_urls"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _INTEREST)
@@ -543,7 +561,8 @@ class DjangoUrlsAnalyzer:
         urlconf.loop_runner = _LoopRunner(urlconf, summaries, settings.installed_apps)
         views = Views(project, urlconf, settings)
         routers = Routers(urlconf, views)
-        walker = _Walker(project, urlconf, views, routers)
+        walker = _Walker(project, urlconf, views, routers,
+                         AdminSites(urlconf, settings.installed_apps, settings.auth_user_model))
         findings: list[Finding] = []
         roots = _root_urlconfs(project, walker)
         if roots:
@@ -754,6 +773,9 @@ def _settings_facts(project: Project) -> SettingsFacts:
             apps = _settings_list(project, sm, "INSTALLED_APPS")
             if apps is not None:
                 facts.installed_apps = apps
+        aum = _setting(project, sm, "AUTH_USER_MODEL")
+        if aum is not None and aum[0].ok and isinstance(aum[0].value, str) and facts.auth_user_model == "auth.User":
+            facts.auth_user_model = aum[0].value
         mw = _setting(project, sm, "MIDDLEWARE")
         if mw is not None and facts.login_middleware is None:
             v, loc = mw

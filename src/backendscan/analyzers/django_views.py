@@ -87,6 +87,7 @@ class SettingsFacts:
     login_middleware: Location | None = None
     django_version: str = ""
     installed_apps: tuple[str, ...] | None = None
+    auth_user_model: str = "auth.User"
 
 
 @dataclass
@@ -332,7 +333,7 @@ class Views:
 
     def _class_list(self, expr: ast.expr | None, module: str, scope: str) -> list[tuple[str, ast.AST]]:
         if isinstance(expr, (ast.List, ast.Tuple)):
-            out = []
+            out: list[tuple[str, ast.AST]] = []
             for e in expr.elts:
                 if isinstance(e, ast.Starred):
                     continue
@@ -447,9 +448,9 @@ class Views:
                 return self.resolve_view(d.obj.single_return, Ctx(d.module, d.obj.qualname), wrappers, depth + 1)
             if d is not None and d.kind == "function" and (not expr.args or isinstance(expr.args[0], ast.Constant)):
                 # a view factory (make_view("x.css")): the function it defines inside is the view
-                inner = [f for f in self.project.symbols[d.module].functions if f.scope == d.obj.qualname]
-                if len(inner) == 1:
-                    return ViewTarget("function", f"{d.module}.{inner[0].qualname}", ctx, expr, (), wrappers)
+                nested = [f for f in self.project.symbols[d.module].functions if f.scope == d.obj.qualname]
+                if len(nested) == 1:
+                    return ViewTarget("function", f"{d.module}.{nested[0].qualname}", ctx, expr, (), wrappers)
                 return ViewTarget("unknown", unparse(expr), ctx, expr, (), wrappers)
             if expr.args and not any(isinstance(a, ast.Starred) for a in expr.args[:1]):
                 # a decorator applied by call: login_required(view), csrf_exempt(View.as_view())

@@ -249,7 +249,7 @@ class Routers:
         return v.value if v.ok and isinstance(v.value, str) else default
 
     def _templates(self, cls: str) -> tuple[RouteTemplate, ...]:
-        routes = DEFAULT_ROUTES
+        routes: tuple[RouteTemplate, ...] = DEFAULT_ROUTES
         found = self.p.class_attribute(cls, "routes")
         if found is not None:
             parsed = self._parse_routes(found[1].value, Ctx(found[0], found[1].scope))
