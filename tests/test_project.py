@@ -128,3 +128,36 @@ def test_a_cached_scan_restores_the_symbol_tables(tmp_path):
     assert second.stats.from_cache == first.stats.files
     fn = second.project.symbols["pkg.paths"].function("add_static_prefix")
     assert len(fn.guarded_returns) == 2
+
+
+SHADOWING = {
+    "shop/__init__.py": "",
+    "shop/api/__init__.py": '''
+        from .Spec import Spec
+        from .Tags import Tags, Tag
+        from . import util
+    ''',
+    "shop/api/Spec.py": "class Spec:\n    pass\n",
+    "shop/api/Tags.py": "class Tags:\n    pass\n\n\nclass Tag:\n    pass\n",
+    "shop/api/util.py": "def helper():\n    pass\n",
+    "shop/app.py": '''
+        import shop.api as api_pkg
+        from shop.api import Spec, Tag, util
+        from shop.api.Tags import Tags
+    ''',
+}
+
+
+def test_a_name_a_package_binds_wins_over_its_submodule(tmp_path):
+    # shop/api/__init__ does `from .Spec import Spec`: `shop.api.Spec` is the class, not the module
+    result = scan_files(tmp_path, SHADOWING)
+    p = result.project
+    assert p.resolve_name("shop.app", "Spec") == "shop.api.Spec.Spec"
+    assert p.resolve_name("shop.app", "api_pkg.Spec") == "shop.api.Spec.Spec"
+    assert p.lookup(p.resolve_name("shop.app", "Spec")).kind == "class"
+    # a from-import names a module path: `from .Tags import Tag` is the module's Tag, whatever
+    # the package binds as `Tags`
+    assert p.resolve_name("shop.app", "Tag") == "shop.api.Tags.Tag"
+    assert p.resolve_name("shop.app", "Tags") == "shop.api.Tags.Tags"
+    # `from . import util` binds the submodule itself
+    assert p.resolve_name("shop.app", "util.helper") == "shop.api.util.helper"

@@ -192,7 +192,7 @@ class Project:
         b = self.binding(module, head, scope)
         if isinstance(b, ImportBinding):
             target = b.target + ("." + rest if rest else "")
-            return self.canonical(target, depth + 1)
+            return self.canonical(target, depth + 1, _import_module(b))
         if isinstance(b, Assignment):
             if b.op in ("=",) and isinstance(b.value, (ast.Name, ast.Attribute)):
                 alias = _dotted(b.value)
@@ -215,13 +215,19 @@ class Project:
             return f"{scope}.{name}"
         return f"{scope}.<locals>.{name}"
 
-    def canonical(self, qualified: str, depth: int = 0) -> str:
-        """Follow re-exports: ``pkg.router`` defined by ``from .routes import router`` -> ``pkg.routes.router``."""
+    def canonical(self, qualified: str, depth: int = 0, module_part: str = "") -> str:
+        """Follow re-exports: ``pkg.router`` defined by ``from .routes import router`` -> ``pkg.routes.router``.
+
+        ``module_part`` says which leading part of ``qualified`` is an imported
+        module path (the rest are attribute accesses); it lets a name a package
+        binds win over a submodule of the same name (see :meth:`_shadowing_import`).
+        """
         if depth > _MAX_DEPTH:
             return qualified
-        shadowed = self._shadowing_import(qualified)
-        if shadowed is not None:
-            return self.canonical(shadowed, depth + 1)
+        if module_part:
+            shadowed = self._shadowing_import(qualified, module_part)
+            if shadowed is not None:
+                return self.canonical(shadowed[0], depth + 1, shadowed[1])
         mod, rest = self._module_prefix(qualified)
         if not mod or not rest:
             return qualified
@@ -231,32 +237,36 @@ class Project:
             target = b.target + ("." + tail if tail else "")
             if target == qualified:
                 return qualified
-            return self.canonical(target, depth + 1)
+            return self.canonical(target, depth + 1, _import_module(b))
         if isinstance(b, Assignment) and b.op == "=" and isinstance(b.value, (ast.Name, ast.Attribute)):
             alias = _dotted(b.value)
             if alias and alias.split(".")[0] != head:
                 return self._resolve(mod, alias + ("." + tail if tail else ""), "", depth + 1)
         return qualified
 
-    def _shadowing_import(self, qualified: str) -> str | None:
+    def _shadowing_import(self, qualified: str, module_part: str) -> tuple[str, str] | None:
         """``pkg.Spec`` is the class when ``pkg/__init__`` does ``from .Spec import Spec``.
 
-        Importing a submodule sets the package attribute to the module, but a later
-        import binding of the same name in the package replaces it, so the name a
-        package binds wins over its submodule.  Returns the qualified name the
-        binding points to (plus the rest of ``qualified``), or None.
+        ``qualified`` is ``module_part`` (an imported module) followed by attribute
+        accesses.  Importing a submodule sets the package attribute to the module,
+        but a later import binding of the same name in the package replaces it, so
+        for an attribute access the name the package binds wins over its submodule.
+        Returns the qualified name that binding points to (plus the remaining
+        attributes) and its module part, or None.
         """
-        parts = qualified.split(".")
-        for i in range(1, len(parts)):
-            parent = ".".join(parts[:i])
-            child = f"{parent}.{parts[i]}"
+        if not qualified.startswith(module_part + ".") or module_part not in self.modules:
+            return None
+        attrs = qualified[len(module_part) + 1 :].split(".")
+        cur = module_part
+        for i, attr in enumerate(attrs):
+            child = f"{cur}.{attr}"
             if child not in self.modules:
-                break
-            if parent not in self.modules:
-                continue
-            b = self.binding(parent, parts[i], "")
-            if isinstance(b, ImportBinding) and not b.type_checking and b.target != child and b.target != qualified:
-                return b.target + "".join("." + x for x in parts[i + 1 :])
+                return None
+            b = self.binding(cur, attr, "")
+            if isinstance(b, ImportBinding) and not b.type_checking and b.target != child:
+                rest = "".join("." + x for x in attrs[i + 1 :])
+                return b.target + rest, _import_module(b)
+            cur = child
         return None
 
     def lookup(self, qualified: str) -> Definition:
@@ -419,6 +429,13 @@ class Project:
         """Canonical qualified name an expression denotes (``users.router`` -> ``shop.api.users.router``)."""
         name = _dotted(expr)
         return self.resolve_name(module, name, scope) if name else ""
+
+
+def _import_module(b: ImportBinding) -> str:
+    """The module path an import binding names (``from X import Y`` -> ``X``; ``import X`` -> ``X``)."""
+    if b.is_module or "." not in b.target:
+        return b.target
+    return b.target.rsplit(".", 1)[0]
 
 
 def _scope_chain(scope: str) -> list[str]:
