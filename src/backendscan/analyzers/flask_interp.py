@@ -1,0 +1,1348 @@
+"""Phase 2 of the Flask analyzer: abstract interpretation of the per-file summaries.
+
+Every module body is run once, in module order; calls to first-party functions
+are followed with their parameters bound to the abstract arguments (depth
+limited); functions that can register something but are never called from
+scanned code (app factories started by a WSGI server, plugin hooks) are run
+afterwards with unknown parameters.  The abstract values are:
+
+* :class:`FObj` - a Flask app, blueprint, Flask-RESTful/RESTX ``Api`` or RESTX
+  ``Namespace`` (also instances of project subclasses), identified by its
+  creation site *and* the call chain that created it (a blueprint factory
+  called twice gives two blueprints);
+* :class:`Func`, :class:`ClassRef`, :class:`ModRef`, :class:`External` -
+  references to functions, classes, modules and names of other packages;
+* :class:`ViewOf` (``View.as_view(...)``), :class:`Wrapped` (``deco(view)``),
+  :class:`Bound` (``bp.route``), :class:`Deco` (``bp.route("/x")``);
+* :class:`Seq`/:class:`KwDict` for literal lists/tuples and ``**kwargs``;
+* :class:`Const` - anything else, folded by :meth:`Project.evaluate`;
+* :class:`Dyn` - a loop variable of a loop over data the scan cannot see.
+
+The result is a set of registrations (routes on objects, blueprints on parents,
+``Api`` bindings, namespaces, resources, ``before_request`` hooks) and
+findings; :mod:`.flask_routes` composes them into routes.  Nothing is ever
+guessed: what cannot be computed is kept as a ``{expr}`` placeholder.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from ..model import Finding, Location, Severity, Unresolved
+from ..project import Instance, Project, Value
+from .flask_summary import Def, FlaskSummary, Loop, Record, Stmt
+
+MAX_CALL_DEPTH = 8
+MAX_UNROLL = 256
+STEP_BUDGET = 400_000
+
+APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "flask.sansio.app.App", "apiflask.APIFlask",
+                         "apiflask.app.APIFlask"})
+BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint", "flask.sansio.blueprints.Blueprint",
+                               "flask_smorest.Blueprint", "flask_smorest.blueprint.Blueprint", "apiflask.APIBlueprint",
+                               "apiflask.blueprint.APIBlueprint"})
+RESTFUL_API = frozenset({"flask_restful.Api"})
+RESTX_API = frozenset({"flask_restx.Api", "flask_restx.api.Api", "flask_restplus.Api", "flask_restplus.api.Api"})
+SMOREST_API = frozenset({"flask_smorest.Api"})
+NAMESPACE_CLASSES = frozenset({"flask_restx.Namespace", "flask_restx.namespace.Namespace", "flask_restplus.Namespace",
+                               "flask_restplus.namespace.Namespace"})
+VIEW_CLASSES = frozenset({"flask.views.View", "flask.View"})
+METHOD_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.MethodView", "flask_restful.Resource",
+                                 "flask_restx.Resource", "flask_restx.resource.Resource", "flask_restplus.Resource",
+                                 "flask_restplus.resource.Resource"})
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+
+ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
+HOOKS = {"before_request": "blueprint", "before_app_request": "app"}
+REGISTRARS = {
+    "app": {"route", "get", "post", "put", "delete", "patch", "add_url_rule", "register_blueprint",
+            "before_request"},
+    "blueprint": {"route", "get", "post", "put", "delete", "patch", "add_url_rule", "register_blueprint",
+                  "before_request", "before_app_request"},
+    "api": {"add_resource", "resource", "route", "add_namespace", "namespace", "init_app", "register_blueprint"},
+    "namespace": {"add_resource", "route"},
+}
+# attribute names whose presence in a function makes it worth running
+RELEVANT_ATTRS = frozenset({"route", "add_url_rule", "register_blueprint", "add_resource", "add_namespace",
+                            "namespace", "init_app", "before_request", "before_app_request", "as_view", "resource"})
+ROUTE_DECORATOR_ATTRS = frozenset(ROUTE_DECORATORS) | {"resource", "before_request", "before_app_request"}
+
+
+# ---------------------------------------------------------------------------------------------- values
+@dataclass(frozen=True)
+class Text:
+    """A (possibly partial) string: ``{expr}`` placeholders for the parts listed in ``unknowns``."""
+
+    text: str
+    unknowns: tuple[Unresolved, ...] = ()
+
+    def __add__(self, other: "Text") -> "Text":
+        return Text(self.text + other.text, self.unknowns + other.unknowns)
+
+
+@dataclass(eq=False)
+class FObj:
+    """A Flask application, blueprint, ``Api`` or ``Namespace`` object."""
+
+    kind: str  # app, blueprint, api, namespace
+    flavor: str  # flask, restful, restx, smorest
+    cls: str  # canonical class it was made from
+    key: str
+    name: str  # dotted display name
+    module: str
+    scope: str
+    location: Location
+    conditions: tuple[str, ...] = ()
+    bp_name: Text | None = None  # Blueprint/Namespace name argument
+    url_prefix: Text | None = None  # Blueprint url_prefix / Namespace path / Api prefix
+    decorators: tuple[tuple[ast.expr, str, str], ...] = ()  # (expr, module, scope) of decorators=[...]
+    overrides: tuple[str, ...] = ()  # registrar methods a project subclass overrides ("Cls.add_url_rule")
+
+
+@dataclass(eq=False)
+class Func:
+    qualname: str  # dotted module.qualname
+    module: str
+    rec: Def | None = None
+    closure: "Frame | None" = None
+
+
+@dataclass(frozen=True, eq=False)
+class ClassRef:
+    qualname: str
+
+
+@dataclass(frozen=True, eq=False)
+class ModRef:
+    qualname: str
+
+
+@dataclass(frozen=True, eq=False)
+class External:
+    qualname: str
+
+
+@dataclass(frozen=True, eq=False)
+class ViewOf:
+    cls: ClassRef | External
+    node: ast.Call
+
+
+@dataclass(frozen=True, eq=False)
+class Wrapped:
+    inner: Any
+    decorator: ast.expr
+    module: str
+    scope: str
+
+
+@dataclass(frozen=True, eq=False)
+class LambdaRef:
+    qualname: str
+    module: str
+    line: int
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    obj: FObj
+    attr: str
+
+
+@dataclass(frozen=True, eq=False)
+class AsView:
+    cls: ClassRef | External
+
+
+@dataclass(eq=False)
+class Deco:
+    """``bp.route("/x", ...)`` waiting for the function or class it decorates."""
+
+    obj: FObj
+    attr: str
+    call: ast.Call
+    frame: "Frame"
+    site: Location
+    conditions: tuple[str, ...]
+    withs: tuple[str, ...]
+    override: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Seq:
+    items: tuple[Any, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class KwDict:
+    items: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Const:
+    value: Value
+    node: ast.expr | None = None
+    text: str = ""  # placeholder text computed where the value was folded (calls with folded arguments)
+    loc: Location | None = None  # where that call is
+
+
+@dataclass(frozen=True, eq=False)
+class Dyn:
+    """A value taken from a loop over data the scan cannot enumerate."""
+
+    loop: str  # source text of the iterable
+    location: Location
+
+
+UNKNOWN = Const(Value("unresolved", None, ()))
+
+
+# ------------------------------------------------------------------------------------- registrations
+@dataclass(frozen=True)
+class HandlerRef:
+    """The view of a route: a function, a view/resource class, or an expression the scan cannot follow."""
+
+    kind: str  # function, class, external, unknown
+    qualname: str
+    module: str = ""
+    file: str = ""
+    line: int = 0
+    is_async: bool = False
+    decorators: tuple[tuple[ast.expr, str, str], ...] = ()  # (expr, module, scope) of its decorators
+    wrappers: tuple[tuple[ast.expr, str, str], ...] = ()  # view_func=login_required(view)
+
+
+@dataclass(frozen=True)
+class RouteReg:
+    target: str  # FObj key
+    rule: Text
+    methods: tuple[str, ...] | None  # None: from the handler (class verbs) or GET
+    handler: HandlerRef
+    endpoint: str
+    site: Location
+    conditions: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+    methods_unresolved: tuple[Unresolved, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlueprintReg:
+    parent: str  # FObj key; "" when registered on something the scan cannot resolve
+    child: str
+    url_prefix: Text | None
+    site: Location
+    conditions: tuple[str, ...] = ()
+    parent_expr: str = ""
+    name: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiBind:
+    api: str
+    target: str  # app or blueprint key
+    site: Location
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NamespaceReg:
+    api: str
+    ns: str
+    path: Text | None
+    site: Location
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResourceReg:
+    target: str  # api or namespace key
+    handler: HandlerRef
+    urls: tuple[Text, ...]
+    endpoint: str
+    site: Location
+    conditions: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hook:
+    target: str
+    handler: HandlerRef
+    scope: str  # blueprint (its own routes) or app (every route of the app)
+    site: Location
+
+
+# ---------------------------------------------------------------------------------------------- frames
+class Frame:
+    """One activation: module, scope (qualname), bindings, lexical parent and call-chain key."""
+
+    __slots__ = ("module", "scope", "key", "env", "parent", "conditions", "depth", "returns", "cur_conds",
+                 "cur_withs", "cur_target", "loops", "iteration")
+
+    def __init__(self, module: str, scope: str, key: str, env: dict[str, Any] | None = None,
+                 parent: "Frame | None" = None, conditions: tuple[str, ...] = (), depth: int = 0) -> None:
+        self.module = module
+        self.scope = scope
+        self.key = key
+        self.env: dict[str, Any] = env or {}
+        self.parent = parent
+        self.conditions = conditions
+        self.depth = depth
+        self.returns: list[Any] = []
+        self.cur_conds: tuple[str, ...] = conditions
+        self.cur_withs: tuple[str, ...] = ()
+        self.cur_target: tuple[ast.expr, str] | None = None
+        self.loops = 0
+        self.iteration = ""  # "[line:i]..." of the unrolled loop iterations being run (part of object keys)
+
+    def const_env(self) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        chain = []
+        f: Frame | None = self
+        while f is not None:
+            chain.append(f)
+            f = f.parent
+        for fr in reversed(chain):
+            for k, v in fr.env.items():
+                if isinstance(v, Const):
+                    out[k] = v.value
+                elif k in out:
+                    del out[k]
+        return out
+
+
+class _Budget(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------- interpreter
+@dataclass
+class Registrations:
+    """Everything the interpretation found."""
+
+    objects: dict[str, FObj] = field(default_factory=dict)
+    routes: dict[tuple[Any, ...], RouteReg] = field(default_factory=dict)
+    blueprints: dict[tuple[Any, ...], BlueprintReg] = field(default_factory=dict)
+    api_binds: dict[tuple[Any, ...], ApiBind] = field(default_factory=dict)
+    namespaces: dict[tuple[Any, ...], NamespaceReg] = field(default_factory=dict)
+    resources: dict[tuple[Any, ...], ResourceReg] = field(default_factory=dict)
+    hooks: dict[tuple[Any, ...], Hook] = field(default_factory=dict)
+    findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Interpreter:
+    """Runs the summaries of every module (see the module docstring)."""
+
+    def __init__(self, project: Project, summaries: Mapping[str, FlaskSummary]) -> None:
+        self.p = project
+        self.summaries = {m: s for m, s in summaries.items() if isinstance(s, FlaskSummary)}
+        self.out = Registrations()
+        self.defs: dict[str, tuple[str, Def]] = {}
+        for module, summary in self.summaries.items():
+            self._index(module, summary.body)
+        self._alias_map: dict[str, set[str]] | None = None
+        self._relevant = self._relevance()
+        self._globals: dict[str, Any] = {}
+        self._in_progress: set[str] = set()
+        self._calls: dict[str, Any] = {}
+        self._closures: dict[str, Frame] = {}
+        self._module_frames: dict[str, Frame] = {}
+        self.executed: set[str] = set()
+        self.steps = 0
+        self._kind_cache: dict[str, tuple[str, str] | None] = {}
+        self._override_cache: dict[tuple[str, str], str] = {}
+        self._quick: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ setup
+    def _index(self, module: str, body: Iterable[Record]) -> None:
+        for rec in body:
+            if isinstance(rec, Def):
+                self.defs[f"{module}.{rec.qualname}"] = (module, rec)
+                self._index(module, rec.body)
+            elif isinstance(rec, Loop):
+                self._index(module, rec.body)
+
+    def _relevance(self) -> set[str]:
+        """Functions worth running: they register, create Flask objects or call such functions (by name)."""
+        creators = {"Flask", "Blueprint", "Api", "Namespace", "APIFlask", "APIBlueprint"}
+        creators |= {q.rsplit(".", 1)[-1] for q in self.p.subclasses_of(
+            APP_CLASSES | BLUEPRINT_CLASSES | RESTFUL_API | RESTX_API | SMOREST_API | NAMESPACE_CLASSES)}
+        calls_of: dict[str, set[str]] = {}
+        relevant: set[str] = set()
+        for q, (_, rec) in self.defs.items():
+            if rec.kind != "function":
+                continue
+            names: set[str] = set()
+            direct = False
+            for node in _record_nodes(rec.body):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Attribute):
+                        if sub.attr in RELEVANT_ATTRS:
+                            direct = True
+                    elif isinstance(sub, ast.Call):
+                        f = sub.func
+                        n = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                        if n in creators:
+                            direct = True
+                        elif n:
+                            names.add(n)
+            if direct:
+                relevant.add(q)
+            else:
+                calls_of[q] = names
+        aliases = self._aliases()
+        changed = True
+        rel_names = {q.rsplit(".", 1)[-1] for q in relevant}
+        for q in relevant:
+            rel_names |= aliases.get(q, set())
+        while changed:
+            changed = False
+            for q, names in list(calls_of.items()):
+                if names & rel_names:
+                    relevant.add(q)
+                    rel_names.add(q.rsplit(".", 1)[-1])
+                    rel_names |= aliases.get(q, set())
+                    del calls_of[q]
+                    changed = True
+        return relevant
+
+    def _aliases(self) -> dict[str, set[str]]:
+        """Function qualname -> other names it is imported as (``import x as y``)."""
+        if self._alias_map is None:
+            out: dict[str, set[str]] = {}
+            for syms in self.p.symbols.values():
+                for b in syms.bindings:
+                    if b.target in self.defs and b.name != b.target.rsplit(".", 1)[-1]:
+                        out.setdefault(b.target, set()).add(b.name)
+            self._alias_map = out
+        return self._alias_map
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> Registrations:
+        try:
+            for module in sorted(self.summaries):
+                frame = self.module_frame(module)
+                self.exec_block(self.summaries[module].body, frame)
+            pending = [q for q in sorted(self._relevant) if q not in self.executed]
+            called = self._called(pending)
+            order = sorted(pending, key=lambda q: (q in called, q.count("<locals>"), q))
+            for q in order:
+                if q in self.executed:
+                    continue
+                module, rec = self.defs[q]
+                self.call(Func(q, module, rec, self._closures.get(q)), None, None, fallback=True)
+        except _Budget:
+            self.out.notes.append(f"the Flask analysis stopped after {STEP_BUDGET} steps; some routes may be missing")
+        except RecursionError:
+            self.out.notes.append("the Flask analysis hit a recursion limit; some routes may be missing")
+        return self.out
+
+    def _called(self, pending: list[str]) -> set[str]:
+        """Pending functions that some scanned call site names (so they run when their caller runs)."""
+        by_name: dict[str, set[str]] = {}
+        aliases = self._aliases()
+        for q in pending:
+            for name in {q.rsplit(".", 1)[-1]} | aliases.get(q, set()):
+                by_name.setdefault(name, set()).add(q)
+        out: set[str] = set()
+        for module, syms in self.p.symbols.items():
+            if module not in self.summaries and not self.p.first_party(module):
+                continue
+            for c in syms.calls:
+                last = c.callee.rsplit(".", 1)[-1]
+                if last not in by_name:
+                    continue
+                target = self.p.resolve_name(module, c.callee, c.scope)
+                if target in by_name[last]:
+                    caller = f"{module}.{c.scope}" if c.scope else ""
+                    if caller != target:
+                        out.add(target)
+        return out
+
+    def module_frame(self, module: str) -> Frame:
+        f = self._module_frames.get(module)
+        if f is None:
+            f = Frame(module, "", "")
+            self._module_frames[module] = f
+        return f
+
+    # ------------------------------------------------------------------ statements
+    def exec_block(self, body: Iterable[Record], frame: Frame) -> None:
+        for rec in body:
+            self.steps += 1
+            if self.steps > STEP_BUDGET:
+                raise _Budget()
+            if isinstance(rec, Stmt):
+                frame.cur_conds = frame.conditions + rec.conditions
+                frame.cur_withs = rec.withs
+                self.exec_stmt(rec, frame)
+            elif isinstance(rec, Loop):
+                frame.cur_conds = frame.conditions + rec.conditions
+                self.exec_loop(rec, frame)
+            elif isinstance(rec, Def):
+                frame.cur_conds = frame.conditions + rec.conditions
+                frame.cur_withs = rec.withs
+                self.exec_def(rec, frame)
+
+    def exec_stmt(self, rec: Stmt, frame: Frame) -> None:
+        node = rec.node
+        if rec.kind == "assign":
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+            value_node = node.value  # type: ignore[attr-defined]
+            name_target = targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else ""
+            frame.cur_target = (value_node, name_target) if name_target else None
+            try:
+                value = self.eval(value_node, frame)
+            finally:
+                frame.cur_target = None
+            if frame.scope or frame.loops:
+                for t in targets:
+                    self.bind(t, value, frame)
+        elif rec.kind == "expr":
+            value_node = node.value  # type: ignore[attr-defined]
+            if isinstance(value_node, ast.Await):
+                value_node = value_node.value
+            self.eval(value_node, frame)
+        elif rec.kind == "return":
+            frame.returns.append(self.eval(node.value, frame))  # type: ignore[attr-defined]
+
+    def bind(self, target: ast.expr, value: Any, frame: Frame) -> None:
+        if isinstance(target, ast.Name):
+            frame.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items: list[Any] | None = None
+            if isinstance(value, Seq) and len(value.items) == len(target.elts):
+                items = list(value.items)
+            elif isinstance(value, Const) and value.value.ok and isinstance(value.value.value, (list, tuple)) \
+                    and len(value.value.value) == len(target.elts):
+                items = [Const(Value("resolved", v)) for v in value.value.value]
+            for i, t in enumerate(target.elts):
+                if isinstance(t, ast.Starred):
+                    self.bind(t.value, UNKNOWN, frame)
+                elif items is not None:
+                    self.bind(t, items[i], frame)
+                else:
+                    self.bind(t, value if isinstance(value, Dyn) else UNKNOWN, frame)
+
+    def exec_loop(self, rec: Loop, frame: Frame) -> None:
+        if rec.iter is None or rec.target is None:
+            self.exec_block(rec.body, frame)
+            return
+        items = self.loop_items(rec.iter, frame)
+        frame.loops += 1
+        try:
+            if items is None:
+                dyn = Dyn(_unparse(rec.iter), self.p.location(frame.module, rec.iter))
+                self.bind(rec.target, dyn, frame)
+                self.exec_block(rec.body, frame)
+            else:
+                saved = frame.iteration
+                try:
+                    for i, item in enumerate(items[:MAX_UNROLL]):
+                        frame.iteration = f"{saved}[{rec.line}:{i}]"
+                        self.bind(rec.target, item, frame)
+                        self.exec_block(rec.body, frame)
+                finally:
+                    frame.iteration = saved
+        finally:
+            frame.loops -= 1
+
+    def loop_items(self, node: ast.expr, frame: Frame) -> list[Any] | None:
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                v = self.eval(node, frame)
+                return list(v.items) if isinstance(v, Seq) else None
+            return [self.eval(e, frame) for e in node.elts]
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            v = self.eval(node, frame)
+            if isinstance(v, Seq):
+                return list(v.items)
+            if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (list, tuple)):
+                return [Const(Value("resolved", x)) for x in v.value.value]
+            if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, dict):
+                return [Const(Value("resolved", x)) for x in v.value.value]
+        return None
+
+    def exec_def(self, rec: Def, frame: Frame) -> None:
+        qual = f"{frame.module}.{rec.qualname}"
+        value: Any
+        if rec.kind == "function":
+            value = Func(qual, frame.module, rec, frame if frame.scope else None)
+            if frame.scope:
+                self._closures[qual] = frame
+        else:
+            value = ClassRef(qual)
+        if frame.scope or frame.loops:
+            frame.env[rec.name] = value
+        if not rec.decorators:
+            return
+        handler = self.handler_of_def(rec, frame)
+        for i, dec in enumerate(rec.decorators):
+            d = self.eval(dec, frame)
+            if isinstance(d, Deco):
+                self.apply_deco(d, handler, value)
+            elif isinstance(d, Bound) and d.attr in HOOKS and d.obj.kind in ("app", "blueprint"):
+                self.add_hook(d.obj, handler, d.attr, self.p.location(frame.module, dec))
+            elif isinstance(d, Func) and d.qualname in self._relevant and rec.kind == "function":
+                self.call(d, None, frame, args=[value], site_key=f"{frame.module}:{rec.line}:@{i}")
+
+    # ------------------------------------------------------------------ expressions
+    def eval(self, node: ast.expr, frame: Frame) -> Any:
+        t = type(node)
+        if t is ast.Name:
+            v = self.lookup(node.id, frame)  # type: ignore[attr-defined]
+        elif t is ast.Attribute:
+            base = self.eval(node.value, frame)  # type: ignore[attr-defined]
+            v = self.getattr(base, node.attr, frame)  # type: ignore[attr-defined]
+        elif t is ast.Call:
+            return self.eval_call(node, frame)  # type: ignore[arg-type]
+        elif t in (ast.List, ast.Tuple, ast.Set):
+            return self.eval_seq(node.elts, frame)  # type: ignore[attr-defined]
+        elif t is ast.ListComp or t is ast.GeneratorExp:
+            return self.eval_comp(node, frame)  # type: ignore[arg-type]
+        elif t is ast.Starred or t is ast.Await:
+            return self.eval(node.value, frame)  # type: ignore[attr-defined]
+        elif t is ast.Lambda:
+            scope = frame.scope + ".<locals>." if frame.scope else ""
+            return LambdaRef(f"{frame.module}.{scope}<lambda>", frame.module, node.lineno)
+        else:
+            v = None
+        if v is None or (isinstance(v, Const) and v.node is None):
+            return self.const(node, frame)
+        return v
+
+    def const(self, node: ast.expr, frame: Frame) -> Const:
+        try:
+            value = self.p.evaluate(frame.module, node, frame.scope, frame.const_env())
+        except RecursionError:
+            value = Value("unresolved", None, ())
+        if value.status == "unresolved" and isinstance(node, ast.Call) and node.args:
+            return Const(value, node, self.placeholder(node, frame), self.p.location(frame.module, node))
+        return Const(value, node)
+
+    def eval_seq(self, elts: list[ast.expr], frame: Frame) -> Any:
+        items: list[Any] = []
+        for e in elts:
+            if isinstance(e, ast.Starred):
+                v = self.eval(e.value, frame)
+                if isinstance(v, Seq):
+                    items.extend(v.items)
+                elif isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (list, tuple)):
+                    items.extend(Const(Value("resolved", x)) for x in v.value.value)
+                else:
+                    return v if isinstance(v, Dyn) else UNKNOWN
+            else:
+                items.append(self.eval(e, frame))
+        return Seq(tuple(items))
+
+    def eval_comp(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> Any:
+        if len(node.generators) != 1 or node.generators[0].ifs or node.generators[0].is_async:
+            return UNKNOWN
+        gen = node.generators[0]
+        items = self.loop_items(gen.iter, frame)
+        if items is None:
+            return UNKNOWN
+        saved = dict(frame.env)
+        out = []
+        try:
+            for item in items[:MAX_UNROLL]:
+                self.bind(gen.target, item, frame)
+                out.append(self.eval(node.elt, frame))
+        finally:
+            frame.env = saved
+        return Seq(tuple(out))
+
+    def lookup(self, name: str, frame: Frame) -> Any:
+        f: Frame | None = frame
+        while f is not None:
+            if name in f.env:
+                return f.env[name]
+            f = f.parent
+        head_binding = self.p.binding(frame.module, name, frame.scope)
+        if head_binding is None:
+            if name in ("True", "False", "None"):
+                return None
+            qual = self.p.resolve_name(frame.module, name, frame.scope)
+            if qual.startswith("builtins."):
+                return External(qual)
+            return None
+        qual = self.p.resolve_name(frame.module, name, frame.scope)
+        return self.global_value(qual, frame)
+
+    def global_value(self, qual: str, frame: Frame | None = None) -> Any:
+        if qual in self._globals:
+            return self._globals[qual]
+        if qual in self._in_progress:
+            return None
+        d = self.p.lookup(qual)
+        if d.kind == "function":
+            rec = self.defs.get(qual)
+            return Func(qual, d.module, rec[1] if rec else None, self._closures.get(qual))
+        if d.kind == "class":
+            return ClassRef(qual)
+        if d.kind == "module":
+            return ModRef(qual)
+        if d.kind == "assignment":
+            a = d.obj
+            if "<locals>" in qual or a.value is None or a.op != "=":
+                return None  # a function local the frame did not bind: a constant (folded by the caller)
+            self._in_progress.add(qual)
+            try:
+                mframe = Frame(d.module, a.scope, "")
+                mframe.cur_conds = tuple(
+                    (_unparse(t) if b else f"not ({_unparse(t)})") for t, b in a.conditions)
+                mframe.cur_target = (a.value, qual.rsplit(".", 1)[-1])
+                v = self.eval(a.value, mframe)
+            finally:
+                self._in_progress.discard(qual)
+            if isinstance(v, Const) and v.node is a.value:
+                v = Const(v.value, None)  # folded in its own module: callers re-fold the name
+            self._globals[qual] = v
+            return v
+        if d.module:
+            # attribute of an object defined in a module, e.g. pkg.api.ns
+            mod, rest = self.p._module_prefix(qual)
+            parts = rest.split(".")
+            for i in range(len(parts) - 1, 0, -1):
+                owner = f"{mod}." + ".".join(parts[:i])
+                kind = self.p.lookup(owner).kind
+                if kind == "assignment":
+                    self._in_progress.add(qual)
+                    try:
+                        base = self.global_value(owner)
+                        for attr in parts[i:]:
+                            base = self.getattr(base, attr, frame or self.module_frame(mod))
+                    finally:
+                        self._in_progress.discard(qual)
+                    return base
+                if kind in ("class", "function"):
+                    return None  # an attribute the class body does not define (inherited or set elsewhere)
+            return None
+        if self.p.first_party(qual):
+            return None
+        return External(qual)
+
+    def getattr(self, base: Any, attr: str, frame: Frame) -> Any:
+        if isinstance(base, FObj):
+            return Bound(base, attr)
+        if isinstance(base, ModRef):
+            return self.global_value(f"{base.qualname}.{attr}", frame)
+        if isinstance(base, ClassRef):
+            if attr == "as_view":
+                return AsView(base)
+            return self.global_value(f"{base.qualname}.{attr}", frame)
+        if isinstance(base, External):
+            if attr == "as_view":
+                return AsView(base)
+            return External(f"{base.qualname}.{attr}")
+        if isinstance(base, Dyn):
+            return base
+        return None
+
+    # ------------------------------------------------------------------ calls
+    def eval_call(self, node: ast.Call, frame: Frame) -> Any:
+        func = node.func
+        callee = self.eval(func, frame)
+        if isinstance(callee, Bound):
+            return self.obj_method(callee.obj, callee.attr, node, frame)
+        if isinstance(callee, AsView):
+            return ViewOf(callee.cls, node)
+        if isinstance(callee, ClassRef):
+            kind = self.creator_kind(callee.qualname)
+            if kind is not None:
+                return self.create(kind[0], kind[1], callee.qualname, node, frame)
+            return self.const(node, frame)
+        if isinstance(callee, External):
+            kind = self.creator_kind(callee.qualname)
+            if kind is not None:
+                return self.create(kind[0], kind[1], callee.qualname, node, frame)
+        if isinstance(callee, Func):
+            if callee.qualname in self._relevant:
+                return self.call(callee, node, frame)
+            obj = self.quick_return(callee)
+            if obj is not None:
+                return obj
+            return self.wrapped_or_const(node, frame)
+        if isinstance(callee, Dyn):
+            return callee
+        if isinstance(func, ast.Attribute) and func.attr == "register_blueprint" and not isinstance(callee, Func):
+            # registered on something the scan cannot resolve (a parameter, current_app, ...)
+            child = self.eval(_arg(node, 0, "blueprint"), frame) if _arg(node, 0, "blueprint") is not None else None
+            if isinstance(child, FObj) and child.kind == "blueprint":
+                self._bp_reg(None, child, node, frame, parent_expr=_unparse(func.value))
+        return self.wrapped_or_const(node, frame)
+
+    def quick_return(self, func: Func) -> Any:
+        """A Flask object a function without registrations returns by name (``def get_app(): return app``)."""
+        if func.qualname in self._quick:
+            return self._quick[func.qualname]
+        self._quick[func.qualname] = None
+        found = self.defs.get(func.qualname)
+        result = None
+        if found is not None and found[1].kind == "function":
+            module, rec = found
+            for value in _return_values(rec.body):
+                if isinstance(value, (ast.Name, ast.Attribute)):
+                    v = self.eval(value, Frame(module, rec.qualname, "", {}, func.closure))
+                    if isinstance(v, FObj):
+                        result = v
+        self._quick[func.qualname] = result
+        return result
+
+    def wrapped_or_const(self, node: ast.Call, frame: Frame) -> Any:
+        """``deco(view)``: a view wrapped by a decorator called by hand; else a folded constant."""
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if isinstance(arg, (ast.Name, ast.Attribute)) or (
+                isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "as_view"):
+            inner = self.eval(arg, frame)  # type: ignore[arg-type]
+            if isinstance(inner, (Func, ViewOf, ClassRef, Wrapped, LambdaRef)):
+                return Wrapped(inner, node.func, frame.module, frame.scope)
+        return self.const(node, frame)
+
+    def call(self, func: Func, node: ast.Call | None, frame: Frame | None, args: list[Any] | None = None,
+             self_obj: Any = None, fallback: bool = False, site_key: str = "") -> Any:
+        rec = func.rec
+        if rec is None:
+            found = self.defs.get(func.qualname)
+            rec = found[1] if found else None
+        if rec is None or rec.kind != "function" or rec.args is None:
+            return UNKNOWN
+        depth = frame.depth + 1 if frame is not None else 0
+        if depth > MAX_CALL_DEPTH:
+            return UNKNOWN
+        if site_key and frame is not None:
+            key = f"{frame.key}{frame.iteration}|{site_key}"
+        elif fallback or frame is None or node is None:
+            key = f"~{func.qualname}" if frame is None else f"{frame.key}|{func.qualname}"
+        else:
+            key = f"{frame.key}{frame.iteration}|{frame.module}:{node.lineno}:{node.col_offset}"
+        if key in self._calls:
+            return self._calls[key]
+        self._calls[key] = UNKNOWN
+        env = self.bind_params(rec, node, frame, args, self_obj, func.module)
+        new = Frame(func.module, rec.qualname, key, env, func.closure,
+                    frame.cur_conds if frame is not None else (), depth)
+        self.executed.add(func.qualname)
+        self.exec_block(rec.body, new)
+        result = _pick_return(new.returns)
+        if isinstance(result, Const) and node is not None and frame is not None and not fallback:
+            result = self.const(node, frame)  # strings: let the folder evaluate the call with its arguments
+        self._calls[key] = result
+        return result
+
+    def bind_params(self, rec: Def, node: ast.Call | None, frame: Frame | None, args: list[Any] | None,
+                    self_obj: Any, module: str) -> dict[str, Any]:
+        a = rec.args
+        assert a is not None
+        positional = [x.arg for x in a.posonlyargs + a.args]
+        kwonly = [x.arg for x in a.kwonlyargs]
+        env: dict[str, Any] = {}
+        pos_vals: list[Any] = [self_obj] if self_obj is not None else []
+        kw_vals: dict[str, Any] = {}
+        complete = True
+        if args is not None:
+            pos_vals.extend(args)
+        elif node is not None and frame is not None:
+            for x in node.args:
+                if isinstance(x, ast.Starred):
+                    v = self.eval(x.value, frame)
+                    if isinstance(v, Seq):
+                        pos_vals.extend(v.items)
+                    else:
+                        complete = False
+                        break
+                else:
+                    pos_vals.append(self.eval(x, frame))
+            for kw in node.keywords:
+                v = self.eval(kw.value, frame)
+                if kw.arg is None:
+                    if isinstance(v, KwDict):
+                        kw_vals.update(dict(v.items))
+                    else:
+                        complete = False
+                else:
+                    kw_vals[kw.arg] = v
+        for name, v in zip(positional, pos_vals):
+            env[name] = v
+        if a.vararg is not None:
+            env[a.vararg.arg] = Seq(tuple(pos_vals[len(positional):])) if complete else UNKNOWN
+        extra: dict[str, Any] = {}
+        for k, v in kw_vals.items():
+            if k in positional or k in kwonly:
+                env[k] = v
+            else:
+                extra[k] = v
+        if a.kwarg is not None:
+            env[a.kwarg.arg] = KwDict(tuple(extra.items())) if complete else UNKNOWN
+        # defaults of parameters not passed (evaluated where the function is defined)
+        defaults = dict(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+        defaults.update({x.arg: d for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+        scope = rec.qualname.rsplit(".", 1)[0] if "." in rec.qualname else ""
+        if scope.endswith(".<locals>"):
+            scope = scope[: -len(".<locals>")]
+        for name, d in defaults.items():
+            if name not in env and (complete or args is not None):
+                env[name] = self.eval(d, Frame(module, scope, ""))
+        return env
+
+    # ------------------------------------------------------------------ Flask objects
+    def creator_kind(self, cls: str) -> tuple[str, str] | None:
+        if cls in self._kind_cache:
+            return self._kind_cache[cls]
+        out: tuple[str, str] | None = None
+        tables = ((APP_CLASSES, "app", "flask"), (BLUEPRINT_CLASSES, "blueprint", "flask"),
+                  (RESTX_API, "api", "restx"), (RESTFUL_API, "api", "restful"), (SMOREST_API, "api", "smorest"),
+                  (NAMESPACE_CLASSES, "namespace", "restx"))
+        for names, kind, flavor in tables:
+            if cls in names or (self.p.first_party(cls) and self.p.is_subclass(cls, names)):
+                out = (kind, flavor)
+                break
+        self._kind_cache[cls] = out
+        return out
+
+    def create(self, kind: str, flavor: str, cls: str, node: ast.Call, frame: Frame) -> FObj:
+        key = f"{frame.key}{frame.iteration}|{frame.module}:{node.lineno}:{node.col_offset}"
+        obj = self.out.objects.get(key)
+        if obj is not None:
+            return obj
+        target = frame.cur_target[1] if frame.cur_target is not None and frame.cur_target[0] is node else ""
+        if target:
+            scope = f"{frame.scope}.<locals>." if frame.scope else ""
+            name = f"{frame.module}.{scope}{target}"
+        else:
+            name = f"{frame.module}:{node.lineno}"
+        loc = self.p.location(frame.module, node)
+        obj = FObj(kind, flavor, cls, key, name, frame.module, frame.scope, loc, frame.cur_conds)
+        self.out.objects[key] = obj
+        decorators = _arg(node, -1, "decorators")
+        if isinstance(decorators, (ast.List, ast.Tuple)):
+            obj.decorators = tuple((e, frame.module, frame.scope) for e in decorators.elts)
+        if kind == "blueprint":
+            obj.bp_name = self.text_opt(_arg(node, 0, "name"), frame)
+            obj.url_prefix = self.text_opt(_arg(node, 5, "url_prefix"), frame)
+        elif kind == "namespace":
+            obj.bp_name = self.text_opt(_arg(node, 0, "name"), frame)
+            obj.url_prefix = self.text_opt(_arg(node, 2, "path"), frame)
+        elif kind == "api":
+            prefix_expr = _arg(node, 1 if flavor == "restful" else -1, "prefix")
+            obj.url_prefix = self.text_opt(prefix_expr, frame)
+            app_expr = _arg(node, 0, "app")
+            if app_expr is not None:
+                target_obj = self.eval(app_expr, frame)
+                if isinstance(target_obj, FObj) and target_obj.kind in ("app", "blueprint"):
+                    self._bind_api(obj, target_obj, node, frame)
+        return obj
+
+    def override_of(self, obj: FObj, attr: str) -> str:
+        """``Cls.attr`` when a project subclass of the object's class defines ``attr`` itself."""
+        key = (obj.cls, attr)
+        if key not in self._override_cache:
+            owner = ""
+            if self.p.first_party(obj.cls):
+                owner = self.p.class_methods(obj.cls).get(attr, "")
+            self._override_cache[key] = f"{owner}.{attr}" if owner else ""
+        return self._override_cache[key]
+
+    def obj_method(self, obj: FObj, attr: str, node: ast.Call, frame: Frame) -> Any:
+        override = self.override_of(obj, attr)
+        known = attr in REGISTRARS.get(obj.kind, ())
+        if override and not known:
+            found = self.defs.get(override)
+            if found is not None:
+                return self.call(Func(override, found[0], found[1]), node, frame, self_obj=obj)
+            return UNKNOWN
+        if not known:
+            return UNKNOWN
+        site = self.p.location(frame.module, node)
+        if attr in ROUTE_DECORATORS or attr == "resource":
+            return Deco(obj, attr, node, frame, site, frame.cur_conds, frame.cur_withs, override)
+        if attr == "add_url_rule":
+            self.add_url_rule(obj, node, frame, override)
+        elif attr == "register_blueprint":
+            child_expr = _arg(node, 0, "blueprint")
+            child = self.eval(child_expr, frame) if child_expr is not None else None
+            if isinstance(child, FObj) and child.kind == "blueprint":
+                self._bp_reg(obj, child, node, frame)
+            elif child_expr is not None:
+                self.dynamic(node, frame, child, f"register_blueprint({_unparse(child_expr)})")
+        elif attr in HOOKS:
+            fn_expr = _arg(node, 0, "f")
+            if fn_expr is not None:
+                fn = self.eval(fn_expr, frame)
+                handler = self.handler_of(fn, fn_expr, frame, site)
+                self.add_hook(obj, handler, attr, site)
+                return fn
+            return Bound(obj, attr)
+        elif attr == "add_resource":
+            self.add_resource(obj, node, frame)
+        elif attr == "add_namespace":
+            ns_expr = _arg(node, 0, "ns")
+            ns = self.eval(ns_expr, frame) if ns_expr is not None else None
+            if isinstance(ns, FObj) and ns.kind == "namespace":
+                path = self.text_opt(_arg(node, 1, "path"), frame)
+                self.out.namespaces[(obj.key, ns.key, path.text if path else None)] = NamespaceReg(
+                    obj.key, ns.key, path, site, frame.cur_conds)
+            elif ns_expr is not None:
+                self.dynamic(node, frame, ns, f"add_namespace({_unparse(ns_expr)})")
+        elif attr == "namespace":
+            ns = self.create("namespace", obj.flavor, "flask_restx.Namespace", node, frame)
+            self.out.namespaces[(obj.key, ns.key, None)] = NamespaceReg(obj.key, ns.key, None, site, frame.cur_conds)
+            return ns
+        elif attr == "init_app":
+            app_expr = _arg(node, 0, "app")
+            target = self.eval(app_expr, frame) if app_expr is not None else None
+            if isinstance(target, FObj) and target.kind in ("app", "blueprint"):
+                self._bind_api(obj, target, node, frame)
+        return UNKNOWN
+
+    def _bind_api(self, api: FObj, target: FObj, node: ast.AST, frame: Frame) -> None:
+        site = self.p.location(frame.module, node)
+        self.out.api_binds[(api.key, target.key)] = ApiBind(api.key, target.key, site, frame.cur_conds)
+
+    def _bp_reg(self, parent: FObj | None, child: FObj, node: ast.Call, frame: Frame, parent_expr: str = "") -> None:
+        site = self.p.location(frame.module, node)
+        prefix = self.kw_text(node, "url_prefix", frame)
+        name = self.kw_text(node, "name", frame)
+        options = self.options(node, ("url_prefix",), frame)
+        reg = BlueprintReg(parent.key if parent else "", child.key, prefix, site, frame.cur_conds, parent_expr,
+                           name.text if name else "", options)
+        self.out.blueprints[(reg.parent, child.key, site, prefix.text if prefix else None)] = reg
+
+    def add_hook(self, obj: FObj, handler: HandlerRef, attr: str, site: Location) -> None:
+        scope = "app" if obj.kind == "app" else HOOKS.get(attr, "blueprint")
+        self.out.hooks[(obj.key, handler.qualname, scope)] = Hook(obj.key, handler, scope, site)
+
+    def add_url_rule(self, obj: FObj, node: ast.Call, frame: Frame, override: str) -> None:
+        site = self.p.location(frame.module, node)
+        rule_expr = _arg(node, 0, "rule")
+        endpoint_expr = _arg(node, 1, "endpoint")
+        view_expr = _arg(node, 2, "view_func")
+        if rule_expr is None or view_expr is None:
+            return  # an endpoint without a view serves nothing (url_for only)
+        rule_v = self.eval(rule_expr, frame)
+        view = self.eval(view_expr, frame)
+        if isinstance(rule_v, Dyn) or isinstance(view, Dyn):
+            self.dynamic(node, frame, rule_v if isinstance(rule_v, Dyn) else view, "add_url_rule")
+            return
+        rule = self.text_of(rule_v, rule_expr, frame)
+        handler = self.handler_of(view, view_expr, frame, site)
+        methods, unknown = self.methods_of(node, frame)
+        endpoint = self.text_opt(endpoint_expr, frame)
+        if endpoint is None and isinstance(view, ViewOf):
+            endpoint = self.text_opt(_arg(view.node, 0, "name"), frame)  # as_view("name")
+        options = self.options(node, ("rule", "endpoint", "view_func", "methods"), frame)
+        options += _context_options(frame.cur_withs, override)
+        reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", site, frame.cur_conds,
+                       options, unknown)
+        self.out.routes[(obj.key, site, rule.text, handler.qualname, methods)] = reg
+
+    def add_resource(self, target: FObj, node: ast.Call, frame: Frame) -> None:
+        site = self.p.location(frame.module, node)
+        res_expr = _arg(node, 0, "resource")
+        if res_expr is None:
+            return
+        res = self.eval(res_expr, frame)
+        urls: list[Text] = []
+        for x in node.args[1:]:
+            v = self.eval(x, frame)
+            if isinstance(v, Dyn):
+                self.dynamic(node, frame, v, "add_resource")
+                return
+            if isinstance(x, ast.Starred):
+                if isinstance(v, Seq):
+                    for item in v.items:
+                        if isinstance(item, Dyn):
+                            self.dynamic(node, frame, item, "add_resource")
+                            return
+                        urls.append(self.text_of(item, x.value, frame))
+                else:
+                    self.dynamic(node, frame, None, f"add_resource(..., *{_unparse(x.value)})")
+                    return
+            else:
+                urls.append(self.text_of(v, x, frame))
+        if isinstance(res, Dyn):
+            self.dynamic(node, frame, res, "add_resource")
+            return
+        handler = self.handler_of(res, res_expr, frame, site)
+        endpoint = self.kw_text(node, "endpoint", frame)
+        options = self.options(node, ("endpoint",), frame)
+        options += _context_options(frame.cur_withs, "")
+        reg = ResourceReg(target.key, handler, tuple(urls), endpoint.text if endpoint else "", site, frame.cur_conds,
+                          options)
+        self.out.resources[(target.key, site, handler.qualname, tuple(u.text for u in urls))] = reg
+
+    def apply_deco(self, deco: Deco, handler: HandlerRef, value: Any) -> None:
+        obj, attr, node, frame = deco.obj, deco.attr, deco.call, deco.frame
+        saved = (frame.cur_conds, frame.cur_withs)
+        frame.cur_conds, frame.cur_withs = deco.conditions, deco.withs
+        try:
+            if obj.kind in ("app", "blueprint") and attr in ROUTE_DECORATORS:
+                rule_expr = _arg(node, 0, "rule")
+                if rule_expr is None:
+                    return
+                rule_v = self.eval(rule_expr, frame)
+                if isinstance(rule_v, Dyn):
+                    self.dynamic(node, frame, rule_v, attr)
+                    return
+                rule = self.text_of(rule_v, rule_expr, frame)
+                shortcut = ROUTE_DECORATORS[attr]
+                if shortcut is not None:
+                    methods: tuple[str, ...] | None = (shortcut,)
+                    unknown: tuple[Unresolved, ...] = ()
+                else:
+                    methods, unknown = self.methods_of(node, frame)
+                endpoint = self.kw_text(node, "endpoint", frame)
+                options = self.options(node, ("rule", "methods", "endpoint"), frame)
+                options += _context_options(deco.withs, deco.override)
+                reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", deco.site,
+                               deco.conditions, options, unknown)
+                self.out.routes[(obj.key, deco.site, rule.text, handler.qualname, methods)] = reg
+            elif (obj.kind == "api" and attr in ("resource", "route")) or (obj.kind == "namespace" and attr == "route"):
+                urls = []
+                for x in node.args:
+                    v = self.eval(x, frame)
+                    if isinstance(v, Dyn):
+                        self.dynamic(node, frame, v, attr)
+                        return
+                    urls.append(self.text_of(v, x, frame))
+                endpoint = self.kw_text(node, "endpoint", frame)
+                options = self.options(node, ("endpoint",), frame)
+                reg = ResourceReg(obj.key, handler, tuple(urls), endpoint.text if endpoint else "", deco.site,
+                                  deco.conditions, options)
+                self.out.resources[(obj.key, deco.site, handler.qualname, tuple(u.text for u in urls))] = reg
+        finally:
+            frame.cur_conds, frame.cur_withs = saved
+
+    def keyword(self, node: ast.Call, name: str, frame: Frame) -> tuple[ast.expr | None, Any]:
+        """(expression, value) of keyword ``name``, also found in a forwarded ``**kwargs``.
+
+        The value is None when the keyword is written out (evaluate the expression).
+        """
+        for kw in node.keywords:
+            if kw.arg == name:
+                return kw.value, None
+        for kw in node.keywords:
+            if kw.arg is None:
+                v = self.eval(kw.value, frame)
+                if isinstance(v, KwDict):
+                    for k, item in v.items:
+                        if k == name:
+                            return kw.value, item
+        return None, None
+
+    def kw_text(self, node: ast.Call, name: str, frame: Frame) -> Text | None:
+        expr, value = self.keyword(node, name, frame)
+        if expr is None:
+            return None
+        if value is None:
+            return self.text_opt(expr, frame)
+        if isinstance(value, Const) and value.value.ok and value.value.value is None:
+            return None
+        return self.text_of(value, expr, frame)
+
+    def options(self, node: ast.Call, skip: tuple[str, ...], frame: Frame) -> tuple[tuple[str, str], ...]:
+        """Other keywords of a registration as source text (forwarded ``**kwargs`` expanded)."""
+        out: list[tuple[str, str]] = []
+        for kw in node.keywords:
+            if kw.arg is not None:
+                if kw.arg not in skip:
+                    out.append((kw.arg, _unparse(kw.value)))
+                continue
+            v = self.eval(kw.value, frame)
+            if isinstance(v, KwDict):
+                for k, item in v.items:
+                    if k not in skip:
+                        text = _unparse(item.node) if isinstance(item, Const) and item.node is not None else "…"
+                        out.append((k, text))
+            else:
+                out.append(("**", _unparse(kw.value)))
+        return tuple(out)
+
+    def methods_of(self, node: ast.Call, frame: Frame) -> tuple[tuple[str, ...] | None, tuple[Unresolved, ...]]:
+        expr, value = self.keyword(node, "methods", frame)
+        if expr is None:
+            return None, ()
+        v = self.eval(expr, frame) if value is None else value
+        items: list[Any] | None = None
+        if isinstance(v, Seq):
+            items = list(v.items)
+        elif isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (list, tuple, set, frozenset)):
+            items = [Const(Value("resolved", x)) for x in v.value.value]
+        if items is not None:
+            out: list[str] = []
+            unknown: list[Unresolved] = []
+            for it in items:
+                if isinstance(it, Const) and it.value.ok and isinstance(it.value.value, str):
+                    out.append(it.value.value.upper())
+                else:
+                    text = _unparse(it.node) if isinstance(it, Const) and it.node is not None else "?"
+                    out.append("{" + text + "}")
+                    unknown.append(Unresolved(text, "HTTP method not a constant", self.p.location(frame.module, expr)))
+            return tuple(sorted(set(out))), tuple(unknown)
+        text = _unparse(expr)
+        return ("{" + text + "}",), (Unresolved(text, "methods not a constant list", self.p.location(frame.module, expr)),)
+
+    # ------------------------------------------------------------------ handlers and strings
+    def handler_of_def(self, rec: Def, frame: Frame) -> HandlerRef:
+        return HandlerRef(
+            kind="class" if rec.kind == "class" else "function",
+            qualname=f"{frame.module}.{rec.qualname}",
+            module=frame.module,
+            file=self.p.path_of(frame.module),
+            line=rec.line,
+            is_async=rec.is_async,
+            decorators=tuple((d, frame.module, frame.scope) for d in rec.decorators),
+        )
+
+    def handler_of(self, value: Any, expr: ast.expr, frame: Frame, site: Location) -> HandlerRef:
+        if isinstance(value, Wrapped):
+            inner = self.handler_of(value.inner, expr, frame, site)
+            return HandlerRef(inner.kind, inner.qualname, inner.module, inner.file, inner.line, inner.is_async,
+                              inner.decorators, inner.wrappers + ((value.decorator, value.module, value.scope),))
+        if isinstance(value, ViewOf):
+            value = value.cls
+        if isinstance(value, Func):
+            d = self.p.lookup(value.qualname)
+            if d.kind == "function":
+                info = d.obj
+                scope = info.scope
+                return HandlerRef("function", value.qualname, d.module, self.p.path_of(d.module), info.line,
+                                  info.is_async, tuple((x, d.module, scope) for x in info.decorators))
+            if value.rec is not None:
+                return HandlerRef("function", value.qualname, value.module, self.p.path_of(value.module),
+                                  value.rec.line, value.rec.is_async)
+        if isinstance(value, ClassRef):
+            d = self.p.lookup(value.qualname)
+            if d.kind == "class":
+                info = d.obj
+                return HandlerRef("class", value.qualname, d.module, self.p.path_of(d.module), info.line, False,
+                                  tuple((x, d.module, info.scope) for x in info.decorators))
+        if isinstance(value, LambdaRef):
+            return HandlerRef("function", value.qualname, value.module, self.p.path_of(value.module), value.line)
+        if isinstance(value, External):
+            return HandlerRef("external", value.qualname, "", site.path, site.line)
+        return HandlerRef("unknown", _unparse(expr), "", site.path, site.line)
+
+    def text_opt(self, expr: ast.expr | None, frame: Frame) -> Text | None:
+        """A string argument, or None when it is absent or ``None``."""
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return None
+        v = self.eval(expr, frame)
+        if isinstance(v, Const) and v.value.ok and v.value.value is None:
+            return None
+        return self.text_of(v, expr, frame)
+
+    def text_of(self, v: Any, expr: ast.expr, frame: Frame) -> Text:
+        if isinstance(v, Const):
+            val = v.value
+            if val.status == "resolved" and val.value is not None and not isinstance(val.value, (Instance,)):
+                if isinstance(val.value, (str, int, float)):
+                    return Text(str(val.value))
+            if val.status == "partial" and isinstance(val.value, str):
+                return Text(val.value, val.unknowns)
+            text = v.text or _unparse(v.node if v.node is not None else expr)
+            loc = v.loc or (val.unknowns[0].location if val.unknowns else self.p.location(frame.module, expr))
+            reason = val.unknowns[0].reason if val.unknowns else "not a constant"
+            return Text("{" + text + "}", (Unresolved(text, reason, loc),))
+        loc = self.p.location(frame.module, expr)
+        text = _unparse(expr)
+        return Text("{" + text + "}", (Unresolved(text, "not a string", loc),))
+
+    def placeholder(self, node: ast.expr, frame: Frame) -> str:
+        """Source text of an unresolved expression, with the arguments of a call folded where possible."""
+        if isinstance(node, ast.Call):
+            new = copy.copy(node)
+            args = []
+            for a in node.args:
+                v = self.eval(a, frame) if isinstance(a, (ast.Name, ast.Attribute)) else None
+                if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (str, int, float, bool)):
+                    args.append(ast.Constant(v.value.value))
+                else:
+                    args.append(a)
+            new.args = args
+            return _unparse(new)
+        return _unparse(node)
+
+    def dynamic(self, node: ast.Call, frame: Frame, source: Any, what: str) -> None:
+        site = self.p.location(frame.module, node)
+        if isinstance(source, Dyn):
+            msg = (f"{what} in a loop over `{source.loop}`: the routes it registers come from data the scan "
+                   f"cannot enumerate (count unknown)")
+        else:
+            msg = f"{what}: the argument cannot be resolved statically, so what it registers is unknown"
+        self.out.findings[("dyn", site)] = Finding(
+            rule_id="dynamic-registration",
+            severity=Severity.INFO,
+            message=msg,
+            location=site,
+            symbol=f"{frame.module}.{frame.scope}" if frame.scope else frame.module,
+            hint="Routes registered from runtime data are not listed; check this call site by hand.",
+            category="routes",
+            fingerprint_key=what,
+        )
+
+
+# -------------------------------------------------------------------------------------------- helpers
+def _record_nodes(body: Iterable[Record]) -> Iterable[ast.AST]:
+    for rec in body:
+        if isinstance(rec, Stmt):
+            yield rec.node
+        elif isinstance(rec, Loop):
+            if rec.iter is not None:
+                yield rec.iter
+            yield from _record_nodes(rec.body)
+        elif isinstance(rec, Def):
+            yield from rec.decorators
+            yield from _record_nodes(rec.body)
+
+
+def _return_values(body: Iterable[Record]) -> Iterable[ast.expr]:
+    for rec in body:
+        if isinstance(rec, Stmt) and rec.kind == "return":
+            yield rec.node.value  # type: ignore[attr-defined,misc]
+        elif isinstance(rec, Loop):
+            yield from _return_values(rec.body)
+
+
+def _pick_return(values: list[Any]) -> Any:
+    for kinds in ((FObj,), (Func, ClassRef, ViewOf, Wrapped), (Seq, KwDict)):
+        found = [v for v in values if isinstance(v, kinds)]
+        if found:
+            return found[-1]
+    return values[-1] if values else UNKNOWN
+
+
+def _arg(node: ast.Call, index: int, name: str) -> ast.expr | None:
+    """Positional argument ``index`` (-1: keyword only) or keyword ``name``."""
+    for kw in node.keywords:
+        if kw.arg == name:
+            return kw.value
+    if 0 <= index < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
+        return node.args[index]
+    return None
+
+
+def _context_options(withs: tuple[str, ...], override: str) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    if override:
+        out.append(("overridden_by", override))
+    for w in withs:
+        out.append(("within", w))
+    return tuple(out)
+
+
+def _unparse(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - ast.unparse handles parsed trees
+        return "<expr>"
+    return text if len(text) <= 200 else text[:199] + "…"

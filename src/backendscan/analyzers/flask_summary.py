@@ -1,0 +1,243 @@
+"""Per-file summary of the Flask analyzer (phase 1, runs in worker processes, cached).
+
+The summary is a small *program*: the statements of a file that can create,
+wire or use Flask objects, nested the way they run (module body, function and
+class bodies, ``for`` loops), each with the source text of its enclosing
+``if`` tests.  Phase 2 (:mod:`.flask_interp`) interprets it abstractly.
+
+Kept: assignments whose value is not a plain literal, expression statements
+that are calls, ``return`` statements, ``for``/``while`` loops and every
+``def``/``class`` (with decorators and, for functions, the "auth markers" of
+their body: references to ``current_user``, ``login_required``,
+``verify_jwt_in_request``, ``abort(401|403)`` ...).  Plain dataclasses without
+``slots`` (they unpickle faster).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Union
+
+from ..parsing import ParsedModule
+from ..visiting import Context, FileVisitor
+
+# names whose mention in a function body makes it look like an auth check
+AUTH_MARKER_NAMES = frozenset(
+    {
+        "current_user",
+        "login_required",
+        "fresh_login_required",
+        "verify_jwt_in_request",
+        "jwt_required",
+        "get_jwt_identity",
+        "is_authenticated",
+        "roles_required",
+        "roles_accepted",
+        "auth_required",
+        "permissions_required",
+        "Unauthorized",
+        "Forbidden",
+        "unauthorized",
+    }
+)
+_AUTH_TEXT = ("current_user", "login_required", "jwt", "abort", "Unauthorized", "Forbidden", "authenticated",
+              "roles_", "auth_required", "permissions_required", "unauthorized", "401", "403")
+_AUTH_STATUS = {401, 403}
+_AUTH_STATUS_NAMES = {"UNAUTHORIZED", "FORBIDDEN"}
+
+
+@dataclass(frozen=True)
+class Stmt:
+    """An assignment, expression statement or ``return``."""
+
+    kind: str  # assign, expr, return
+    node: ast.stmt
+    line: int
+    conditions: tuple[str, ...] = ()
+    withs: tuple[str, ...] = ()  # enclosing ``with`` context expressions (source text)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A ``for`` loop (``target``/``iter`` set) or a ``while`` loop (both None) and its body."""
+
+    target: ast.expr | None
+    iter: ast.expr | None
+    line: int
+    body: tuple["Record", ...]
+    conditions: tuple[str, ...] = ()
+    node: ast.stmt | None = None  # the loop header only matters for locations; body stripped
+
+
+@dataclass(frozen=True)
+class Def:
+    """A ``def`` or ``class`` statement with its (summarised) body."""
+
+    kind: str  # function, class
+    name: str
+    qualname: str  # __qualname__ style (``f.<locals>.g``)
+    line: int
+    decorators: tuple[ast.expr, ...]
+    body: tuple["Record", ...]
+    conditions: tuple[str, ...] = ()
+    args: ast.arguments | None = None
+    is_async: bool = False
+    auth_markers: tuple[str, ...] = ()
+    withs: tuple[str, ...] = ()
+
+
+Record = Union[Stmt, Loop, Def]
+
+
+@dataclass(frozen=True)
+class FlaskSummary:
+    """What phase 2 needs from one file."""
+
+    body: tuple[Record, ...]
+
+
+def condition_texts(ctx: Context) -> tuple[str, ...]:
+    out = []
+    for test, branch in ctx.conditions():
+        text = _unparse(test)
+        out.append(text if branch else f"not ({text})")
+    return tuple(out)
+
+
+def with_texts(ctx: Context) -> tuple[str, ...]:
+    out = []
+    for fr in ctx.frames:
+        if fr.kind == "with":
+            for item in fr.node.items:  # type: ignore[attr-defined]
+                expr = item.context_expr
+                if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+                    out.append(_unparse(expr))
+    return tuple(out)
+
+
+def auth_markers(node: ast.AST) -> tuple[str, ...]:
+    """Auth-looking references in a function body (sorted, unique)."""
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id in AUTH_MARKER_NAMES:
+            found.add(sub.id)
+        elif isinstance(sub, ast.Attribute) and sub.attr in AUTH_MARKER_NAMES:
+            found.add(sub.attr)
+        elif isinstance(sub, ast.Return) and sub.value is not None:
+            # return jsonify(...), 401  /  return make_response(..., 403)
+            parts = sub.value.elts if isinstance(sub.value, ast.Tuple) else [sub.value]
+            for part in parts:
+                values = [part] + (list(part.args) if isinstance(part, ast.Call) else [])
+                for v in values:
+                    if isinstance(v, ast.Constant) and type(v.value) is int and v.value in _AUTH_STATUS:
+                        found.add(f"status({v.value})")
+        elif isinstance(sub, ast.Call):
+            f = sub.func
+            fname = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            if fname == "abort" and sub.args:
+                a = sub.args[0]
+                if isinstance(a, ast.Constant) and a.value in _AUTH_STATUS:
+                    found.add(f"abort({a.value})")
+                elif isinstance(a, ast.Attribute) and a.attr in _AUTH_STATUS_NAMES:
+                    found.add(f"abort({a.attr})")
+    return tuple(sorted(found))
+
+
+class FlaskVisitor(FileVisitor):
+    """Builds a :class:`FlaskSummary` during the batched walk."""
+
+    def __init__(self, parsed: ParsedModule) -> None:
+        self.parsed = parsed
+        self.stack: list[list[Record]] = [[]]
+        self.check_auth = any(t in parsed.text for t in _AUTH_TEXT)
+
+    # -- blocks -----------------------------------------------------------------
+    def _open(self, node: ast.stmt, ctx: Context) -> None:
+        self.stack.append([])
+
+    visit_FunctionDef = _open
+    visit_AsyncFunctionDef = _open
+    visit_ClassDef = _open
+    visit_For = _open
+    visit_AsyncFor = _open
+    visit_While = _open
+
+    def _leave_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
+        body = tuple(self.stack.pop())
+        if ctx.type_checking:
+            return
+        prefix = ctx.qualname
+        qual = f"{prefix}.{node.name}" if prefix else node.name
+        is_class = isinstance(node, ast.ClassDef)
+        markers: tuple[str, ...] = ()
+        if not is_class and self.check_auth:
+            markers = auth_markers(node)
+        self.stack[-1].append(
+            Def(
+                kind="class" if is_class else "function",
+                name=node.name,
+                qualname=qual,
+                line=node.lineno,
+                decorators=tuple(node.decorator_list),
+                body=body,
+                conditions=condition_texts(ctx),
+                args=None if is_class else node.args,  # type: ignore[union-attr]
+                is_async=isinstance(node, ast.AsyncFunctionDef),
+                auth_markers=markers,
+                withs=with_texts(ctx),
+            )
+        )
+
+    leave_FunctionDef = _leave_def
+    leave_AsyncFunctionDef = _leave_def
+    leave_ClassDef = _leave_def
+
+    def _leave_loop(self, node: ast.For | ast.AsyncFor | ast.While, ctx: Context) -> None:
+        body = tuple(self.stack.pop())
+        if not body or ctx.in_class_body:
+            return
+        if isinstance(node, ast.While):
+            self.stack[-1].append(Loop(None, None, node.lineno, body, condition_texts(ctx)))
+        else:
+            self.stack[-1].append(Loop(node.target, node.iter, node.lineno, body, condition_texts(ctx)))
+
+    leave_For = _leave_loop
+    leave_AsyncFor = _leave_loop
+    leave_While = _leave_loop
+
+    # -- statements -------------------------------------------------------------
+    def _stmt(self, kind: str, node: ast.stmt, ctx: Context) -> None:
+        if ctx.in_class_body or ctx.type_checking:
+            return
+        self.stack[-1].append(Stmt(kind, node, node.lineno, condition_texts(ctx), with_texts(ctx)))
+
+    def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
+        if not isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda)):
+            self._stmt("assign", node, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: Context) -> None:
+        if node.value is not None and isinstance(node.target, ast.Name) and not isinstance(
+            node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda)
+        ):
+            self._stmt("assign", node, ctx)
+
+    def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if isinstance(value, ast.Call):
+            self._stmt("expr", node, ctx)
+
+    def visit_Return(self, node: ast.Return, ctx: Context) -> None:
+        if node.value is not None and ctx.in_function:
+            self._stmt("return", node, ctx)
+
+    def finish(self) -> FlaskSummary:
+        return FlaskSummary(tuple(self.stack[0]))
+
+
+def _unparse(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - ast.unparse handles parsed trees
+        return "<expr>"
+    return text if len(text) <= 200 else text[:199] + "…"
