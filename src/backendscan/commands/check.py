@@ -48,18 +48,46 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 # ------------------------------------------------------------------ rules files
-def load_rules_file(path: Path):  # type: ignore[no-untyped-def]
-    """Read and compile one rules file (its kind by name); unreadable -> RulesError."""
-    from ..rules.compiler import compile_rules
-    from ..rules.fenced import compile_fenced
-    from ..rules.importlinter import from_ini, from_pyproject
+def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[no-untyped-def]
+    """Read and compile one rules file (its kind by name); unreadable -> RulesError.
 
+    With ``cache_dir`` the compiled rules are kept there, keyed by the file's
+    name and content and the backendscan version, so an unchanged RULES.md is
+    not compiled again.
+    """
     try:
         text = path.read_text("utf-8-sig")
     except OSError as exc:
         raise RulesError(f"{path}: cannot read the rules file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise RulesError(f"{path}: the rules file is not UTF-8 (byte {exc.start})") from exc
+    if cache_dir is None:
+        return _compile_rules_text(path, text)
+    import hashlib
+    import pickle
+
+    key = hashlib.blake2b(f"{__version__}\0{path.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    cached = cache_dir / f"rules-{key}.pickle"
+    try:
+        return pickle.loads(cached.read_bytes())
+    except Exception:  # missing, unreadable or from another version: compile again
+        pass
+    rs = _compile_rules_text(path, text)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(rs, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(cached)
+    except OSError:
+        pass
+    return rs
+
+
+def _compile_rules_text(path: Path, text: str):  # type: ignore[no-untyped-def]
+    from ..rules.compiler import compile_rules
+    from ..rules.fenced import compile_fenced
+    from ..rules.importlinter import from_ini, from_pyproject
+
     name = path.name
     if name.endswith(".toml"):
         rs = from_pyproject(text, name)
@@ -74,9 +102,17 @@ def load_rules_file(path: Path):  # type: ignore[no-untyped-def]
     return compile_rules(text, name)
 
 
+def _rules_cache(root: Path, args: argparse.Namespace, config) -> Path | None:  # type: ignore[no-untyped-def]
+    if args.no_cache or not config.use_cache:
+        return None
+    p = Path(config.cache_dir)
+    return p if p.is_absolute() else root / p
+
+
 def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: ignore[no-untyped-def]
     from ..rules.importlinter import from_ini, from_pyproject
 
+    cache = _rules_cache(root, args, config)
     out = []
     if args.rules:
         for f in args.rules:
@@ -85,11 +121,11 @@ def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: i
                 p = root / f
             if not p.exists():
                 raise UsageError(f"{f}: no such rules file")
-            out.append(load_rules_file(p))
+            out.append(load_rules_file(p, cache))
         return out
     md = root / (config.rules or "RULES.md")
     if md.is_file():
-        out.append(load_rules_file(md))
+        out.append(load_rules_file(md, cache))
     elif config.rules:
         raise RulesError(f"{md}: the rules file named in [tool.backendscan] does not exist")
     if not args.no_importlinter:

@@ -64,6 +64,7 @@ class ImportGraph:
                         key = (s.importer, name)
                         self._add(s.importer, name, self._sites.get(key, ()) + (s,))
         self.nodes = sorted(self.succ)
+        self._sorted: dict[str, tuple[str, ...]] = {}
 
     def _add(self, a: str, b: str, sites: tuple[ImportSite, ...]) -> None:
         self.succ.setdefault(a, set()).add(b)
@@ -71,6 +72,14 @@ class ImportGraph:
         self.pred.setdefault(a, set())
         self.succ.setdefault(b, set())
         self._sites[(a, b)] = tuple(sorted(set(sites), key=ImportSite.sort_key))
+
+    def successors(self, a: str) -> tuple[str, ...]:
+        """Modules ``a`` imports, sorted (cached)."""
+        hit = self._sorted.get(a)
+        if hit is None:
+            hit = tuple(sorted(self.succ.get(a, ())))
+            self._sorted[a] = hit
+        return hit
 
     def has_edge(self, a: str, b: str) -> bool:
         return b in self.succ.get(a, ())
@@ -91,7 +100,7 @@ class ImportGraph:
 
     def edges(self) -> Iterable[tuple[str, str]]:
         for a in self.nodes:
-            for b in sorted(self.succ[a]):
+            for b in self.successors(a):
                 yield a, b
 
 
@@ -118,7 +127,7 @@ def shortest_path(
             q.append(s)
     while q:
         u = q.popleft()
-        for v in sorted(g.succ[u]):
+        for v in g.successors(u):
             if v in excluded or (u, v) in excluded_edges:
                 continue
             if v in parent:
@@ -223,7 +232,7 @@ def cycle_breakers(g: ImportGraph, package: str, members: Mapping[str, set[str]]
     out: list[tuple[str, str]] = []
     for ka, kb in breakers_pkg:
         for a in sorted(below[ka]):
-            for b in sorted(g.succ.get(a, ())):
+            for b in g.successors(a):
                 if b in below[kb]:
                     out.append((a, b))
     return out

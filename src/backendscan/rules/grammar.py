@@ -1188,7 +1188,7 @@ def _placement(c: Clause, t: Text) -> Outcome | None:
         if re.search(r"\btests?\b|测试|테스트", what):
             return None
         return compiled("placement", Placement(subject, folders))
-    if c.mod.negative or not m:
+    if c.mod.negative or not m or not re.search(r"logic|code|schemas?|helpers?|utilit|quer|wiring|services?|clients?|validators?|serializers?|config|constants|exceptions|types|dtos?", what):
         return None
     return not_checkable(
         "placement",

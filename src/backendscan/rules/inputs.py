@@ -159,21 +159,8 @@ class Context:
             externals={s.target for s in inp.imports if s.origin is not Origin.FIRST_PARTY} | {s.top_level for s in inp.imports if s.origin is not Origin.FIRST_PARTY},
             defines=self._defines,
         )
-        externals: set[str] = set()
-        for r in rules.rules:
-            for ref in _import_refs(r):
-                externals.update(self.resolver.resolve(ref).externals)
-        self.graph = ImportGraph(
-            inp.graph,
-            type_checking=rules.type_checking,
-            dynamic=rules.dynamic_imports,
-            external_sites=inp.imports,
-            externals=externals,
-        )
-        self.shared: set[str] = set()
-        for r in rules.rules:
-            if isinstance(r.spec, Shared):
-                self.shared |= self.resolver.members(r.spec.modules)
+        self._graph: ImportGraph | None = None
+        self._shared: set[str] | None = None
         self.unmatched: list[Unmatched] = []
         self._layer_members: set[str] | None = None
 
@@ -185,6 +172,34 @@ class Context:
         if syms.module_level(name):
             return True
         return any(b.name == name for b in syms.bindings if b.scope == "")
+
+    @property
+    def graph(self) -> ImportGraph:
+        """The import graph with this rule set's options (built on first use)."""
+        if self._graph is None:
+            externals: set[str] = set()
+            for r in self.rules.rules:
+                for ref in _import_refs(r):
+                    externals.update(self.resolver.resolve(ref).externals)
+            self._graph = ImportGraph(
+                self.inp.graph,
+                type_checking=self.rules.type_checking,
+                dynamic=self.rules.dynamic_imports,
+                external_sites=self.inp.imports,
+                externals=externals,
+            )
+        return self._graph
+
+    @property
+    def shared(self) -> set[str]:
+        """Modules any rule of this set allows everyone to import."""
+        if self._shared is None:
+            out: set[str] = set()
+            for r in self.rules.rules:
+                if isinstance(r.spec, Shared):
+                    out |= self.resolver.members(r.spec.modules)
+            self._shared = out
+        return self._shared
 
     def layer_members(self) -> set[str]:
         """Modules of every layer declared in this rule set (for chains left to layer rules)."""
