@@ -98,7 +98,8 @@ class Relationship:
     backref: str = ""
     secondary: str = ""  # association / through table name
     status: str = RESOLVED
-    line: int = 0
+    line: int = 0  # in the file of inherited_from when set (or of the class declaring a backref)
+    inherited_from: str = ""  # mixin / abstract base the relationship comes from
 
 
 @dataclass(frozen=True, slots=True)
