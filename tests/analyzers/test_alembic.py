@@ -226,3 +226,41 @@ def test_order_revisions_handles_merges_and_ties():
 
     ordered = order_revisions([rev("d", "b", "c"), rev("c", "a"), rev("b", "a"), rev("a"), rev("e", "d")])
     assert [r.revision for r in ordered] == ["a", "b", "c", "d", "e"]
+
+
+def test_data_migrations_without_alembic_imports_keep_the_chain(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "migrations/versions/001_init.py": """
+                import sqlalchemy as sa
+                from alembic import op
+
+                revision = "a1"
+                down_revision = None
+
+                def upgrade():
+                    op.create_table("legacy", sa.Column("id", sa.Integer(), primary_key=True))
+            """,
+            "migrations/versions/002_data.py": """
+                revision = "a1data"
+                down_revision = "a1"
+
+                def upgrade():
+                    pass
+            """,
+            # this id sorts before "a1": without its parent it would run first
+            "migrations/versions/003_cleanup.py": """
+                from alembic import op
+
+                revision = "0cleanup"
+                down_revision = "a1data"
+
+                def upgrade():
+                    op.drop_table("legacy")
+            """,
+        },
+    )
+    result = _scan_dir(tmp_path)
+    assert _drift(result) == []
+    assert ("alembic", "3 revisions in 1 script folder(s) (migrations/versions) create 0 tables") in result.notes

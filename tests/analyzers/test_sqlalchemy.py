@@ -934,7 +934,7 @@ def test_declared_attr_columns_decided_per_class(tmp_path):
                 import enum
 
                 from sqlalchemy import Column, ForeignKey, Integer, String
-                from sqlalchemy.orm import declarative_base, declared_attr
+                from sqlalchemy.orm import declarative_base, declared_attr, relationship
 
                 Base = declarative_base()
 
@@ -944,9 +944,19 @@ def test_declared_attr_columns_decided_per_class(tmp_path):
                     event = 2
 
 
+                class Category(Base):
+                    __tablename__ = "categories"
+                    id = Column(Integer, primary_key=True)
+
+
                 class LinkMixin:
                     allowed_link_types = frozenset(LinkType)
                     file_required = True
+                    link_target = "Category"
+
+                    @declared_attr
+                    def category(cls):
+                        return relationship(cls.link_target)
 
                     @declared_attr
                     def category_id(cls):
@@ -987,6 +997,9 @@ def test_declared_attr_columns_decided_per_class(tmp_path):
         ("filename", "String", True, False),
     ]
     assert _fks(attachment) == [("category_id", "categories.id", "")]
+    assert [(r.name, r.target, r.inherited_from, r.line) for r in attachment.relationships] == [
+        ("category", "app.models.Category", "app.models.LinkMixin", 25),  # the def line in the mixin
+    ]
 
 
 def test_bases_outside_the_scan_and_configured_bases(tmp_path):

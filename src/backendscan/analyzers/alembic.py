@@ -30,6 +30,7 @@ from ..project import Project
 from ..visiting import Context, FileVisitor, dotted_name, statement_expressions
 from .alembic_fold import OPS, AlembicSummary, Folder, FoldResult, OpEvent, Revision, key, receiver_text
 from .base import AnalyzerOutput
+from .sqla_bases import is_alembic_module
 from .sqla_columns import CallReader
 from .sqlalchemy import scan_models
 
@@ -72,6 +73,7 @@ class AlembicVisitor(FileVisitor):
             return
         function = ctx.frames[0].name
         conditional = any(fr.kind in ("if", "for", "while", "try") for fr in ctx.frames[1:])
+        loops = tuple((f.target, f.iter) for f in ctx.loops())
         exprs = [stmt.items[i].context_expr for i in range(len(stmt.items))] if isinstance(stmt, (ast.With, ast.AsyncWith)) else list(statement_expressions(stmt))
         calls = [n for e in exprs for n in ast.walk(e) if isinstance(n, ast.Call)]
         calls.sort(key=lambda c: (c.lineno, c.col_offset))
@@ -80,11 +82,11 @@ class AlembicVisitor(FileVisitor):
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in OPS:
                 batch = next((b for b in reversed(self.batches) if b[0] == func.value.id), None)
                 table, schema = (batch[1], batch[2]) if batch is not None else (None, None)
-                self.events.append(OpEvent(function, "op", func.attr, call, table, schema, conditional))
+                self.events.append(OpEvent(function, "op", func.attr, call, table, schema, conditional, loops))
             elif isinstance(func, ast.Attribute) and func.attr == "create_all":
-                self.events.append(OpEvent(function, "create_all", receiver_text(call), call, None, None, conditional))
+                self.events.append(OpEvent(function, "create_all", receiver_text(call), call, None, None, conditional, loops))
             elif isinstance(func, ast.Name):
-                self.events.append(OpEvent(function, "call", func.id, call, None, None, conditional))
+                self.events.append(OpEvent(function, "call", func.id, call, None, None, conditional, loops))
 
     def finish(self) -> AlembicSummary:
         # op calls must be on a name bound to alembic.op; resolved later (the head name is kept in node.func)
@@ -95,7 +97,7 @@ class AlembicAnalyzer:
     """Analyzer plugin ``alembic`` (see the module docstring)."""
 
     name: ClassVar[str] = "alembic"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def interested(self, module: str, text: str) -> bool:
         return ("down_revision" in text and "revision" in text) or "target_metadata" in text
@@ -110,9 +112,17 @@ class AlembicAnalyzer:
         scan = scan_models(project)
         findings: list[Finding] = []
         notes: list[tuple[str, str]] = []
+        bootstrap, unknown_sites = _create_all_outside_migrations(project, scan)
+        if unknown_sites:
+            notes.append(
+                ("alembic", "create_all() outside the migrations at " + ", ".join(loc.short for loc in unknown_sites)
+                 + " may create tables too; models without a migration are reported as info only")
+            )
         for schema in schemas:
             models = [m for m in scan.models if schema.target is None or m.base in schema.target]
-            findings += _compare(project, schema.result, models, scan.models)
+            baseline = {key(m.schema, m.table).lower() for m in scan.models if m.base in bootstrap and m.table}
+            models = [m for m in models if key(m.schema, m.table).lower() not in baseline]
+            findings += _compare(project, schema.result, models, scan.models, unknown_sites)
             for u in schema.result.unresolved:
                 findings.append(
                     Finding("migration-op-unresolved", Severity.INFO, f"migration operation not followed: {u.expr} ({u.reason})",
@@ -154,6 +164,36 @@ def migration_schemas(project: Project, analyzer: str = "alembic") -> list[Migra
     return out
 
 
+def _create_all_outside_migrations(project: Project, scan) -> tuple[set[str], list[Location]]:  # type: ignore[no-untyped-def]
+    """Bases whose tables the project creates with ``create_all()`` in its own code (a schema
+    baseline, e.g. MLflow's ``InitialBase.metadata.create_all(engine)``), and the places where
+    ``create_all()`` is called on something the scan cannot name (indico's ``db.create_all()``
+    on a parameter)."""
+    groups = scan.discovery.metadata_groups
+    bases = scan.discovery.bases
+    fsa = scan.discovery.fsa
+    found: set[str] = set()
+    unknown: list[Location] = []
+    for m in sorted(project.summaries_of("sqlalchemy")):
+        mod = project.modules.get(m)
+        syms = project.symbols.get(m)
+        if mod is None or syms is None or mod.kind is not FileKind.SOURCE or is_alembic_module(project, m):
+            continue
+        for call in syms.calls:
+            if not call.callee.endswith(".create_all") or call.callee.startswith("?"):
+                continue
+            receiver = call.callee[: -len(".create_all")]
+            q = project.resolve_name(m, receiver, call.scope)
+            group = groups.get(q) or (q[: -len(".metadata")] if q.endswith(".metadata") and q[: -len(".metadata")] in bases else "")
+            if not group and q in fsa:
+                group = fsa[q].qual
+            if group:
+                found.add(group)
+            else:
+                unknown.append(Location(mod.path, call.line, call.column))
+    return found, unknown
+
+
 def _revisions(project: Project, summaries: dict[str, AlembicSummary]) -> list[Revision]:
     out: list[Revision] = []
     for m in sorted(summaries):
@@ -163,7 +203,9 @@ def _revisions(project: Project, summaries: dict[str, AlembicSummary]) -> list[R
         syms = project.symbols.get(m)
         if syms is None:
             continue
-        if not any(b.target == "alembic.op" or b.target.startswith("alembic.op.") for b in syms.bindings):
+        # a revision script: revision/down_revision at module level, and it imports alembic or
+        # sits in a versions/ folder (data migrations may not import op at all)
+        if not (any(b.target.split(".")[0] == "alembic" for b in syms.bindings) or "/versions/" in "/" + mod.path):
             continue
         values = {a.target: a for a in syms.assignments if a.scope == "" and a.op == "=" and a.target in ("revision", "down_revision")}
         if "revision" not in values or "down_revision" not in values:
@@ -239,7 +281,10 @@ def _target_for(r: Revision, envs: dict[str, tuple[str, ...] | None]) -> tuple[s
     return envs[max(cands, key=len)]
 
 
-def _compare(project: Project, result: FoldResult, models: list[OrmModel], all_models: tuple[OrmModel, ...]) -> list[Finding]:
+def _compare(
+    project: Project, result: FoldResult, models: list[OrmModel], all_models: tuple[OrmModel, ...],
+    create_all_sites: list[Location] = (),  # type: ignore[assignment]
+) -> list[Finding]:
     findings: list[Finding] = []
     model_tables: dict[str, OrmModel] = {}
     for m in models:
@@ -269,11 +314,14 @@ def _compare(project: Project, result: FoldResult, models: list[OrmModel], all_m
         if k.lower() in mig_lower:
             continue
         m = model_tables[k]
+        maybe = ""
+        if create_all_sites:
+            maybe = f" (create_all() at {create_all_sites[0].short} may create it outside the migrations)"
         findings.append(
             Finding(
                 "model-without-migration",
-                Severity.WARNING,
-                f"table {k} of {m.class_name or 'a Table object'} is created by no migration",
+                Severity.INFO if create_all_sites else Severity.WARNING,
+                f"table {k} of {m.class_name or 'a Table object'} is created by no migration{maybe}",
                 Location(m.file, m.line),
                 symbol=m.class_name or k,
                 hint="Generate a migration for it (alembic revision --autogenerate).",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Location, Unresolved
-from ..project import Project
+from ..project import Project, Value, resolved
 from ..visiting import dotted_name
 from .sqla_columns import Arg, CallReader, ColumnDraft
 
@@ -48,6 +48,7 @@ class OpEvent:
     batch_table: ast.expr | None = None
     batch_schema: ast.expr | None = None
     conditional: bool = False
+    loops: tuple[tuple[ast.expr, ast.expr], ...] = ()  # enclosing ``for`` loops: (target, iterable)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class Folder:
         self.p = project
         self.reader = reader
         self.summaries = summaries
+        self._env: dict[str, Value] = {}  # loop variables and helper parameters in effect
+        self._scope = ""
 
     def fold(self, trees: dict[str, list[Revision]]) -> FoldResult:
         result = FoldResult()
@@ -144,24 +147,79 @@ class Folder:
                 result.tables.setdefault(k, t)
         return result
 
-    def _run_function(self, r: Revision, fname: str, state: dict[str, MigTable], result: FoldResult, depth: int) -> None:
+    def _run_function(
+        self, r: Revision, fname: str, state: dict[str, MigTable], result: FoldResult, depth: int,
+        env: dict[str, Value] | None = None,
+    ) -> None:
         summary = self.summaries.get(r.module)
         if summary is None or depth > 3:
             return
         for ev in summary.events:
             if ev.function != fname:
                 continue
-            if ev.kind == "call":
-                if ev.name != fname:
-                    self._run_function(r, ev.name, state, result, depth + 1)
+            if ev.kind == "call" and not self._has_ops(summary, ev.name, set()):
+                continue  # a helper that performs no schema operation
+            for loop_env in self._iterations(r, ev, env or {}, result):
+                self._env, self._scope = loop_env, fname
+                if ev.kind == "call":
+                    if ev.name != fname:
+                        self._run_function(r, ev.name, state, result, depth + 1, self._bind(r, ev))
+                    continue
+                if ev.kind == "create_all":
+                    result.create_all.append((ev.name, Location.of(r.path, ev.node)))
+                    continue
+                try:
+                    self._apply(r, ev, state, result)
+                except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+                    result.unresolved.append(
+                        Unresolved(_text(ev.node), "operation not understood", Location.of(r.path, ev.node))
+                    )
+
+    def _has_ops(self, summary: AlembicSummary, fname: str, seen: set[str]) -> bool:
+        if fname in seen:
+            return False
+        seen.add(fname)
+        for ev in summary.events:
+            if ev.function != fname:
                 continue
-            if ev.kind == "create_all":
-                result.create_all.append((ev.name, Location.of(r.path, ev.node)))
-                continue
-            try:
-                self._apply(r, ev, state, result)
-            except (AttributeError, IndexError, KeyError, TypeError, ValueError):
-                result.unresolved.append(Unresolved(_text(ev.node), "operation not understood", Location.of(r.path, ev.node)))
+            if ev.kind in ("op", "create_all") or (ev.kind == "call" and self._has_ops(summary, ev.name, seen)):
+                return True
+        return False
+
+    def _iterations(self, r: Revision, ev: OpEvent, env: dict[str, Value], result: FoldResult) -> list[dict[str, Value]]:
+        """One environment per iteration of the enclosing ``for`` loops (literal iterables only)."""
+        envs = [dict(env)]
+        for target, iterable in ev.loops:
+            nxt: list[dict[str, Value]] = []
+            for e in envs:
+                v = self.p.evaluate(r.module, iterable, ev.function, e)
+                if not v.ok or not isinstance(v.value, (list, tuple, set, frozenset, dict)):
+                    result.unresolved.append(
+                        Unresolved(_text(ev.node), f"in a loop over {_text(iterable)}, which is not a constant",
+                                   Location.of(r.path, ev.node))
+                    )
+                    return []
+                for item in v.value:
+                    bound = _assign(target, item)
+                    if bound is None:
+                        return []
+                    nxt.append({**e, **bound})
+            envs = nxt
+        return envs
+
+    def _bind(self, r: Revision, ev: OpEvent) -> dict[str, Value]:
+        """Arguments of a call to a helper function of the migration, evaluated in the caller."""
+        fn = self.p.symbols[r.module].function(ev.name) if r.module in self.p.symbols else None
+        if fn is None:
+            return {}
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        out: dict[str, Value] = {}
+        for p, a in zip(params, ev.node.args):
+            out[p] = self.p.evaluate(r.module, a, self._scope, self._env)
+        for kw in ev.node.keywords:
+            if kw.arg:
+                out[kw.arg] = self.p.evaluate(r.module, kw.value, self._scope, self._env)
+        return {k: v for k, v in out.items() if v.ok}
 
     # ----------------------------------------------------------------- ops
     def _str(self, r: Revision, node: ast.expr | None) -> str | None:
@@ -169,8 +227,11 @@ class Folder:
             return None
         if isinstance(node, ast.Constant):
             return node.value if isinstance(node.value, str) else None
-        v = self.reader.evaluate(Arg(node, r.module, ""))
-        return v if isinstance(v, str) else None
+        if self._env:
+            v = self.p.evaluate(r.module, node, self._scope, self._env)
+            return v.value if v.ok and isinstance(v.value, str) else None
+        value = self.reader.evaluate(Arg(node, r.module, self._scope))
+        return value if isinstance(value, str) else None
 
     def _arg(self, call: ast.Call, index: int, name: str) -> ast.expr | None:
         for kw in call.keywords:
@@ -293,6 +354,20 @@ class Folder:
             t = state.pop(key(schema, name), None) or MigTable(name, schema, loc)
             t.name = new.rpartition(".")[2]
             state[key(schema, t.name)] = t
+
+
+def _assign(target: ast.expr, item: Any) -> dict[str, Value] | None:
+    if isinstance(target, ast.Name):
+        return {target.id: resolved(item)}
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(item, (list, tuple)) and len(item) == len(target.elts):
+        out: dict[str, Value] = {}
+        for t, v in zip(target.elts, item):
+            got = _assign(t, v)
+            if got is None:
+                return None
+            out.update(got)
+        return out
+    return None
 
 
 def _text(node: Any) -> str:

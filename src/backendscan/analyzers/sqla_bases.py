@@ -56,16 +56,16 @@ class Discovery:
 def is_alembic_module(project: Project, module: str) -> bool:
     """An Alembic revision script or ``env.py`` (they are not model sources)."""
     syms = project.symbols.get(module)
-    if syms is None:
+    mod = project.modules.get(module)
+    if syms is None or mod is None:
         return False
-    for b in syms.bindings:
-        if b.scope == "" and b.target in ("alembic.context", "alembic.op"):
-            if b.target == "alembic.context":
-                return True
-            names = {a.target for a in syms.assignments if a.scope == "" and a.op == "="}
-            if "revision" in names and "down_revision" in names:
-                return True
-    return False
+    alembic = any(b.scope == "" and b.target.split(".")[0] == "alembic" for b in syms.bindings)
+    if alembic and any(b.target == "alembic.context" for b in syms.bindings):
+        return True
+    if not (alembic or "/versions/" in "/" + mod.path):
+        return False
+    names = {a.target for a in syms.assignments if a.scope == "" and a.op == "="}
+    return "revision" in names and "down_revision" in names
 
 
 def model_modules(project: Project, analyzer: str) -> list[str]:

@@ -84,6 +84,7 @@ class RelDraft:
     secondary: Arg | None = None
     line: int = 0
     kind: str = "relationship"
+    inherited_from: str = ""
 
 
 @dataclass(frozen=True)

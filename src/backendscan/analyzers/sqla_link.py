@@ -21,7 +21,7 @@ import ast
 from typing import Iterable
 
 from ..facts import PARTIAL, RESOLVED, UNRESOLVED, Column, ForeignKey, OrmModel, Relationship
-from ..model import Finding, Location, Severity, Unresolved
+from ..model import Finding, Location, Severity
 from ..project import Project
 from ..visiting import dotted_name
 from .sqla_columns import Arg, CallReader, ColumnDraft, FKDraft, RelDraft, unparse
@@ -89,7 +89,7 @@ class Linker:
         return out
 
     # ---------------------------------------------------------------- FKs
-    def resolve_fk(self, fk: FKDraft, d: ModelDraft) -> ForeignKey:
+    def resolve_fk(self, fk: FKDraft, d: ModelDraft, origin: str = "") -> ForeignKey:
         line = fk.line
         if fk.text:
             return ForeignKey(fk.column, fk.text, RESOLVED, fk.on_delete, line)
@@ -132,7 +132,7 @@ class Linker:
                 "orm-foreign-key-unresolved",
                 Severity.INFO,
                 f"foreign key of {d.qual or d.table.name}.{fk.column} points at {expr}, which the scan cannot resolve",
-                Location(d.file, line),
+                self._class_location(origin, line, d) if origin else Location(d.file, line),
                 symbol=d.qual or d.var,
                 category="models",
             )
@@ -220,6 +220,11 @@ class Linker:
                 return v
         return unparse(node)
 
+    def _class_location(self, cls: str, line: int, d: ModelDraft) -> Location:
+        """``line`` in the file of class ``cls`` (a mixin), else the model's own location."""
+        mod, _ = self.p._module_prefix(cls)
+        return Location(self.p.path_of(mod), line) if mod else Location(d.file, d.line)
+
     # ------------------------------------------------------------- linking
     def fill_fk_types(self, fks_of: dict[int, list[ForeignKey]]) -> None:
         for _ in range(6):
@@ -250,7 +255,7 @@ class Linker:
             out: list[ForeignKey] = []
             for c in d.columns:
                 for fk in c.fks:
-                    out.append(self.resolve_fk(fk, d))
+                    out.append(self.resolve_fk(fk, d, c.inherited_from))
             for fk in d.fks:
                 out.append(self.resolve_fk(fk, d))
             fks_of[id(d)] = out
@@ -264,22 +269,25 @@ class Linker:
             for r in d.rels:
                 target, status = self.resolve_target(r.target, d)
                 secondary = self.secondary_name(r.secondary)
-                rel = Relationship(r.name, target, r.kind, r.back_populates, r.backref, secondary, status, r.line)
+                rel = Relationship(r.name, target, r.kind, r.back_populates, r.backref, secondary, status, r.line,
+                                   r.inherited_from)
                 rels.append(rel)
                 if status == UNRESOLVED:
+                    where = Location(d.file, r.line) if not r.inherited_from else self._class_location(r.inherited_from, r.line, d)
                     self.findings.append(
                         Finding(
                             "orm-relationship-unresolved",
                             Severity.INFO,
                             f"relationship {d.qual}.{r.name} points at {target or '(no target)'}, which is not a model the scan knows",
-                            Location(d.file, r.line),
+                            where,
                             symbol=d.qual,
                             category="models",
                         )
                     )
                 if r.backref and status == RESOLVED:
                     backrefs.append(
-                        (target, Relationship(r.backref, d.qual, "backref", r.name, "", secondary, RESOLVED, r.line))
+                        (target, Relationship(r.backref, d.qual, "backref", r.name, "", secondary, RESOLVED, r.line,
+                                              r.inherited_from))
                     )
             rels_of[d.qual] = rels
         for target, rel in backrefs:

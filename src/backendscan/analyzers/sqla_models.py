@@ -374,8 +374,8 @@ class ModelBuilder:
                 got = self._attribute(rec, m, info, name, obj, is_sqlmodel)
                 if got is None:
                     continue
+                got.inherited_from = inherited
                 if isinstance(got, ColumnDraft):
-                    got.inherited_from = inherited
                     cols.append(got)
                 else:
                     rels.append(got)
@@ -497,6 +497,8 @@ class ModelBuilder:
                 value = self.reader.evaluate(got.target)
                 if isinstance(value, ClassValue):
                     got.target = Arg(ast.Constant(value.qualname), got.target.module, got.target.scope)
+                elif isinstance(value, str):  # relationship(cls.target_name) with target_name = "Model"
+                    got.target = Arg(ast.Constant(value), got.target.module, got.target.scope)
         finally:
             self.reader.context = previous
         return got
