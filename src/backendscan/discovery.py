@@ -385,8 +385,8 @@ def discover(path: Path, config: Config | None = None) -> Discovery:
         prefix = root.name
         roots.append(ImportRoot("..", "the scanned folder is a package; its parent is the import root"))
     elif config.roots:
-        for r in config.roots:
-            r_norm = PurePosixPath(r).as_posix().strip("/") or "."
+        for configured in config.roots:
+            r_norm = PurePosixPath(configured).as_posix().strip("/") or "."
             roots.append(ImportRoot(r_norm, "configured in [tool.backendscan] roots"))
     else:
         roots.extend(_auto_roots(root, walker))

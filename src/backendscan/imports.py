@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from .model import Finding, ImportSite, Location, Origin, Severity
 from .parsing import ParsedModule, source_segment
@@ -68,7 +68,7 @@ class ImportExtractor(FileVisitor):
         if self.scan_dynamic:
             self.visit_stmt = self._visit_stmt_dynamic  # type: ignore[method-assign]
 
-    def _flags(self, ctx: Context) -> dict[str, bool]:
+    def _flags(self, ctx: Context) -> dict[str, Any]:
         return {
             "type_checking": ctx.type_checking,
             "lazy": ctx.in_function,

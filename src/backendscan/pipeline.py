@@ -244,11 +244,13 @@ def scan(
     records: dict[str, FileRecord] = cache.get_many((k for _, _, k in keyed), columns) if cache else {}
     stale = [k for k, r in records.items() if not r.has(want_parts)]
     previous = cache.get_many(stale) if cache and stale else {}
-    misses = []
-    for f, data, key in keyed:
+    misses: list[tuple[SourceFile, bytes, str]] = []
+    for f, maybe_data, key in keyed:
         if key in records and key not in previous:
             continue
-        if data is None:
+        if maybe_data is not None:
+            data = maybe_data
+        else:
             try:
                 data = (disc.root / f.path).read_bytes()
             except OSError as exc:
@@ -283,7 +285,7 @@ def scan(
 
     by_module: dict[str, FileRecord] = {}
     file_of: dict[str, SourceFile] = {}
-    for f, data, key in keyed:
+    for f, _, key in keyed:
         rec = records.get(key)
         if rec is None:
             continue  # unreadable: reported above
@@ -516,6 +518,7 @@ def _extract_parallel(
 ) -> dict[str, FileRecord]:
     import multiprocessing as mp
 
+    ctx: Any
     try:
         ctx = mp.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork

@@ -908,19 +908,19 @@ class _Evaluator:
             return resolved(out)
         if not qualified:
             return self.unknown(node, "call of an expression")
-        d = self.p.lookup(qualified)
-        if d.kind == "class":
+        definition = self.p.lookup(qualified)
+        if definition.kind == "class":
             return resolved(Instance(qualified, node, self.module))
-        if d.kind == "function":
-            fn: FunctionInfo = d.obj
+        if definition.kind == "function":
+            fn: FunctionInfo = definition.obj
             if fn.single_return is not None:
-                env = self._bind_args(fn, node, d.module)
+                env = self._bind_args(fn, node, definition.module)
                 if env is not None:
-                    return self.sub(d.module, fn.qualname, env).eval(fn.single_return)
+                    return self.sub(definition.module, fn.qualname, env).eval(fn.single_return)
             elif getattr(fn, "guarded_returns", ()):
-                env = self._bind_args(fn, node, d.module)
+                env = self._bind_args(fn, node, definition.module)
                 if env is not None:
-                    return self.sub(d.module, fn.qualname, env)._guarded(fn.guarded_returns, node)
+                    return self.sub(definition.module, fn.qualname, env)._guarded(fn.guarded_returns, node)
             return self.unknown(node, f"result of calling {qualified}()")
         return self.unknown(node, f"result of calling {qualified}()")
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
 from typing import TYPE_CHECKING
 
@@ -107,7 +107,7 @@ def info(args: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def as_table(headers: list[str], rows: list[list[Any]]) -> str:
+def as_table(headers: list[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain aligned text table."""
     cols = [headers] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cols) for i in range(len(headers))]

@@ -30,13 +30,13 @@ def run(args: argparse.Namespace) -> int:
     result = run_scan(args)
     kind = args.listing
     if kind == "routes":
-        items = result.routes
+        routes = result.routes
         if args.format == "json":
-            text = dumps({"routes": to_data(items)})
+            text = dumps({"routes": to_data(routes)})
         else:
-            rows = [
+            rows: list[list[object]] = [
                 [",".join(r.methods), r.path, r.handler, f"{r.file}:{r.line}", ", ".join(a.name for a in r.auth) or "-", r.path_status]
-                for r in items
+                for r in routes
             ]
             headers = ["METHODS", "PATH", "HANDLER", "WHERE", "AUTH", "STATUS"]
             if args.format == "csv":
@@ -46,26 +46,26 @@ def run(args: argparse.Namespace) -> int:
                 w.writerows(rows)
                 text = buf.getvalue()
             else:
-                text = as_table(headers, rows) + f"{len(items)} routes\n"
+                text = as_table(headers, rows) + f"{len(routes)} routes\n"
     elif kind == "models":
-        items = result.models
+        models = result.models
         if args.format == "json":
-            text = dumps({"models": to_data(items)})
+            text = dumps({"models": to_data(models)})
         else:
-            rows = [
+            model_rows: list[list[object]] = [
                 [m.table or "-", m.class_name or "(table)", m.orm, len(m.columns), ", ".join(f"{fk.column}->{fk.references}" for fk in m.foreign_keys) or "-", f"{m.file}:{m.line}", m.table_status]
-                for m in items
+                for m in models
             ]
-            text = as_table(["TABLE", "CLASS", "ORM", "COLUMNS", "FOREIGN KEYS", "WHERE", "STATUS"], rows) + f"{len(items)} models\n"
+            text = as_table(["TABLE", "CLASS", "ORM", "COLUMNS", "FOREIGN KEYS", "WHERE", "STATUS"], model_rows) + f"{len(models)} models\n"
     else:
         if args.format == "json":
             text = dumps({"tasks": to_data(result.tasks), "beat": to_data(result.beat), "task_calls": to_data(result.task_calls)})
         else:
-            rows = [
+            rows2: list[list[object]] = [
                 [t.name, t.framework, t.function, f"{t.file}:{t.line}", ", ".join(f"{k}={v}" for k, v in t.options) or "-", len(t.callers)]
                 for t in result.tasks
             ]
-            text = as_table(["NAME", "FRAMEWORK", "FUNCTION", "WHERE", "OPTIONS", "CALLERS"], rows) + f"{len(result.tasks)} tasks\n"
+            text = as_table(["NAME", "FRAMEWORK", "FUNCTION", "WHERE", "OPTIONS", "CALLERS"], rows2) + f"{len(result.tasks)} tasks\n"
             for b in result.beat:
                 text += f"schedule {b.entry}: {b.task} {b.schedule} ({b.file}:{b.line})\n"
     write_output(text, args.output)
