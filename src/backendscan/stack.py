@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .deployment import Deployment, read_deployment
 from .model import FileKind, ImportSite, Module, Origin
@@ -254,10 +254,6 @@ class Stack:
         return tuple(c for c in CONCERNS if c in seen)
 
 
-def _matches(target: str, prefixes: Iterable[str]) -> bool:
-    return any(target == p or target.startswith(p + ".") for p in prefixes)
-
-
 def detect_stack(result: "ScanResult") -> Stack:
     """The stack of a scanned project (see the module docstring)."""
     kinds = {m.name: m.kind for m in result.modules}
@@ -273,14 +269,22 @@ def detect_stack(result: "ScanResult") -> Stack:
     migration_modules = [m for m in result.modules if m.kind is FileKind.MIGRATION and m.path]
 
     deployment = read_deployment(aux)
+    # import sites by every dotted prefix of their target: one dict lookup per signature prefix
+    by_prefix: dict[tuple[bool, str], list[ImportSite]] = {}
+    for is_test, sites in ((False, runtime_sites), (True, test_sites)):
+        for s in sites:
+            parts = s.target.split(".")
+            for i in range(1, len(parts) + 1):
+                by_prefix.setdefault((is_test, ".".join(parts[:i])), []).append(s)
     components: list[Component] = []
     for concern, sigs in SIGNATURES:
-        sites = test_sites if concern in _TEST_CONCERNS else runtime_sites
+        is_test = concern in _TEST_CONCERNS
         for name, dist, prefixes in sigs:
+            hits = {id(s): s for p in prefixes for s in by_prefix.get((is_test, p), ())}
             found = sorted(
-                (s for s in sites if _matches(s.target, prefixes)),
+                hits.values(),
                 key=lambda s: (kinds.get(s.importer) is FileKind.MIGRATION, s.sort_key()),
-            ) if prefixes else []
+            )
             evidence = [Evidence(s.code.strip() or f"import {s.target}", s.location.path, s.location.line) for s in found[:2]]
             dep = deps.get(dist) if dist else None
             if name == "Sentry performance":

@@ -170,6 +170,11 @@ class ReportContext:
         return {s: c.get(s, 0) for s in ("error", "warning", "info")}
 
     @property
+    def findings_by_severity(self) -> tuple[Finding, ...]:
+        """Findings worst first (errors, warnings, notes), then in report order."""
+        return tuple(sorted(self.findings, key=lambda f: -f.severity.rank))
+
+    @property
     def stack_rows(self) -> tuple[tuple[str, tuple[Component, ...]], ...]:
         """(concern, components) in display order."""
         return tuple((c, self.stack.of(c)) for c in self.stack.concerns)

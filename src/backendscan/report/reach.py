@@ -155,9 +155,18 @@ def compute_reach(result: "ScanResult") -> ReachReport:
         for i in range(1, len(parts)):
             packages.add(".".join(parts[:i]))
 
+    def first(bits: int, n: int) -> list[str]:
+        out = []
+        while bits and len(out) < n:
+            low = bits & -bits
+            out.append(tests[low.bit_length() - 1])
+            bits ^= low
+        return out
+
     def names(bits: int, prefer: int) -> tuple[tuple[str, ...], int]:
-        chosen = [t for t in tests if prefer & bit[t]] + [t for t in tests if bits & bit[t] and not prefer & bit[t]]
-        return tuple(chosen[:5]), bin(bits).count("1")
+        chosen = first(prefer, 5)
+        chosen += first(bits & ~prefer, 5 - len(chosen))
+        return tuple(chosen), bin(bits).count("1")
 
     out_modules = []
     for m in sources:
