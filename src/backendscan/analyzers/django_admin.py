@@ -307,7 +307,7 @@ class AdminSites:
     def _final_catch_all(self, site_cls: str) -> bool:
         if not site_cls:
             return True
-        found = self.p.class_attribute(site_cls, "final_catch_all_view")
+        found = self.u.class_attribute(site_cls, "final_catch_all_view")
         if found is None or found[1].value is None:
             return True
         v = self.p.evaluate(found[0], found[1].value, found[1].scope)

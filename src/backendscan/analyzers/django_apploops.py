@@ -359,7 +359,7 @@ class LoopInterpreter:
             if attr == "module":
                 return ModuleRef(base.name)
             if base.cls:
-                found = self.p.class_attribute(base.cls, attr)
+                found = self.u.class_attribute(base.cls, attr)
                 if found is not None:
                     return self.p.evaluate(found[0], found[1].value, found[1].scope)
             raise _Stop(f"attribute '{attr}' of the AppConfig of {base.name}")

@@ -206,6 +206,32 @@ class Urlconf:
     loop_runner: Any = None  # (module, line, qualified list name) -> elements | None: interprets a whole loop
     _lists: dict[str, tuple[Element, ...]] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
+    _scope_index: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)
+    _class_attrs: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def class_attribute(self, cls: str, name: str) -> tuple[str, Any] | None:
+        """``Project.class_attribute`` with an index per module and a memo (views ask it thousands of times)."""
+        key = (cls, name)
+        if key in self._class_attrs:
+            return self._class_attrs[key]  # type: ignore[no-any-return]
+        found = None
+        for c in self.project.mro(cls):
+            info = self.project.class_info(c)
+            if info is None:
+                continue
+            module, ci = info
+            index = self._scope_index.get(module)
+            if index is None:
+                index = {}
+                for a in self.project.symbols[module].assignments:
+                    index[(a.scope, a.target)] = a  # the last assignment wins, as in Project.class_attribute
+                self._scope_index[module] = index
+            a = index.get((ci.qualname, name))
+            if a is not None:
+                found = (module, a)
+                break
+        self._class_attrs[key] = found
+        return found
 
     # ------------------------------------------------------------- names
     def resolve(self, expr: ast.expr, ctx: Ctx) -> str:
@@ -346,7 +372,7 @@ class Urlconf:
         return Pat(kind, route, view, ctx, call, name=name, kwargs=kwargs)
 
     def urls_attribute(self, expr: ast.Attribute, ctx: Ctx) -> list[Element]:
-        """``router.urls`` (DRF) - anything else with ``.urls`` (``admin.site.urls``) is an external include."""
+        """``module.urls``, ``router.urls`` (DRF), ``site.urls`` (admin); anything else is an external include."""
         full = self.resolve(expr, ctx)
         if full and self.project.lookup(full).kind == "module":
             return self.module_patterns(full, self.location(ctx, expr))
@@ -358,7 +384,7 @@ class Urlconf:
         return [
             Problem(
                 "external-include",
-                f"'{unparse(expr)}' is provided by code outside the scan (e.g. the Django admin); its routes are not listed",
+                f"'{unparse(expr)}' is provided by code outside the scan; its routes are not listed",
                 self.location(ctx, expr),
                 symbol=owner or unparse(expr),
             )

@@ -15,7 +15,9 @@ every leaf becomes a :class:`~backendscan.facts.Route` with the full path.
   (``api/^users/(?P<pk>[^/.]+)/$``), ``i18n_patterns`` adds ``{lang}/``.
 * Prefixes that are not literals are constant-folded (``path(settings.BASE_PATH, ...)``);
   what cannot be folded stays a ``{expr}`` placeholder (``path_status`` partial).
-* Views, methods and auth: :mod:`.django_views`; DRF routers: :mod:`.drf_routers`.
+* Views, methods and auth: :mod:`.django_views`; DRF routers: :mod:`.drf_routers`;
+  ``admin.site.urls`` and custom admin sites: :mod:`.django_admin`; loops over
+  ``apps.get_app_configs()``: :mod:`.django_apploops`.
 * ``name`` is the namespaced URL name (``polls:detail``); ``group`` is the
   URLconf module that holds the pattern (or the router object); ``app`` is the
   root URLconf; ``conditions`` are the ``if``-tests around the pattern.
@@ -25,7 +27,9 @@ every leaf becomes a :class:`~backendscan.facts.Route` with the full path.
 
 Findings: ``root-urlconf-unknown`` (no ``ROOT_URLCONF``: every ``urls`` module that
 no other URLconf includes is used as a root), ``external-include`` (an include of
-code outside the scan, e.g. ``admin.site.urls``, ``include("allauth.urls")``),
+code outside the scan, e.g. ``include("allauth.urls")``; its routes are not listed),
+``invalid-urlpattern`` (``path()`` without a route or view, ``include()`` outside ``path()``),
+``unresolved-view``,
 ``dynamic-registration`` (patterns built at run time: loops over
 ``apps.get_app_configs()``, registries, comprehensions), ``unsupported-router``
 and ``orphan-view`` (DRF viewsets no router or URLconf reaches).

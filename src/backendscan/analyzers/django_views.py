@@ -160,7 +160,7 @@ class Views:
         return any(c.startswith(("django.views", "rest_framework.", "django.contrib.auth.views")) for c in self.mro(cls))
 
     def http_method_names(self, cls: str) -> tuple[str, ...]:
-        found = self.project.class_attribute(cls, "http_method_names")
+        found = self.urlconf.class_attribute(cls, "http_method_names")
         if found is not None:
             module, a = found
             v = self.project.evaluate(module, a.value, a.scope)
@@ -291,7 +291,7 @@ class Views:
         if self.is_drf(cls):
             own_perm = False
             for attr, kind in (("permission_classes", "permission_class"), ("authentication_classes", "authentication_class")):
-                found = self.project.class_attribute(cls, attr)
+                found = self.urlconf.class_attribute(cls, attr)
                 if found is None:
                     continue
                 module, a = found

@@ -194,7 +194,7 @@ class Routers:
         suffixes = sem.endswith("default") and self._class_bool(cls, "include_format_suffixes", True)
         root_name = self._class_str(cls, "root_view_name", "api-root")
         api_root = "rest_framework.routers.APIRootView"
-        found = self.p.class_attribute(cls, "APIRootView")
+        found = self.u.class_attribute(cls, "APIRootView")
         if found is not None and found[1].value is not None and dotted(found[1].value):
             api_root = self.p.resolve_name(found[0], dotted(found[1].value), found[1].scope)
         model = RouterModel(router, cls, sem, trailing, use_regex, routes, include_root, suffixes, root_name, api_root,
@@ -235,14 +235,14 @@ class Routers:
         return replace(m, routes=routes, parent_regex=parent_regex, nest_count=nest_count)
 
     def _class_bool(self, cls: str, attr: str, default: bool) -> bool:
-        found = self.p.class_attribute(cls, attr)
+        found = self.u.class_attribute(cls, attr)
         if found is None:
             return default
         v = self.p.evaluate(found[0], found[1].value, found[1].scope)
         return bool(v.value) if v.ok else default
 
     def _class_str(self, cls: str, attr: str, default: str) -> str:
-        found = self.p.class_attribute(cls, attr)
+        found = self.u.class_attribute(cls, attr)
         if found is None:
             return default
         v = self.p.evaluate(found[0], found[1].value, found[1].scope)
@@ -250,7 +250,7 @@ class Routers:
 
     def _templates(self, cls: str) -> tuple[RouteTemplate, ...]:
         routes: tuple[RouteTemplate, ...] = DEFAULT_ROUTES
-        found = self.p.class_attribute(cls, "routes")
+        found = self.u.class_attribute(cls, "routes")
         if found is not None:
             parsed = self._parse_routes(found[1].value, Ctx(found[0], found[1].scope))
             if parsed is not None:
@@ -414,7 +414,7 @@ class Routers:
         if b is not None:
             v = self.u.evaluate_string(b, ctx)
             return v.value if v.ok and isinstance(v.value, str) else ""
-        found = self.p.class_attribute(viewset, "queryset")
+        found = self.u.class_attribute(viewset, "queryset")
         if found is None or found[1].value is None:
             return ""
         node: ast.AST = found[1].value
@@ -433,7 +433,7 @@ class Routers:
 
     def _lookup(self, viewset: str, m: RouterModel, lookup_prefix: str = "") -> str:
         def attr(name: str) -> str | None:
-            found = self.p.class_attribute(viewset, name)
+            found = self.u.class_attribute(viewset, name)
             if found is None or found[1].value is None:
                 return None
             v = self.p.evaluate(found[0], found[1].value, found[1].scope)
