@@ -223,12 +223,12 @@ class Urlconf:
             index = self._scope_index.get(module)
             if index is None:
                 index = {}
-                for a in self.project.symbols[module].assignments:
-                    index[(a.scope, a.target)] = a  # the last assignment wins, as in Project.class_attribute
+                for assign in self.project.symbols[module].assignments:
+                    index[(assign.scope, assign.target)] = assign  # the last one wins, as in Project.class_attribute
                 self._scope_index[module] = index
-            a = index.get((ci.qualname, name))
-            if a is not None:
-                found = (module, a)
+            hit = index.get((ci.qualname, name))
+            if hit is not None:
+                found = (module, hit)
                 break
         self._class_attrs[key] = found
         return found
