@@ -78,6 +78,7 @@ from ..visiting import dotted_name
 from .base import AnalyzerOutput
 from .fastapi_auth import AuthResolver, Marker
 from .fastapi_summary import (
+    OPAQUE,
     VERBS,
     CallRegistration,
     DecoratedRoute,
@@ -85,8 +86,10 @@ from .fastapi_summary import (
     FileSummary,
     HelperCall,
     Loop,
+    Return,
     Site,
     interesting,
+    parse_expr,
 )
 from .routing import normalize_starlette
 
@@ -140,7 +143,7 @@ class FastAPIAnalyzer:
     """The ``fastapi`` analyzer plugin (FastAPI and Starlette routes)."""
 
     name = "fastapi"
-    version = "3"
+    version = "4"
 
     def interested(self, module: str, text: str) -> bool:
         return interesting(text)
@@ -248,21 +251,6 @@ def _unparse(node: ast.AST | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _condition_text(test: ast.expr, branch: bool) -> str:
-    text = _unparse(test)
-    if branch:
-        return text
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _unparse(test.operand)
-    if isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
-        return f"not {text}"
-    return f"not ({text})"
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    return dotted_name(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
-
-
 def _kw(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:
@@ -322,12 +310,13 @@ class _Resolver:
         self._param_cache: dict[tuple[str, str, str], tuple[str, FunctionInfo] | None] = {}
         self._ctx_cache: dict[tuple[str, str], list[Ctx]] = {}
         self._ctx_busy: set[tuple[str, str]] = set()
-        self._returns: dict[tuple[str, str], list[ast.expr]] = {}
+        self._returns: dict[tuple[str, str], list[Return]] = {}
+        self._return_nodes: dict[tuple[str, str], list[ast.expr]] = {}
         self._inits: dict[tuple[str, str], list[Any]] = {}
         self._helpers: dict[str, list[tuple[str, HelperCall]]] = {}
         for module, s in self.summaries.items():
             for r in s.returns:
-                self._returns.setdefault((module, r.function), []).append(r.value)
+                self._returns.setdefault((module, r.function), []).append(r)
             for i in s.inits:
                 self._inits.setdefault((module, i.cls), []).append(i)
             for h in s.helpers:
@@ -490,14 +479,24 @@ class _Resolver:
         d = self.p.lookup(cq)
         if d.kind == "function":
             fn: FunctionInfo = d.obj
-            values = self._returns.get((d.module, fn.qualname))
-            if values is None:
-                values = [fn.single_return] if fn.single_return is not None else []
-            for value in values:
+            for value in self._returned(d.module, fn):
                 found = self._object(d.module, value, fn.qualname, None, depth + 1)
                 if found is not None:
                     return found
         return None
+
+    def _returned(self, module: str, fn: FunctionInfo) -> list[ast.expr]:
+        """What ``fn`` may return (phase-1 ``return`` records, else the symbol table's single return)."""
+        key = (module, fn.qualname)
+        nodes = self._return_nodes.get(key)
+        if nodes is None:
+            records = self._returns.get(key)
+            if records is None:
+                nodes = [fn.single_return] if fn.single_return is not None else []
+            else:
+                nodes = [n for n in (r.node() for r in records) if n is not None]
+            self._return_nodes[key] = nodes
+        return nodes
 
     def _param_object(self, module: str, fn: str, info: FunctionInfo, name: str) -> Obj | None:
         """A parameter annotated as an app/router, standing for the objects no call site gives."""
@@ -655,6 +654,9 @@ class _Resolver:
         return Value(PARTIAL, "{" + _unparse(expr) + "}", unknowns)
 
     def _value_of(self, module: str, expr: ast.expr, scope: str, ctx: Ctx) -> Value:
+        if isinstance(expr, ast.Name) and expr.id == OPAQUE:
+            where = self.p.location(module, expr)
+            return Value(UNRESOLVED, None, (Unresolved("<long argument>", "argument too long to keep", where),))
         obj = self._object(module, expr, scope, ctx)
         if obj is not None:
             return Value(RESOLVED, ObjRef(obj.key))
@@ -670,7 +672,7 @@ class _Resolver:
         for cmod, hc in self._helpers.get(fn.rsplit(".", 1)[-1], ()):
             if self.p.resolve_name(cmod, hc.callee, hc.site.scope) == target:
                 out.append((cmod, hc))
-        out.sort(key=lambda t: (t[0], t[1].call.lineno, t[1].call.col_offset))
+        out.sort(key=lambda t: (t[0], t[1].line, t[1].column))
         return out
 
     def _fn_contexts(self, module: str, fn: str, depth: int = 0) -> list[Ctx]:
@@ -692,11 +694,12 @@ class _Resolver:
             out: list[Ctx] = []
             parent = self._function_of_scope(module, fn.rsplit(".<locals>.", 1)[0]) if ".<locals>." in fn else ""
             for cmod, hc in self._call_sites(module, fn)[:8]:
-                if any(_is_type_checking(t) and b for t, b in hc.site.conditions):
+                node = hc.node()
+                if hc.site.type_checking_only or node is None:
                     continue
-                for cctx in self._site_contexts(cmod, hc.site, hc.call, depth + 1)[:4]:
+                for cctx in self._site_contexts(cmod, hc.site, node, depth + 1)[:4]:
                     base = dict(cctx.env) if parent and hc.site.function.startswith(parent) else {}
-                    env, unbound = self._bind(module, info, hc.call, cmod, hc.site.scope, cctx)
+                    env, unbound = self._bind(module, info, node, cmod, hc.site.scope, cctx)
                     base.update(env)
                     conds = cctx.conditions + _conditions(hc.site)
                     out.append(Ctx(base, conds, cctx.branches + _branches(cmod, hc.site), frozenset(unbound)))
@@ -781,38 +784,38 @@ class _Resolver:
         if not site.loops:
             return ctxs
         used = _names(node)
-        relevant: list[Loop] = []
+        relevant: list[tuple[Loop, ast.expr | None, ast.expr | None]] = []
         for loop in reversed(site.loops):
-            if _target_names(loop.target) & used:
-                relevant.append(loop)
-                used |= _names(loop.iter)
+            target = parse_expr(loop.target, loop.line)
+            it = parse_expr(loop.iter, loop.line) if OPAQUE not in loop.iter else None
+            if target is not None and _target_names(target) & used:
+                relevant.append((loop, target, it))
+                used |= _names(it)
         relevant.reverse()
-        for loop in relevant:
+        for loop, target, it in relevant:
+            assert target is not None
+            names = _target_names(target)
             new: list[Ctx] = []
             for c in ctxs:
-                elements = self._iter_elements(module, loop.iter, site.scope, c, 0)
+                elements = self._iter_elements(module, it, site.scope, c, 0) if it is not None else None
                 if elements is None:
                     self._finding(
                         _RULE_DYNAMIC,
                         Severity.INFO,
-                        f"registration in a loop over `{_unparse(loop.iter)}`, which the scan cannot unroll",
+                        f"registration in a loop over `{loop.iter}`, which the scan cannot unroll",
                         self.p.location(module, node),
                         hint="Routes attached here use a placeholder for the loop variable.",
                     )
                     env = dict(c.env)
-                    for n in _target_names(loop.target):
-                        env[n] = Value(
-                            UNRESOLVED,
-                            None,
-                            (Unresolved(n, f"loop variable over {_unparse(loop.iter)}", self.p.location(module, loop.iter)),),
-                        )
-                    names = _target_names(loop.target)
+                    where = Location(self.p.path_of(module), loop.line)
+                    for n in names:
+                        env[n] = Value(UNRESOLVED, None, (Unresolved(n, f"loop variable over {loop.iter}", where),))
                     new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic | names))
                     continue
                 for el in elements[:MAX_UNROLL]:
                     env = dict(c.env)
-                    self._bind_target(loop.target, el, env, c)
-                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - _target_names(loop.target), c.dynamic))
+                    self._bind_target(target, el, env, c)
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic))
             ctxs = new[: MAX_UNROLL * 4]
         return ctxs
 
@@ -883,9 +886,7 @@ class _Resolver:
         # apps and routers built with a routes list register routes without any further call
         for module, s in self.summaries.items():
             for h in s.helpers:
-                if h.target and "." not in h.target and any(kw.arg == "routes" for kw in h.call.keywords) or (
-                    h.target and h.call.args and h.callee.rsplit(".", 1)[-1] in ("Starlette", "Router")
-                ):
+                if h.has_routes and h.target and "." not in h.target:
                     self._object(module, ast.Name(h.target), h.site.scope, None)
         for module, s in self.summaries.items():
             for dr in s.decorated:
@@ -908,7 +909,7 @@ class _Resolver:
             )
 
     def _decorated(self, module: str, dr: DecoratedRoute) -> None:
-        if any(_is_type_checking(t) and b for t, b in dr.site.conditions):
+        if dr.site.type_checking_only:
             return
         file = self.p.path_of(module)
         reg = self.p.location(module, dr.decorator)
@@ -988,7 +989,7 @@ class _Resolver:
         )
 
     def _call(self, module: str, cr: CallRegistration) -> None:
-        if any(_is_type_checking(t) and b for t, b in cr.site.conditions):
+        if cr.site.type_checking_only:
             return
         reg = self.p.location(module, cr.call)
         for ctx in self._site_contexts(module, cr.site, cr.call):
@@ -1258,9 +1259,7 @@ class _Resolver:
                 d = self.p.lookup(cq) if cq else None
                 if d is not None and d.kind == "function":
                     # a factory: use the nested function it returns, when it returns one
-                    for value in self._returns.get((d.module, d.obj.qualname), []) or (
-                        [d.obj.single_return] if d.obj.single_return is not None else []
-                    ):
+                    for value in self._returned(d.module, d.obj):
                         inner = self._function_handler(d.module, value, d.obj.qualname)
                         if inner is not None:
                             return inner
@@ -1532,11 +1531,11 @@ class _Handler:
 
 
 def _conditions(site: Site) -> tuple[str, ...]:
-    return tuple(_condition_text(t, b) for t, b in site.conditions)
+    return tuple(c.shown for c in site.conditions)
 
 
 def _branches(module: str, site: Site) -> tuple[tuple[tuple[str, int, int], bool], ...]:
-    return tuple(((module, t.lineno, t.col_offset), b) for t, b in site.conditions)
+    return tuple(((module, c.line, c.column), c.branch) for c in site.conditions)
 
 
 def _only_placeholders(raw: str) -> bool:

@@ -60,11 +60,22 @@ def interesting(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Loop:
-    """An enclosing ``for`` loop: its target and iterable (the body is not kept)."""
+class Cond:
+    """An enclosing ``if`` test (or an earlier guard clause), as source text."""
 
-    target: ast.expr
-    iter: ast.expr
+    shown: str  # as reported: the test, or its negation for else-branches and guard clauses
+    line: int  # position of the test: the same ``if`` seen from both branches has the same key
+    column: int
+    branch: bool  # True in the body, False in the else branch / after a guard clause
+    type_checking: bool = False
+
+
+@dataclass(frozen=True)
+class Loop:
+    """An enclosing ``for`` loop: its target and iterable as source text (the body is not kept)."""
+
+    target: str
+    iter: str
     line: int
 
 
@@ -74,8 +85,12 @@ class Site:
 
     scope: str  # ctx.scope: qualname of the innermost class or function ("" = module)
     function: str  # qualname of the innermost function ("" when not in a function)
-    conditions: tuple[tuple[ast.expr, bool], ...] = ()
+    conditions: tuple[Cond, ...] = ()
     loops: tuple[Loop, ...] = ()
+
+    @property
+    def type_checking_only(self) -> bool:
+        return any(c.type_checking and c.branch for c in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -107,21 +122,36 @@ class CallRegistration:
 
 @dataclass(frozen=True)
 class HelperCall:
-    """A statement-level call of a dotted name: a call site that may bind parameters."""
+    """A statement-level call of a dotted name: a call site that may bind parameters.
+
+    Kept as source text (long arguments replaced by :data:`OPAQUE`) because there
+    are many of them; :meth:`node` parses it back when a call site is needed.
+    """
 
     callee: str
-    call: ast.Call
+    text: str  # ``callee(arg, key=value)``
+    line: int
+    column: int
     site: Site
     target: str = ""  # ``target = callee(...)``: the assigned name (objects built with ``routes=[...]``)
+    has_routes: bool = False  # a ``routes=`` keyword or positional arguments of a possible router class
+
+    def node(self) -> ast.Call | None:
+        expr = parse_expr(self.text, self.line, self.column)
+        return expr if isinstance(expr, ast.Call) else None
 
 
 @dataclass(frozen=True)
 class Return:
-    """``return value`` in function ``function``."""
+    """``return value`` in function ``function`` (value as source text)."""
 
     function: str
-    value: ast.expr
+    text: str
     line: int
+    column: int
+
+    def node(self) -> ast.expr | None:
+        return parse_expr(self.text, self.line, self.column)
 
 
 @dataclass(frozen=True)
@@ -142,6 +172,58 @@ class FileSummary:
     helpers: tuple[HelperCall, ...] = ()
     returns: tuple[Return, ...] = ()
     inits: tuple[InitCall, ...] = ()
+
+
+OPAQUE = "__backendscan_opaque__"  # stands for an argument too long to keep
+_MAX_ARG = 240
+_NOISE_HEADS = frozenset(
+    "print len isinstance issubclass getattr setattr hasattr super self cls logger log logging warnings "
+    "str int float bool dict list tuple set sorted min max sum any all repr type id hash iter next".split()
+)
+
+
+def parse_expr(text: str, line: int, column: int = 0) -> ast.expr | None:
+    """Parse an expression kept as text; every node gets the position of the original statement."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for n in ast.walk(node):
+        if isinstance(n, (ast.expr, ast.keyword, ast.arg)):
+            n.lineno = n.end_lineno = line
+            n.col_offset = column
+            n.end_col_offset = column
+    return node
+
+
+def _text(node: ast.AST, limit: int = _MAX_ARG) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - ast.unparse handles parsed trees
+        return OPAQUE
+    return text if len(text) <= limit else OPAQUE
+
+
+def _call_text(call: ast.Call, callee: str) -> str:
+    parts = [("*" + _text(a.value)) if isinstance(a, ast.Starred) else _text(a) for a in call.args]
+    parts += [(f"{kw.arg}=" if kw.arg else "**") + _text(kw.value) for kw in call.keywords]
+    return f"{callee}({', '.join(parts)})"
+
+
+def _shown(test: ast.expr, branch: bool) -> str:
+    text = _text(test, 200)
+    if branch:
+        return text
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _text(test.operand, 200)
+    if isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        return f"not {text}"
+    return f"not ({text})"
+
+
+def _cond(test: ast.expr, branch: bool) -> Cond:
+    tc = dotted_name(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
+    return Cond(_shown(test, branch), test.lineno, test.col_offset + 1, branch, tc)
 
 
 def _function_qualname(ctx: Context) -> str:
@@ -171,10 +253,18 @@ class FastAPIVisitor(FileVisitor):
         self.returns: list[Return] = []
         self.inits: list[InitCall] = []
         self._guards: list[tuple[tuple[tuple[int, bool], ...], ast.expr]] = []
+        self._sites: dict[tuple[object, ...], Site] = {}
 
     def _site(self, ctx: Context) -> Site:
-        loops = tuple(Loop(f.target, f.iter, f.lineno) for f in ctx.loops())
-        return Site(ctx.scope, _function_qualname(ctx), ctx.conditions() + self._guard_conditions(ctx), loops)
+        guards = self._guard_conditions(ctx)
+        key = (self._block_key(ctx), tuple(id(t) for t, _ in guards))
+        site = self._sites.get(key)
+        if site is None:  # one Site object per block: pickled once however many records share it
+            loops = tuple(Loop(_text(f.target), _text(f.iter), f.lineno) for f in ctx.loops())
+            conds = tuple(_cond(t, b) for t, b in ctx.conditions() + guards)
+            site = Site(ctx.scope, _function_qualname(ctx), conds, loops)
+            self._sites[key] = site
+        return site
 
     # -- guard clauses: ``if not ok: return`` makes the rest of the block conditional
     @staticmethod
@@ -237,20 +327,35 @@ class FastAPIVisitor(FileVisitor):
                     self.calls.append(CallRegistration(func.value, func.attr, node, site))
         value = getattr(stmt, "value", None)
         if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and isinstance(value, ast.Call):
-            callee = dotted_name(value.func)
-            if callee and not (isinstance(value.func, ast.Attribute) and value.func.attr in CALL_METHODS):
-                site = site or self._site(ctx)
-                target = ""
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                    target = dotted_name(stmt.targets[0])
-                elif isinstance(stmt, ast.AnnAssign):
-                    target = dotted_name(stmt.target)
-                self.helpers.append(HelperCall(callee, value, site, target))
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            self._helper(stmt, value, ctx)
+        if isinstance(stmt, ast.Return) and isinstance(value, (ast.Name, ast.Attribute, ast.Call)):
             fn = _function_qualname(ctx)
-            if fn:
-                self.returns.append(Return(fn, stmt.value, stmt.lineno))
+            text = _call_text(value, dotted_name(value.func)) if isinstance(value, ast.Call) else dotted_name(value)
+            if fn and text and not text.startswith("("):
+                self.returns.append(Return(fn, text, value.lineno, value.col_offset + 1))
         self._init_call(stmt, ctx)
+
+    def _helper(self, stmt: ast.stmt, value: ast.Call, ctx: Context) -> None:
+        """Record a call site that may bind parameters (or build an object from ``routes=``)."""
+        callee = dotted_name(value.func)
+        if not callee or callee.split(".", 1)[0] in _NOISE_HEADS:
+            return
+        if isinstance(value.func, ast.Attribute) and value.func.attr in CALL_METHODS:
+            return
+        target = ""
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = dotted_name(stmt.targets[0])
+        elif isinstance(stmt, ast.AnnAssign):
+            target = dotted_name(stmt.target)
+        has_routes = bool(target) and (
+            any(kw.arg == "routes" for kw in value.keywords)
+            or (bool(value.args) and callee.rsplit(".", 1)[-1] in ("Starlette", "Router"))
+        )
+        if not value.args and not value.keywords:
+            return  # nothing to bind: the callee's defaults apply anyway
+        self.helpers.append(
+            HelperCall(callee, _call_text(value, callee), value.lineno, value.col_offset + 1, self._site(ctx), target, has_routes)
+        )
 
     def _init_call(self, stmt: ast.stmt, ctx: Context) -> None:
         fn = ctx.function
