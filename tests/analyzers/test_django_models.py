@@ -776,3 +776,98 @@ def test_bad_input_never_raises(tmp_path: Path) -> None:
     odd = _model(result, "app.models.Odd")
     assert odd.table_status == "unresolved"
     assert [c.name for c in odd.columns] == ["id", "a_id", "b_id", "c", "e"]
+
+
+def test_abstract_model_with_a_concrete_parent_passes_the_parent_link_on(tmp_path: Path) -> None:
+    # Label Studio's storages: checked with Django 5.2 (the child's pk is mixin_ptr_id)
+    result = _inline(tmp_path, {
+        "st/__init__.py": "",
+        "st/models.py": '''
+            from django.db import models
+
+            class StorageMixin(models.Model):
+                bucket = models.TextField()
+
+            class ImportStorageBase(StorageMixin):
+                class Meta:
+                    abstract = True
+
+            class ImportStorage(ImportStorageBase):
+                title = models.TextField()
+        ''',
+    })
+    child = _model(result, "st.models.ImportStorage")
+    assert (child.parent, child.inheritance) == ("st.models.StorageMixin", "multi_table")
+    assert _cols(child) == [
+        ("storagemixin_ptr_id", "OneToOneField", False, True, True, True, "storagemixin_ptr",
+         "st.models.ImportStorageBase", ""),
+        ("title", "TextField", False, False, False, False, "", "", ""),
+    ]
+    assert _fks(child) == [("storagemixin_ptr_id", "st_storagemixin.id", "resolved", "CASCADE", 6)]
+
+
+def test_project_run_from_another_import_root(tmp_path: Path) -> None:
+    # the package folder itself is on sys.path at run time (Label Studio): INSTALLED_APPS,
+    # AppConfig.name and absolute imports are written without the package prefix
+    result = _inline(tmp_path, {
+        "studio/__init__.py": "",
+        "studio/manage.py": '''
+            import os
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+        ''',
+        "studio/core/__init__.py": "",
+        "studio/core/settings.py": 'INSTALLED_APPS = ["core.apps.CoreConfig", "io_storages"]\n',
+        "studio/core/apps.py": '''
+            from django.apps import AppConfig
+
+            class CoreConfig(AppConfig):
+                name = "core"
+        ''',
+        "studio/core/models.py": '''
+            from django.db import models
+
+            class Base(models.Model):
+                created = models.DateTimeField()
+
+                class Meta:
+                    abstract = True
+        ''',
+        "studio/io_storages/__init__.py": "",
+        "studio/io_storages/s3/__init__.py": "",
+        "studio/io_storages/s3/models.py": '''
+            from core.models import Base
+            from django.db import models
+
+            class S3Storage(Base):
+                bucket = models.TextField()
+        ''',
+    })
+    # module names keep the scan's root; labels and tables follow Django's
+    assert _rows(result) == [
+        ("studio.core.models.Base", "", "none", "model", "core", "", "", True, "studio/core/models.py", 3),
+        ("studio.io_storages.s3.models.S3Storage", "io_storages_s3storage", "derived", "model", "io_storages", "", "",
+         False, "studio/io_storages/s3/models.py", 4),
+    ]
+    assert [c.name for c in _model(result, "studio.io_storages.s3.models.S3Storage").columns] == ["id", "created", "bucket"]
+
+
+def test_migrations_of_test_apps_are_left_out(tmp_path: Path) -> None:
+    result = _inline(tmp_path, {
+        "app/__init__.py": "",
+        "app/tests/__init__.py": "",
+        "app/tests/models.py": '''
+            from django.db import models
+
+            class Book(models.Model):
+                pass
+        ''',
+        "app/tests/migrations/__init__.py": "",
+        "app/tests/migrations/0001_initial.py": '''
+            from django.db import migrations
+
+            class Migration(migrations.Migration):
+                operations = [migrations.CreateModel(name="Book", fields=[])]
+        ''',
+    })
+    assert result.models == ()
+    assert _findings(result, *DRIFT) == []

@@ -21,7 +21,7 @@ The implicit primary key class is ``AppConfig.default_auto_field``, else the
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ...model import FileKind
@@ -38,11 +38,16 @@ _CONTRIB_AUTO_FIELD = {  # django.contrib apps pin their own default_auto_field
 class AppInfo:
     """One Django app: its module name, label and where that came from."""
 
-    name: str  # app module, e.g. "polls"
+    name: str  # app module as Django names it, e.g. "polls"
     label: str
     config: str = ""  # dotted AppConfig class ("" for a plain app)
     default_auto_field: str = ""  # as written in the AppConfig ("" = not set)
     installed: bool = False
+    module: str = ""  # the same module as the scan names it (see AppRegistry.module_of)
+
+    @property
+    def scanned(self) -> str:
+        return self.module or self.name
 
 
 def setting(project: Project, name: str) -> Value:
@@ -56,6 +61,8 @@ class AppRegistry:
 
     def __init__(self, project: Project) -> None:
         self.p = project
+        self._module_cache: dict[str, str] = {}
+        self.shifts: tuple[str, ...] = ()
         self.configs: dict[str, AppInfo] = {}  # by config class
         for module, qual, _info in project.classes():
             kind = project.modules[module].kind if module in project.modules else FileKind.SOURCE
@@ -66,6 +73,8 @@ class AppRegistry:
             info = self._config_info(qual, module)
             if info is not None:
                 self.configs[qual] = info
+        self.shifts = self._shifts()
+        self.configs = {q: replace(i, module=self.module_of(i.name)) for q, i in self.configs.items()}
         self.installed_entries = self._installed_entries()
         self.installed: list[AppInfo] = self._installed_apps()
         self.by_label: dict[str, AppInfo] = {}
@@ -74,6 +83,41 @@ class AppRegistry:
         v = setting(project, "DEFAULT_AUTO_FIELD")
         self.default_auto_field = v.value if v.ok and isinstance(v.value, str) else _DEFAULT_AUTO_FIELD
         self.default_auto_field_source = "settings" if v.ok and isinstance(v.value, str) else "django default"
+
+    # ----------------------------------------------------------------- modules
+    def module_of(self, name: str) -> str:
+        """The scanned module Django's dotted ``name`` denotes.
+
+        A project may run with another ``sys.path`` root than the scan's: Label
+        Studio puts its package folder first, so ``INSTALLED_APPS`` says
+        ``"projects"`` for the scanned ``label_studio.projects``.  Such a shift
+        shows in the project's own ``AppConfig`` classes (``name = "core"``
+        written in ``label_studio.core.apps``); names that are not scanned
+        modules are tried with those prefixes.
+        """
+        cached = self._module_cache.get(name)
+        if cached is not None:
+            return cached
+        result = name
+        head = name.split(".", 1)[0]
+        if name and head not in self.p.modules:
+            for prefix in self.shifts:
+                if prefix + head in self.p.modules:
+                    result = prefix + name
+                    break
+        self._module_cache[name] = result
+        return result
+
+    def _shifts(self) -> tuple[str, ...]:
+        out: set[str] = set()
+        for info in self.configs.values():
+            module = info.config.rsplit(".", 1)[0]
+            if info.name.split(".", 1)[0] in self.p.modules:
+                continue
+            for candidate in (module.rsplit(".apps", 1)[0] if module.endswith(".apps") else module,):
+                if candidate.endswith("." + info.name):
+                    out.add(candidate[: -len(info.name)])
+        return tuple(sorted(out, key=lambda p: (-len(p), p)))
 
     # ----------------------------------------------------------------- configs
     def _attr(self, qual: str, name: str) -> Value | None:
@@ -131,12 +175,13 @@ class AppRegistry:
             if entry in self.configs:
                 out.append(_installed(self.configs[entry]))
                 continue
-            canon = self.p.canonical(entry)
+            canon = self.p.canonical(self.module_of(entry))
             if canon in self.configs:
                 out.append(_installed(self.configs[canon]))
                 continue
-            if entry in self.p.modules:
-                cands = self._module_configs(entry + ".apps")
+            module = self.module_of(entry)
+            if module in self.p.modules:
+                cands = self._module_configs(module + ".apps")
                 chosen = None
                 if len(cands) == 1 and self._is_default(cands[0], True):
                     chosen = cands[0]
@@ -146,9 +191,9 @@ class AppRegistry:
                         chosen = defaults[0]
                 if chosen is not None:
                     info = self.configs[chosen]
-                    out.append(AppInfo(entry, info.label, chosen, info.default_auto_field, True))
+                    out.append(AppInfo(entry, info.label, chosen, info.default_auto_field, True, module))
                 else:
-                    out.append(AppInfo(entry, entry.rsplit(".", 1)[-1], "", "", True))
+                    out.append(AppInfo(entry, entry.rsplit(".", 1)[-1], "", "", True, module))
                 continue
             # third-party entry: "pkg.apps.PkgConfig" or "pkg"
             parts = entry.split(".")
@@ -188,7 +233,7 @@ class AppRegistry:
     def label_of_package(self, package: str) -> tuple[str, AppInfo | None]:
         """Label of the app whose module is exactly ``package`` (migrations live in ``<app>.migrations``)."""
         for app in self.installed + sorted(self.configs.values(), key=lambda a: a.config):
-            if app.name == package:
+            if app.scanned == package:
                 return app.label, app
         return package.rsplit(".", 1)[-1], None
 
@@ -202,14 +247,15 @@ class AppRegistry:
 
 
 def _installed(info: AppInfo) -> AppInfo:
-    return AppInfo(info.name, info.label, info.config, info.default_auto_field, True)
+    return AppInfo(info.name, info.label, info.config, info.default_auto_field, True, info.module)
 
 
 def _longest(apps: list[AppInfo], module: str) -> AppInfo | None:
     best: AppInfo | None = None
     for app in apps:
-        if module == app.name or module.startswith(app.name + "."):
-            if best is None or len(app.name) > len(best.name):
+        name = app.scanned
+        if module == name or module.startswith(name + "."):
+            if best is None or len(name) > len(best.scanned):
                 best = app
     return best
 

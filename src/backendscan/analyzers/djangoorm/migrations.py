@@ -21,7 +21,8 @@ compared with the model facts of apps that have migrations:
   (``makemigrations`` was not run, or the migration is elsewhere).
 
 Unmanaged and proxy models are excluded; apps with a model whose table does not
-fold are skipped for ``table-without-model``.
+fold are skipped for ``table-without-model``; migrations of test apps (like
+their models) are left out.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ class Migrations:
                 label = self.module_labels[package]
             elif package.endswith(".migrations") or package == "migrations":
                 app_pkg = package[: -len(".migrations")] if "." in package else ""
+                app_mod = self.p.modules.get(app_pkg)
+                if app_mod is not None and app_mod.kind is FileKind.TEST:
+                    continue  # a test app: its models are not scanned either
                 label = self.apps.label_of_package(app_pkg)[0] if app_pkg else ""
             else:
                 continue

@@ -154,7 +154,7 @@ class Schema:
         self._class_cache: dict[str, F.FieldClass | None] = {}
         self._mro_cache: dict[str, tuple[str, ...]] = {}
         self._layout_cache: dict[str, Layout] = {}
-        self._fields_cache: dict[str, list[F.FieldDef]] = {}
+        self._fields_cache: dict[str, tuple[list[F.FieldDef], list[tuple[ModelClass, F.FieldDef]]]] = {}
         self.models: dict[str, ModelClass] = {}
         self.registry: dict[tuple[str, str], ModelClass] = {}
         self.duplicates: list[tuple[ModelClass, ModelClass]] = []
@@ -185,7 +185,17 @@ class Schema:
             head, _, rest = dotted.partition(".")
             base = CATALOGUE_NAMES.get(head, head)
             return base + ("." + rest if rest else "")
-        return self.p.resolve_name(src.module, dotted, src.scope)
+        return self.qualify(self.p.resolve_name(src.module, dotted, src.scope))
+
+    def qualify(self, name: str) -> str:
+        """``name`` under a shifted import root (see :meth:`AppRegistry.module_of`) when it is not first-party."""
+        if not self.apps.shifts or not name or self.p.first_party(name):
+            return name
+        for prefix in self.apps.shifts:
+            candidate = self.p.canonical(prefix + name)
+            if self.p.lookup(candidate).kind != "unknown":
+                return candidate
+        return name
 
     def fold(self, src: F.Src) -> Value:
         return self.p.evaluate(src.module if src.module != CATALOGUE_MODULE else "", src.node, src.scope)
@@ -273,7 +283,7 @@ class Schema:
         if entry is not None and qual == entry.qualname:
             return entry.bases
         if self.p.class_info(qual) is not None:
-            return tuple(self.normal(b) for b in self.p.bases(qual))
+            return tuple(self.normal(self.qualify(b)) for b in self.p.bases(qual))
         return ()
 
     def c3(self, qual: str) -> tuple[str, ...]:
@@ -352,11 +362,11 @@ class Schema:
         if qual in self._class_cache:
             return self._class_cache[qual]
         result: F.FieldClass | None = None
-        if self.p.class_info(qual) is not None:
-            mro = self.p.mro(qual)
+        if self.p.class_info(qual) is not None and not qual.startswith("django."):  # (Django itself: known by name)
+            mro = self.c3(qual)
             chain: list[tuple[str, F.InitSpec]] = []
             for c in mro:
-                if self.p.class_info(c) is not None:
+                if self.p.class_info(c) is not None and not c.startswith("django."):
                     spec = self.inits.get(c)
                     if spec is not None:
                         chain.append(spec)
@@ -431,7 +441,7 @@ class Schema:
                 continue
             self.models[qual] = self._read_class(module, qual, info)
         for module, add in self._adds:
-            target = self.p.resolve_name(module, add.model, add.scope)
+            target = self.qualify(self.p.resolve_name(module, add.model, add.scope))
             m = self.models.get(target)
             if m is None or not m.first_party:
                 continue
@@ -524,7 +534,7 @@ class Schema:
         found = self._meta_class(m)
         if found is None:
             return
-        for meta_qual in self.p.mro(found[1]):
+        for meta_qual in self.c3(found[1]):
             info = self.p.class_info(meta_qual)
             if info is None:
                 continue
@@ -572,34 +582,59 @@ class Schema:
 
     def local_fields(self, m: ModelClass) -> list[F.FieldDef]:
         """Own fields plus those inherited from direct abstract model bases (Django's order of checks)."""
+        return self._inherit(m)[0]
+
+    def _inherit(self, m: ModelClass) -> tuple[list[F.FieldDef], list[tuple[ModelClass, F.FieldDef]]]:
+        """(local fields, MTI parents with their link fields), as ``ModelBase.__new__`` builds them.
+
+        Concrete direct model bases give a ``<parent>_ptr`` link (abstract models
+        get one too, and pass it on with their parents to their children).
+        """
         cached = self._fields_cache.get(m.qualname)
         if cached is not None:
             return cached
-        self._fields_cache[m.qualname] = []  # cycle guard
+        self._fields_cache[m.qualname] = ([], [])  # cycle guard
         own = [f for f in m.own_fields if f.attr not in m.removed]
-        out: list[F.FieldDef] = []  # inherited fields first: Django orders fields by creation
+        inherited: list[F.FieldDef] = []  # inherited fields first: Django orders fields by creation
+        ptrs: list[F.FieldDef] = []
+        parents: list[tuple[ModelClass, F.FieldDef]] = []
         names = {f.attr for f in m.own_fields} | m.removed
         taken = set(m.attrs)
         direct = [self.normal(b) for b in self.bases_of(m.qualname)]
-        parents = [b for b in direct if self.is_model(b)]
+        model_bases = [b for b in direct if self.is_model(b)]
         inherited_attrs: set[str] = set()
         for b in self.c3(m.qualname):
             bm = self._model_for(b)
-            if b not in parents or bm is None:
+            if b not in model_bases or bm is None:
                 inherited_attrs |= self._attrs_of(b)
                 continue
             if not bm.abstract:
+                if m.proxy or not bm.first_party:
+                    continue
+                base = self.concrete(bm)
+                if any(p is base for p, _ in parents):
+                    continue
+                link = self._parent_link(m, own, base)
+                if link is None:
+                    link = self._ptr_field(m, base)
+                    ptrs.append(link)
+                parents.append((base, link))
                 continue
-            for f in self.local_fields(bm):
+            fields, base_parents = self._inherit(bm)
+            for f in fields:
                 if f.attr in names or f.attr in taken or f.attr in inherited_attrs:
                     continue
-                out.append(f)
+                inherited.append(f)
                 names.add(f.attr)
-        out.extend(own)
+            for pb, plink in base_parents:
+                if not any(p is pb for p, _ in parents):
+                    parents.append((pb, plink))
+        out = inherited + own + ptrs
         if any(b in MPTT_MODELS for b in self.c3(m.qualname)) and not m.abstract:
             out.extend(self._mptt_fields(m, names))
-        self._fields_cache[m.qualname] = out
-        return out
+        result = (out, parents)
+        self._fields_cache[m.qualname] = result
+        return result
 
     def _model_for(self, qual: str) -> ModelClass | None:
         m = self.models.get(qual)
@@ -649,33 +684,15 @@ class Schema:
         cached = self._layout_cache.get(m.qualname)
         if cached is not None:
             return cached
-        fields = list(self.local_fields(m))
-        parents: list[tuple[ModelClass, F.FieldDef]] = []
-        if not m.abstract and not m.proxy:
-            direct = [self.normal(b) for b in self.bases_of(m.qualname)]
-            seen: set[str] = set()
-            for b in self.c3(m.qualname):
-                if b not in direct:
-                    continue
-                bm = self.models.get(b)
-                if bm is None or bm.abstract or not bm.first_party:
-                    continue
-                base = self.concrete(bm)
-                if base.qualname in seen:
-                    continue
-                seen.add(base.qualname)
-                link = self._parent_link(m, fields, base)
-                if link is None:
-                    link = self._ptr_field(m, base)
-                    fields.append(link)
-                parents.append((base, link))
+        fields, parents = self._inherit(m)
+        fields = list(fields)
         pk = next((f for f in fields if self.flag(f, "primary_key")), None)
-        if pk is None and parents:
+        if pk is None and parents and not m.abstract:
             pk = parents[0][1]
         if pk is None and not m.abstract and not m.proxy and not m.unknown_bases:
             pk = self._auto_pk(m)
             fields.insert(0, pk)
-        result = Layout(fields, parents, pk)
+        result = Layout(fields, list(parents), pk)
         self._layout_cache[m.qualname] = result
         return result
 
