@@ -188,6 +188,7 @@ CLASSIC = {
             Column("user_id", Integer, ForeignKey("acct_users.id", ondelete="CASCADE"), primary_key=True),
             Column("role_id", ForeignKey("auth.roles.id"), primary_key=True),
         )
+        Table("audit", Base.metadata, Column("id", Integer, primary_key=True), schema="auth")
 
 
         class User(Base):
@@ -279,6 +280,8 @@ def test_classic_declarative_models(tmp_path):
         ("place", "app.models.Address", "relationship", "", "", ""),
     ]
 
+    audit = models["table:audit"]  # not assigned to a name: still on the metadata
+    assert (_table(audit), audit.line, _cols(audit)) == (("audit", "resolved", "auth", "", ""), 14, [("id", "Integer", False, True)])
     roles_table = models["table:user_roles"]
     assert (roles_table.kind, roles_table.base, roles_table.line) == ("table", "app.db.Base", 8)
     assert _cols(roles_table) == [("user_id", "Integer", False, True), ("role_id", "Integer", False, True)]
@@ -1063,3 +1066,111 @@ def test_module_named_like_a_test_counts_when_source_imports_it(tmp_path):
         },
     )
     assert [m.table for m in result.models] == ["connection_test"]
+
+
+def test_table_objects_as_class_tables_and_generated_bases(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+                from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+                from sqlalchemy.orm import DeclarativeBaseNoMeta, registry
+
+                metadata = MetaData()
+                mapper_registry = registry(metadata=metadata)
+                Base = mapper_registry.generate_base()
+
+                accounts = Table("accounts", metadata, Column("id", Integer, primary_key=True), Column("name", String(50)))
+
+
+                class Account(Base):
+                    __table__ = accounts
+
+
+                class Legacy(Base):
+                    __table__ = Table(
+                        "legacy_users", metadata,
+                        Column("uid", Integer, primary_key=True),
+                        Column("account_id", ForeignKey("accounts.id")),
+                    )
+
+
+                class NoMeta(DeclarativeBaseNoMeta):
+                    pass
+
+
+                class Plain(NoMeta):
+                    __tablename__ = "plain"
+                    id = Column(Integer, primary_key=True)
+            """,
+        },
+    )
+    models = _models(result)
+    assert sorted(models) == ["app.models.Account", "app.models.Legacy", "app.models.Plain"]  # accounts: mapped
+    account, legacy = models["app.models.Account"], models["app.models.Legacy"]
+    assert (_table(account), account.base, _cols(account)) == (
+        ("accounts", "resolved", "", "", ""), "app.models.Base",
+        [("id", "Integer", False, True), ("name", "String(50)", True, False)],
+    )
+    assert (_table(legacy), _cols(legacy), _fks(legacy)) == (
+        ("legacy_users", "resolved", "", "", ""),
+        [("uid", "Integer", False, True), ("account_id", "Integer", True, False)],
+        [("account_id", "accounts.id", "")],
+    )
+    assert (_table(models["app.models.Plain"]), models["app.models.Plain"].base) == (
+        ("plain", "resolved", "", "", ""), "app.models.NoMeta",
+    )
+
+
+def test_flask_sqlalchemy_model_class_and_custom_metaclass(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "requirements.txt": "Flask-SQLAlchemy==3.0.5\n",
+            "app/__init__.py": "",
+            "app/db.py": """
+                from flask_sqlalchemy import SQLAlchemy
+                from flask_sqlalchemy.model import BindMetaMixin
+                from sqlalchemy import Column, Integer
+                from sqlalchemy.orm import DeclarativeMeta, declarative_base
+
+
+                class IdModel:
+                    id = Column(Integer, primary_key=True)
+
+
+                class NoNameMeta(BindMetaMixin, DeclarativeMeta):
+                    pass
+
+
+                db = SQLAlchemy(model_class=IdModel)
+                legacy = SQLAlchemy(model_class=declarative_base(cls=IdModel, metaclass=NoNameMeta, name="Model"))
+            """,
+            "app/models.py": """
+                from app.db import db, legacy
+
+
+                class BlogPost(db.Model):
+                    title = db.Column(db.String(100))
+
+
+                class Explicit(legacy.Model):
+                    __tablename__ = "explicit"
+                    body = legacy.Column(legacy.Text)
+
+
+                class Implicit(legacy.Model):
+                    body = legacy.Column(legacy.Text)
+            """,
+        },
+    )
+    models = _models(result)
+    post = models["app.models.BlogPost"]
+    assert (_table(post), _cols(post)) == (
+        ("blog_post", "derived", "", "", ""),  # the model_class's primary key counts
+        [("title", "String(100)", True, False), ("id", "Integer", False, True)],
+    )
+    assert post.columns[1].inherited_from == "app.db.IdModel"
+    assert _table(models["app.models.Explicit"]) == ("explicit", "resolved", "", "", "")
+    assert _table(models["app.models.Implicit"])[:2] == ("", "unresolved")  # the custom metaclass names nothing

@@ -952,6 +952,14 @@ class ModelBuilder:
                     continue
                 q = f"{m}.{a.target}"
                 self.tables[q] = self.read_table(spec, q, m, a.line)
+        for m, s in sorted(self.summaries.items()):
+            if not isinstance(s, SqlaSummary) or m not in self.d.modules:
+                continue
+            for call in s.calls:
+                if call.kind == "table":
+                    spec = self.reader.call_spec(m, "", call.node)
+                    if spec is not None and spec.name == "Table":
+                        self.tables[f"{m}:{call.node.lineno}"] = self.read_table(spec, "", m, call.node.lineno)
 
     # ------------------------------------------------------------ models
     def build_class(self, q: str) -> ModelDraft:

@@ -9,7 +9,9 @@ few things it does not keep:
   so table names and column helpers can be interpreted later;
 * calls that map or create classes outside a class statement:
   ``registry.map_imperatively(Cls, table)``, classical ``mapper(Cls, table)``
-  and ``type("Name", (Base,), {...})``.
+  and ``type("Name", (Base,), {...})``;
+* module-level ``Table(...)`` calls whose result is not assigned (the table is
+  still registered on its metadata).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class FunctionBody:
 class CallRecord:
     """A mapping call (``map``) or a dynamic class creation (``type``)."""
 
-    kind: str  # "map" or "type"
+    kind: str  # "map", "type" or "table" (a module-level Table(...) not assigned to a name)
     node: ast.Call
     scope: str
 
@@ -93,6 +95,11 @@ class SqlaVisitor(FileVisitor):
     def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
         if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
             return
+        if isinstance(stmt, ast.Expr) and not ctx.frames and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name == "Table":  # ``db.Table("x", db.metadata, ...)`` registered without a variable
+                self.calls.append(CallRecord("table", stmt.value, ""))
         for expr in statement_expressions(stmt):
             for node in ast.walk(expr):
                 if not isinstance(node, ast.Call):

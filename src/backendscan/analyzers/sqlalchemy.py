@@ -127,7 +127,7 @@ class SqlalchemyAnalyzer:
     """Analyzer plugin ``sqlalchemy`` (see the module docstring)."""
 
     name: ClassVar[str] = "sqlalchemy"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _KEYWORDS)
