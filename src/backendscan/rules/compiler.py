@@ -419,6 +419,8 @@ def _context(stmt: Statement) -> tuple[tuple[Ref, ...], list[tuple[str, str]], s
             if m_path:
                 inner = refs_in(normalise(m_path.group(1)))
                 paths = [r for r in inner if "/" in r.text or "." in r.text] or paths
+            roles_here = [r for r in roles_here if not re.search(r"\.(?:md|mdc|txt|rst|json|ya?ml|toml|cfg|ini)$", r.text)]
+            paths = [r for r in paths if not re.search(r"\.(?:md|mdc|txt|rst|json|ya?ml|toml|cfg|ini)$", r.text)]
             if roles_here:
                 head = roles_here[0]
                 if head.text in lexicon.ROLE_WORDS or not head.quoted:
@@ -462,18 +464,19 @@ def _table_columns(header: list[str]) -> dict[str, int]:
 
 
 def _cell_refs(cell: str) -> tuple[Ref, ...]:
-    """Names listed in a table cell: code spans, role words, or plain words separated by commas."""
-    t = normalise(cell)
-    found = refs_in(t)
-    if found:
-        return found
-    out = []
-    for piece in re.split(r"[,;/、，]|\band\b|\bor\b", t.norm):
-        w = re.sub(r"\(.*?\)|[*_]", "", piece).strip().lower()
+    """Names listed in a table cell, comma separated: code spans, role words, or plain words."""
+    out: list[Ref] = []
+    for piece in re.split(r"[,;、，]|\band\b|\bor\b|\s/\s", cell):
+        t = normalise(piece)
+        found = refs_in(t)
+        if found:
+            out.extend(found)
+            continue
+        w = re.sub(r"\(.*?\)|[*_`]", "", t.norm).strip().lower()
         w = re.sub(r"\s+(?:layer|layers)$", "", w)
         if w and re.fullmatch(r"[a-z_][\w.-]*", w):
             out.append(Ref(w, quoted=False))
-    return tuple(out)
+    return tuple(dict.fromkeys(out))
 
 
 def rule_slug(spec: Spec) -> str:

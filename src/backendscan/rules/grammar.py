@@ -188,6 +188,13 @@ def _chain_nodes(t: Text, segment: str) -> tuple[list[Ref], bool, list[tuple[str
     sub = Text(t.raw, seg, t.codes)
     occ = occurrences(sub)
     names = [o.ref for o in occ]
+    if occ:
+        rest = seg
+        for o in reversed(occ):
+            rest = rest[: o.start] + " " + rest[o.end :]
+        leftover = [w for w in re.findall(r"[^\W\d_][\w'-]*", rest) if w not in _CHAIN_FILLER]
+        if leftover:
+            names = []  # "Domain -> Pure business logic": a description, not a layer name
     if not names:
         words = re.findall(r"[a-z_][\w]*", re.sub(r"\(\d+\)|\d+", " ", seg))
         words = [w for w in words if w not in ("the", "layer", "layers", "and", "or", "only", "nothing", "our", "top", "to", "bottom")]
@@ -198,6 +205,10 @@ def _chain_nodes(t: Text, segment: str) -> tuple[list[Ref], bool, list[tuple[str
     if optional:
         names = [Ref(n.text, n.quoted, True) for n in names]
     return names, independent, roles, optional
+
+
+_CHAIN_FILLER = {"the", "layer", "layers", "and", "or", "our", "top", "to", "bottom", "tier", "package", "packages", "module", "modules",
+                 "app", "apps", "code", "folder", "层", "계층", "레이어", "層", "tầng", "only", "一", "x", "v", "↓"}
 
 
 def _chain(c: Clause, t: Text) -> Outcome | None:
@@ -247,7 +258,9 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
         pieces.reverse()
     nodes: list[tuple[list[Ref], bool]] = []
     roles: list[tuple[str, str]] = []
-    for p in pieces:
+    for k, p in enumerate(pieces):
+        if 0 < k < len(pieces) - 1 and re.search(r"⟧\s*,\s*⟦|\w\s*,\s*\w", re.sub(r"\([^)]*\)", "", p)):
+            return not_checkable("mapping", "arrows between comma-separated pairs: a list of mappings, not a layer chain")
         names, independent, rdefs, _ = _chain_nodes(t, p)
         roles.extend(rdefs)
         nodes.append((names, independent))
@@ -263,13 +276,14 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
         else:
             return not_checkable("flow", "an arrow chain whose nodes are not all names: a flow or a mapping, not a dependency rule")
     flat = [r.text for h in heads for r in h]
-    role_nodes = sum(1 for h in heads for r in h if r.text in lexicon.ROLE_WORDS or not r.quoted)
+    role_nodes = sum(1 for h in heads for r in h if r.text in lexicon.ROLE_WORDS or r.text in lexicon.LIBRARIES)
     if len(set(flat)) < len(flat):
         return not_checkable("flow", "an arrow chain that returns to a node it started from: a request/data flow, not a layering")
     if _FLOW_CONTEXT.search(context) and not re.search(r"layer|architect|depend|import|分层|계층|레이어|tầng", context):
         return not_checkable("flow", "an arrow chain in a flow or status context, not a dependency rule")
     module_nodes = sum(1 for h in heads for r in h if r.quoted and ("." in r.text or "/" in r.text))
-    if not (_DEP_CONTEXT.search(context) or role_nodes >= 2 or module_nodes >= 2 or c.block == "code"):
+    near_context = (lead + " " + tail_rest + " " + c.context.split(" / ")[-1]).lower()
+    if not (role_nodes >= 2 or module_nodes >= 2 or _DEP_CONTEXT.search(near_context) or (c.block == "code" and _DEP_CONTEXT.search(context))):
         return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
     layers = tuple(tuple(h) for h in heads)
     indep = tuple(i or len(h) == 1 for h, i in nodes)
@@ -363,7 +377,7 @@ def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail:
 _VERB_RE = re.compile(r"(?<![A-Za-z0-9_])" + lexicon.IMPORT_VERB + r"(?![A-Za-z0-9_])")
 _PASSIVE_RE = re.compile(r"(?<![A-Za-z0-9_])(?:be\s+|is\s+|are\s+|being\s+|get\s+)?(?:imported|used|accessed|called|depended\s+(?:up)?on|referenced|touched)\s+(?:by|from|in|inside|within)(?![A-Za-z0-9_])")
 _LOCATIVE_AFTER = re.compile(r"^\s*(?:에서는|에서|에는|에|中的|中|里|内|内で|中で|で|では|の中で|层中|层里)")
-_LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|inside|within|into|from within|nei|nel|nella|negli|nelle|dentro|di dalam|di|trong|em|dentro de|en|dans)|在)\s*$")
+_LOCATIVE_BEFORE = re.compile(r"(?:\b(?:in|inside|within|into|from within|nei|nel|nella|negli|nelle|dentro|di dalam|di|trong|em|dentro de|en|dans)|在)\s*(?:(?:the|your|our|a|an|any|every)\s+)?$")
 
 
 def _subject_object(c: Clause, t: Text, anchor: re.Match[str]) -> tuple[tuple[Ref, ...], tuple[Ref, ...], tuple[Ref, ...]]:
@@ -435,6 +449,8 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         only_by = re.search(r"\bonly\b", norm)
         if only_by and obj and subject:
             return compiled("protected", Protected(targets=obj, importers=subject))
+    obj = tuple(o for o in obj if " " not in o.text or not o.quoted)
+    subject = tuple(o for o in subject if " " not in o.text or not o.quoted)
     if not (passive is not None and anchor is passive) and lexicon.NO_PREFIX_RE.match(norm) and not obj:
         # "no direct DB access (in X)": the names before the noun are what is forbidden
         obj = tuple(r for r in subject)
@@ -442,8 +458,12 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         loc = re.search(r"\b(?:in|from|inside|within)\s+(?P<s>.+)$", norm[anchor.end():])
         if loc:
             subject = _refs(_names(t, anchor.end() + loc.start("s"), len(norm)))
+    from_context = False
     if not subject and c.subject:
         subject = c.subject
+        from_context = True
+    if len(subject) > 1:
+        subject = tuple(r for r in subject if r.text not in lexicon.LIBRARY_GROUPS) or subject
     if not subject and not lexicon.NO_PREFIX_RE.match(norm):
         # "Widgets never import X": a plain plural noun before the verb names the subject
         mw = re.match(r"^\s*(?:the\s+|all\s+)?([a-z][a-z_]{2,})\s+(?:(?:must|should|may|can|do|does|shall)\s+)?(?:never|not|n't|no longer)\b", norm)
@@ -468,6 +488,15 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
                 f"`app.some_layer` must not import {', '.join(str(o) for o in obj)}",
                 "forbidden",
             )
+    weak_negation = not lexicon.NO_PREFIX_RE.match(norm) and not re.search(r"must|never|cannot|can't|shall|may not|禁止|금지|不得|不要|không|non\s|tidak|jangan|dilarang|nunca", norm) and c.polarity >= 0
+    if from_context and weak_negation and not re.search(r"import|depend|导入|引入|依赖|의존|임포트|インポート|依存|importa|mengimpor|impor", norm) and not any(o.quoted or o.text in lexicon.LIBRARIES for o in obj):
+        return None  # a verb like "touch" with only a heading for subject is too weak to compile
+    if set(subject) & set(obj):
+        return unrecognized(
+            "speaks of two members of the same kind (one domain and another); name the container of the members",
+            "The packages in `app.domains` must not import each other",
+            "independence",
+        )
     # "route handlers must not use the ORM session directly" is a convention, not an import rule
     if any(o.text in ("session", "orm session", "database session", "db session", "db.session") for o in obj) and _entity(subject) == "routes":
         return compiled("convention", Convention("routes", "no-session"))
@@ -493,7 +522,7 @@ def _negation_near(c: Clause, t: Text, anchor: re.Match[str]) -> bool:
     m = best[1]
     lo, hi = sorted((m.end(), anchor.start()))
     between = norm[lo:hi]
-    return not re.search(r"[,;]", between)
+    return not re.search(r"[,;(（)）]|→|->", between)
 
 
 # ===================================================================== only
@@ -523,7 +552,9 @@ def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
             return compiled("protected", Protected(targets=targets, importers=importers, scope=scope))
     # "only X may import Y" / "only X imports Y"
     m = re.search(r"(?:^|[:,]\s*|\b)" + _ONLY_WORD + r"\s+(?P<who>.+?)\s+(?:may|can|should|must|is allowed to|are allowed to|are permitted to|is permitted to|gets? to)?\s*(?P<verb>" + lexicon.IMPORT_VERB + r")\b", norm)
-    if m and m.start("who") < 40:
+    if m and m.start("who") < 40 and not re.match(r"\s*(?:by|for|when|if|in|on)\b", m.group("who")) and (
+        re.search(r"\b(?:may|can|should|must|is allowed to|are allowed to|are permitted to|is permitted to|gets? to)\s*$", norm[: m.start("verb")]) or re.match(r"imports|depends|uses|calls|accesses", m.group("verb"))
+    ):
         importers = _refs(_names(t, m.start("who"), m.end("who")))
         stop = _STOP.search(norm, m.end())
         end = stop.start() if stop else len(norm)
@@ -692,6 +723,10 @@ def _acyclic(c: Clause, t: Text) -> Outcome | None:
     positive = re.search(r"acyclic|cycle-free|free of cycles|no cycles|without cycles", norm)
     if not (c.mod.negative or positive or c.mod.soft):
         return None
+    cyc = _CYCLE.search(norm)
+    near = norm[max(0, cyc.start() - 40) : cyc.end() + 30] if cyc else ""  # type: ignore[union-attr]
+    if not positive and not (lexicon.PROHIBITION_RE.search(near) or lexicon.NO_PREFIX_RE.match(norm) or lexicon.SOFT_RE.search(near) or re.search(r"\bno\b|不|없|금지|禁止|không|non\b|tidak|jangan|sem\b|sin\b", near)):
+        return None  # cycles only mentioned as a motive or in passing
     if re.search(r"event|subscription|signal|reference cycle|gc\b|garbage|foreign key|relationship", norm):
         return not_checkable("runtime", "a cycle of runtime objects or events, not of imports")
     siblings = bool(re.search(r"sibling", norm))
@@ -955,7 +990,8 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     # --- blocking calls in async code
     blocking_words = r"block|synchronous|\bsync\b|i/o|\bio\b|阻塞|同步|블로킹|동기|ブロッキング|同期|chặn|đồng bộ|bloccant|sincron|memblokir|blokir|sinkron|bloqueante|síncron"
     if re.search(blocking_words + r"|time\.sleep|sleep|requests", rich) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ|asincron|asinkron|assíncron", rich):
-        if (c.mod.negative or re.search(r"\bno\b|never|avoid|don't|must not", body)) and re.search(blocking_words, body):
+        inside_async = re.search(r"(?:\b(?:in|inside|within|from|into)\s+(?:an?\s+|the\s+)?(?:⟦\d+⟧|async)|在\s*⟦\d+⟧|⟦\d+⟧\s*(?:中|에서|内|で)|async\s+(?:endpoints?|routes?|handlers?|functions?|views?|code))", body)
+        if inside_async and (c.mod.negative or re.search(r"\bno\b|never|avoid|don't|must not", body)) and re.search(blocking_words, body):
             paren = re.search(r"\(([^)]*)\)", body)
             listed = re.findall(r"⟦(\d+)⟧", paren.group(1)) if paren else []
             names = tuple(_clean(t.code(int(x))) for x in listed)
@@ -974,8 +1010,10 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
             return compiled("convention", Convention("routes", "sync", under=under))
         return compiled("convention", Convention("routes", "async", exceptions=exceptions, under=under))
     # --- authentication
-    if subject == "routes" and re.search(r"authenticat|\bauth\b|login|logged[- ]in|protected|permission|认证|鉴权|登录|인증|로그인|認証|xác thực|autenticazion|autentikasi|autenticação", body):
+    if subject == "routes" and re.search(r"authenticat|\bauth\b|login|logged[- ]in|protected|permission|认证|鉴权|登录|身份验证|验证用户身份|校验用户|인증|로그인|認証|ログイン|xác thực|autenticazion|autentikasi|autenticação|autenticación", body):
         if re.search(r"\b(?:no|without)\s+(?:auth|authentication)\b|unauthenticated|public", body) and not c.mod.negative:
+            return None
+        if not (c.mod.obligation or c.mod.soft or re.search(r"\b(?:every|all|each|require[sd]?|must|need|protect(?:ed)?)\b|所有|每个|每一个|必须|모든|반드시|必ず|すべて|全て|tutti|ogni|semua|setiap|mọi|todos|todas", body)):
             return None
         via = re.search(r"\b(?:via|with|using|through|by)\s+(?P<v>.+)$", body)
         names = tuple(_clean(t.code(int(x))) for x in re.findall(r"⟦(\d+)⟧", via.group("v"))) if via else ()
@@ -986,7 +1024,9 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
             return None
         return compiled("convention", Convention("functions", "type-hints", public_only=bool(re.search(r"public|公开|공개|公開", body)), under=under))
     if re.search(r"docstrings?|文档字符串|功能说明|函数说明|독스트링|ドキュメンテーション|docstring", body):
-        if lexicon.VAGUE_RE.search(body):
+        if c.mod.negative and not re.search(r"without|missing|omit|skip|省略|생략", body):
+            return None
+        if lexicon.VAGUE_RE.search(body) or re.search(r"lengthy|long|short|verbose", body):
             return not_checkable(
                 "code quality",
                 "how good a docstring is cannot be checked; its presence can: write 'Every public function has a docstring'",
@@ -998,11 +1038,20 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
                 "convention",
                 [(Convention("modules", "docstring", public_only=True, under=under), None), (Convention("classes", "docstring", public_only=True, under=under), None)],
             )
-        return compiled("convention", Convention(subj, "docstring", public_only=bool(re.search(r"public|公开|공개", body)), under=under))
+        return compiled("convention", Convention(subj, "docstring", public_only=bool(re.search(r"public|publik|pubblic|públic|公开|公共|공개|公開", body)), under=under))
     case = _case_conventions(c, t)
     if case is not None:
         return case
     if not subject:
+        return None
+    generic = bool(
+        c.mod.obligation
+        or c.mod.soft
+        or c.polarity > 0
+        or re.search(r"\b(?:every|all|each|any)\b|所有|每个|每一个|一律|모든|각|すべて|全て|各|tutti|ogni|semua|setiap|mọi|todos|todas|cada", body)
+        or (re.match(r"^\s*(?:the\s+)?(?:" + "|".join(p for _, p in _ENTITY_WORDS[:3]) + r")\s+(?:set|sets|have|has|define|defines|declare|declares|use|uses|include|includes|require|requires|are|carry|carries)\b", body))
+    )
+    if not generic:
         return None
     verbish = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|define|defines|implement|implements|have|has|include|includes|use|uses|pass|passes|provide|provides|with|carry|carries|need|needs|require|requires)\b|必须|需要|설정|정의|지정|포함|必須|phải|deve|harus|wajib", body)
     # --- methods on models/classes
@@ -1013,7 +1062,7 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
         return compiled("convention", Convention(subject, "method", names=tuple(_clean(x) for x in dunder), under=under))
     # --- base classes
     mb = re.search(r"\b(?:inherit(?:s)?(?:\s+from)?|subclass(?:es)?|extend(?:s)?|derive(?:s)?\s+from|base(?:d)?\s+on)\b|继承|상속|継承|kế thừa|ereditano|mewarisi|herdam", body)
-    if mb and subject in ("models", "classes", "tasks", "routes") and codes:
+    if mb and subject in ("models", "classes", "tasks", "routes") and codes and (c.mod.obligation or re.search(r"\b(?:every|all|each|must)\b|所有|每个|必须|모든|반드시|tutti|ogni|semua|setiap|mọi|todos", body)):
         names = tuple(_clean(x) for x in codes)
         return compiled("convention", Convention(subject if subject != "routes" else "classes", "base", names=names, under=under))
     # --- columns on models
@@ -1150,7 +1199,7 @@ def _case_conventions(c: Clause, t: Text) -> Outcome | None:
             subjects.append("classes")
         if re.search(scripted(r"functions?|methods?|funzion[ei]|fungsi|hàm|函数|方法|함수|메서드|関数"), seg_plain):
             subjects.append("functions")
-        if re.search(scripted(r"modules?|files?|moduli|模块|文件|모듈|파일|ファイル"), seg_plain):
+        if re.search(scripted(r"modules?|files?|moduli|模块|文件|모듈|파일|ファイル"), seg_plain) and not re.search(r"template|html|css|\.js|\.ts|component|模板|템플릿|テンプレート", seg):
             subjects.append("modules")
         if re.search(scripted(r"constants?|variables?|costanti|konstanta|常量|变量|상수|변수|定数"), seg_plain) and not subjects:
             skipped.append(seg)
@@ -1181,7 +1230,9 @@ def _placement(c: Clause, t: Text) -> Outcome | None:
     else:
         return None
     subject, _, _ = _entity_in(what)
-    folders = tuple(r for r in _refs(_names(t, where_at, len(norm))) if r.quoted or "/" in r.text or "." in r.text or r.text in lexicon.ROLE_WORDS)
+    stop = re.search(r"\s(?:and\s+(?:be|are|is|get|must|should)|via|through|using|with|so|because|where|which)\b|[;(]", norm[where_at:])
+    where_end = where_at + stop.start() if stop else len(norm)
+    folders = tuple(r for r in _refs(_names(t, where_at, where_end)) if r.quoted or "/" in r.text or "." in r.text or r.text in lexicon.ROLE_WORDS)
     if not folders:
         return None
     if subject in ("routes", "models", "tasks") and not c.mod.negative:
@@ -1279,13 +1330,35 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
     return compiled("ban", Ban(names, under=under, outside=outside, replacement=replacement, in_async=in_async))
 
 
+_COMMON_WORD_LIBS = {"requests", "logging", "print", "eval", "exec", "pickle", "unittest.mock", "typing.Any", "assert", "redis", "celery", "jwt", "mock", "subprocess", "rq"}
+_FOLLOW_OK = re.compile(
+    r"^\s*(?:$|[,.;:)(/|—–-]|\b(?:is|are|was|be|in|under|outside|except|anywhere|at|on|from|calls?|imports?|usage|statements?|"
+    r"should|must|may|can|cannot|can't|will|shall|never|not|isn't|aren't|use|used|allowed|banned|forbidden|"
+    r"library|libraries|modules?|packages?|directly|and|or|nor|for|itself|entirely|anymore|at all)\b|[^\x00-\x7f])"
+)
+
+
 def _bannable(o: Occurrence, t: Text) -> bool:
-    """A code span or library word that names a library, call or construct (not a layer/path)."""
+    """A code span or library word that names a library, call or construct (not a layer/path).
+
+    A library word written without backticks that is also a common English
+    word ("requests", "logging") needs backticks or "library"/"module" after
+    it; a name followed by a noun is an adjective ("SQLAlchemy warnings",
+    "the logging setup"), not the thing banned; ALL-CAPS names are constants
+    or SQL keywords.
+    """
+    after = t.norm[o.end : o.end + 24]
+    if not _FOLLOW_OK.match(after):
+        return False
     if o.kind == "lib":
+        if o.ref.text in _COMMON_WORD_LIBS or o.ref.text in lexicon.LIBRARY_GROUPS:
+            return bool(re.match(r"^\s*(?:library|libraries|module|package)\b", after))
         return True
     if o.kind == "code":
         text = o.ref.text
         if "/" in text or text.endswith(".py"):
+            return False
+        if len(text) > 1 and text.replace("_", "").isupper():
             return False
         if re.fullmatch(r"[A-Za-z_][\w.]*|except:?|import \*|from \S+ import \*|@[\w.]+|[\w.]+\(\)", text):
             return True
@@ -1554,11 +1627,16 @@ def _parallel(c: Clause, t: Text) -> Outcome | None:
     return Outcome(COMPILED, "forbidden", specs)
 
 
+_FRONTEND = re.compile(r"\b(?:typescript|javascript|react|vue|angular|svelte|css|tailwind|jsx|tsx|axios|zustand|next\.js|frontend|front-end|npm|eslint|prettier)\b|\bts\b|前端|프론트엔드|フロントエンド", re.I)
+
+
 def compile_clause(c: Clause) -> Outcome:
     """Run the forms in order; the first that recognises the clause wins."""
     t = _strip(c.t)
     if not t.norm.strip(" .,:;-*"):
         return not_checkable("empty", "no text")
+    if _FRONTEND.search(t.raw) or _FRONTEND.search(c.context.split(" / ")[-1] if c.context else ""):
+        return not_checkable("frontend", _REASONS["frontend"])
     par = _parallel(c, t)
     if par is not None:
         return par

@@ -349,7 +349,7 @@ def _fence_statements(first_line: int, content: str, ctx: tuple[Context, ...]) -
 # ------------------------------------------------------------------ clauses
 _CODE = re.compile(r"``.+?``|`[^`\n]+`")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|no|incl|resp|ca|ex|esp|viz|mr|dr)\.)$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*_A-Z0-9\x01\u00C0-\uFFFF])|[。！？；;]\s*|\s+[—–]\s+|\s+--\s+|,\s+(?=(?:no|never|don't|do not|nor)\s)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*_A-Z0-9\x01\u00C0-\uFFFF])|[。！？；;]\s*|\s+[—–]\s+|\s+--\s+|,\s+(?=(?:no|never|don't|do not|nor)\s)|，\s*(?=不要|禁止|不得|不能|严禁|切勿|避免|请勿)")
 
 
 def _mask_code(text: str) -> str:
