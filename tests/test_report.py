@@ -176,6 +176,9 @@ def test_markdown_tables_are_well_formed_and_escaped(tmp_path):
 
 
 def test_md_cell_and_code_filters():
+    from backendscan.report.render import md_text
+
+    assert md_text("pkg/__init__.py *glob*") == "pkg/\\_\\_init\\_\\_.py \\*glob\\*"
     assert md_cell("a|b\n<c>") == "a\\|b &lt;c&gt;"
     assert md_code("x`y") == "``x`y``"
     assert md_code("`edge`") == "`` `edge` ``"
@@ -184,6 +187,9 @@ def test_md_cell_and_code_filters():
 def test_html_is_self_contained_and_escaped():
     r = _hostile()
     ctx = build_context(r, task="fix items")
+    for engine in ("auto", "python"):  # Graphviz output (when dot is installed) is escaped too
+        html = render_html(ctx, engine=engine)
+        assert html.count("<script") == 1 and "<img" not in html and "<b>task" not in html, engine
     html = render_html(ctx, engine="python")
     assert html.count("<script") == 1  # only our own inline script
     assert "<img" not in html and "onerror=alert(3)" not in html.replace("&lt;img src=x onerror=alert(3)&gt;", "")

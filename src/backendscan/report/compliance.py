@@ -101,7 +101,8 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
     try:
         from ..rules.checks import check, input_from_scan, unmatched_findings
         from ..rules.compiler import compile_rules
-    except Exception:  # the rules engine is optional for the report
+    except Exception as exc:  # the report still lists the statements, marked "not evaluated"
+        log.warning("rules engine unavailable for the report: %s", exc)
         return _as_written(result, found)
     if found is None:
         return Compliance(suggestions=_suggestions(result, None) if suggest else ())

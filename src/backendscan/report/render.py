@@ -58,7 +58,8 @@ def md_code(value: Any) -> str:
 def md_text(value: Any) -> str:
     """Prose-safe text: no raw HTML, no accidental emphasis from code names."""
     text = "" if value is None else str(value)
-    return re.sub(r"([<>])", lambda m: {"<": "&lt;", ">": "&gt;"}[m.group(1)], text)
+    text = re.sub(r"([<>])", lambda m: {"<": "&lt;", ">": "&gt;"}[m.group(1)], text)
+    return text.replace("*", "\\*").replace("__", "\\_\\_")  # no accidental bold from __init__ or globs
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
