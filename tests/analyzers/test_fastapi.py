@@ -1011,3 +1011,36 @@ def test_auth_names(name, is_auth):
     from backendscan.analyzers.fastapi_auth import AUTH_NAME, snake
 
     assert bool(AUTH_NAME.search(snake(name))) is is_auth
+
+
+def test_memoising_and_raising_guards_are_not_conditions(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "m/__init__.py": "",
+            "m/app.py": '''
+                from fastapi import FastAPI
+                CACHE = {}
+
+                def create_app(key, prefix="/v1"):
+                    if key in CACHE:
+                        return CACHE[key]
+                    if "{" in prefix:
+                        raise ValueError(prefix)
+                    app = FastAPI()
+
+                    @app.get(prefix + "/ok")
+                    def ok(): ...
+
+                    for name in ("a", "b"):
+                        if name == "b":
+                            continue
+                        @app.get("/" + name)
+                        def per_name(): ...
+                    CACHE[key] = app
+                    return app
+            ''',
+        },
+    )
+    # the loop is unrolled, so the test on its variable is decided: "b" is skipped, "a" is unconditional
+    assert sorted((r.path, r.conditions) for r in result.routes) == [("/a", ()), ("/v1/ok", ())]

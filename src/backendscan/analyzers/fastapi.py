@@ -143,7 +143,7 @@ class FastAPIAnalyzer:
     """The ``fastapi`` analyzer plugin (FastAPI and Starlette routes)."""
 
     name = "fastapi"
-    version = "4"
+    version = "6"
 
     def interested(self, module: str, text: str) -> bool:
         return interesting(text)
@@ -780,9 +780,9 @@ class _Resolver:
         base = self._fn_contexts(module, site.function, depth) if site.function else [_EMPTY]
         conds = _conditions(site)
         branches = _branches(module, site)
-        ctxs = [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound, c.dynamic) for c in base]
         if not site.loops:
-            return ctxs
+            return [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound, c.dynamic) for c in base]
+        ctxs = list(base)
         used = _names(node)
         relevant: list[tuple[Loop, ast.expr | None, ast.expr | None]] = []
         for loop in reversed(site.loops):
@@ -792,6 +792,7 @@ class _Resolver:
                 relevant.append((loop, target, it))
                 used |= _names(it)
         relevant.reverse()
+        unrolled: set[str] = set()
         for loop, target, it in relevant:
             assert target is not None
             names = _target_names(target)
@@ -816,8 +817,25 @@ class _Resolver:
                     env = dict(c.env)
                     self._bind_target(target, el, env, c)
                     new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic))
+                unrolled |= names
             ctxs = new[: MAX_UNROLL * 4]
-        return ctxs
+        return [c for c in (self._with_site_conditions(module, site, c, unrolled) for c in ctxs) if c is not None]
+
+    def _with_site_conditions(self, module: str, site: Site, ctx: Ctx, unrolled: set[str]) -> Ctx | None:
+        """Add the site's conditions; a test on an unrolled loop variable is decided (None = not taken)."""
+        conds: list[str] = []
+        branches = []
+        for c, key in zip(site.conditions, _branches(module, site)):
+            test = parse_expr(c.test, c.line, c.column - 1) if unrolled and c.test else None
+            if test is not None and _names(test) & unrolled:
+                v = self.p.evaluate(module, test, site.scope, ctx.env)
+                if v.ok:
+                    if bool(v.value) != c.branch:
+                        return None
+                    continue
+            conds.append(c.shown)
+            branches.append(key)
+        return Ctx(ctx.env, ctx.conditions + tuple(conds), ctx.branches + tuple(branches), ctx.unbound, ctx.dynamic)
 
     def _bind_target(self, target: ast.expr, el: tuple[str, ast.expr, str] | Value, env: dict[str, Value], ctx: Ctx) -> None:
         if isinstance(target, ast.Name):
@@ -1057,7 +1075,7 @@ class _Resolver:
                     hint="Routers reached only through this call are listed as orphans, if found.",
                 )
                 continue
-            self.edges.append(
+            self._add_edge(
                 Edge(owner.key, child.key, "include", prefix, reg, auth, tags, ctx.conditions, ctx.branches)
             )
 
@@ -1093,11 +1111,11 @@ class _Resolver:
             if routes_expr is not None:
                 sub = self._anonymous(module, call, scope, "starlette_router")
                 self._routes_list(sub, module, routes_expr, scope, ctx)
-                self.edges.append(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
+                self._add_edge(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         child = self._object(module, app_expr, scope, ctx)
         if child is not None:
-            self.edges.append(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
+            self._add_edge(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         thing = self._mounted_thing(module, app_expr, scope)
         if thing is None:
@@ -1325,7 +1343,30 @@ class _Resolver:
 
     # ---------------------------------------------------------- leaves
     def _add_leaf(self, leaf: Leaf) -> None:
-        self.leaves.setdefault(leaf.owner, []).append(leaf)
+        """Add a route to its owner; the same route reached from several call sites keeps the weakest conditions."""
+        leaves = self.leaves.setdefault(leaf.owner, [])
+        key = (leaf.methods, leaf.path.value, leaf.handler)
+        for i, old in enumerate(leaves):
+            if (old.methods, old.path.value, old.handler) != key:
+                continue
+            if set(old.conditions) <= set(leaf.conditions):
+                return
+            if set(leaf.conditions) < set(old.conditions):
+                leaves[i] = leaf
+                return
+        leaves.append(leaf)
+
+    def _add_edge(self, edge: Edge) -> None:
+        key = (edge.parent, edge.child, edge.kind, edge.prefix.value)
+        for i, old in enumerate(self.edges):
+            if (old.parent, old.child, old.kind, old.prefix.value) != key:
+                continue
+            if set(old.conditions) <= set(edge.conditions) and old.auth == edge.auth:
+                return
+            if set(edge.conditions) < set(old.conditions) and old.auth == edge.auth:
+                self.edges[i] = edge
+                return
+        self.edges.append(edge)
 
     def _drop_alternatives(self) -> None:
         """Keep the folded branch when one object is attached in both branches of one ``if``."""
@@ -1417,7 +1458,8 @@ class _Resolver:
         for leaf in self.leaves.get(key, ()):
             route = self._route(leaf, obj, root, parts + [leaf.path], auth, conditions, tags, orphan)
             dedupe = (route.methods, route.path, route.handler, route.app)
-            if dedupe not in out:
+            seen = out.get(dedupe)
+            if seen is None or set(route.conditions) < set(seen.conditions):
                 out[dedupe] = route
         for edge in children.get(key, ()):
             if edge.child in stack:

@@ -16,8 +16,9 @@ needs (everything else comes from the shared symbol tables):
   of classes (router subclasses that inject a prefix or dependencies).
 
 Every record carries its :class:`Site`: the scope for name resolution, the
-enclosing ``if`` tests (plus earlier guard clauses of the same block,
-``if not plugins: return``, as the negated test) and the enclosing ``for``
+enclosing ``if`` tests (plus earlier guard clauses of the same block that
+end in a bare ``return``/``continue``/``break``, ``if not plugins: return``, as
+the negated test) and the enclosing ``for``
 loops (target and iterable only) in the same function.  Whether a receiver
 really is a FastAPI object is decided in phase 2, by name resolution, never by
 the variable name.
@@ -68,6 +69,7 @@ class Cond:
     column: int
     branch: bool  # True in the body, False in the else branch / after a guard clause
     type_checking: bool = False
+    test: str = ""  # the test itself, as source text
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def _shown(test: ast.expr, branch: bool) -> str:
 
 def _cond(test: ast.expr, branch: bool) -> Cond:
     tc = dotted_name(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
-    return Cond(_shown(test, branch), test.lineno, test.col_offset + 1, branch, tc)
+    return Cond(_shown(test, branch), test.lineno, test.col_offset + 1, branch, tc, _text(test, 400))
 
 
 def _function_qualname(ctx: Context) -> str:
@@ -279,8 +281,13 @@ class FastAPIVisitor(FileVisitor):
     def leave_If(self, node: ast.If, ctx: Context) -> None:
         if node.orelse or not node.body:
             return
-        # ``raise`` guards are preconditions of start-up, not feature switches: not recorded
-        if isinstance(node.body[-1], (ast.Return, ast.Continue, ast.Break)):
+        # A bare ``return`` (or continue/break) switches the rest of the block off.  ``raise`` guards are
+        # preconditions of start-up and ``return cached`` guards are memoisation: neither is recorded.
+        last = node.body[-1]
+        bare_return = isinstance(last, ast.Return) and (
+            last.value is None or (isinstance(last.value, ast.Constant) and last.value.value is None)
+        )
+        if bare_return or isinstance(last, (ast.Continue, ast.Break)):
             key = self._block_key(ctx)
             self._guards = [(k, t) for k, t in self._guards if key[: len(k)] == k]
             self._guards.append((key, node.test))
@@ -351,8 +358,6 @@ class FastAPIVisitor(FileVisitor):
             any(kw.arg == "routes" for kw in value.keywords)
             or (bool(value.args) and callee.rsplit(".", 1)[-1] in ("Starlette", "Router"))
         )
-        if not value.args and not value.keywords:
-            return  # nothing to bind: the callee's defaults apply anyway
         self.helpers.append(
             HelperCall(callee, _call_text(value, callee), value.lineno, value.col_offset + 1, self._site(ctx), target, has_routes)
         )
