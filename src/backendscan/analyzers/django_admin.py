@@ -37,7 +37,6 @@ from ..facts import AuthEvidence
 from ..model import Location
 from ..project import Project
 from .django_apploops import installed_app_configs
-from .django_known import ADMIN_SITE_CLASSES as _SITE_CLASSES
 from .django_known import ADMIN_SITES
 from .django_urlconf import AdminUrls, Ctx, Element, Pat, Problem, Urlconf, call_arg, condition_texts, dotted, unparse
 

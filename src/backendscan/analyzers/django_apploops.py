@@ -32,7 +32,7 @@ from typing import Any, Mapping
 
 from ..project import Project, Value
 from . import django_known as known
-from .django_urlconf import Bound, Ctx, Element, ModuleRef, Urlconf, call_arg, dotted, unparse, with_conditions
+from .django_urlconf import Bound, Ctx, Element, ModuleRef, Urlconf, call_arg, unparse, with_conditions
 
 _APP_CONFIG = {"django.apps.AppConfig", "django.apps.config.AppConfig"}
 _MAX_STEPS = 20000
@@ -464,7 +464,3 @@ class LoopInterpreter:
         if isinstance(v, _Lazy):
             return self.u.item(v.expr, v.ctx, 0)
         raise _Stop(f"not a URL pattern: {unparse(node)}")
-
-
-def dotted_call(call: ast.Call) -> str:
-    return dotted(call.func)

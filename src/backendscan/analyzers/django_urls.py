@@ -41,7 +41,7 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from ..facts import PARTIAL, RESOLVED, AuthEvidence, Route
+from ..facts import PARTIAL, RESOLVED, Route
 from ..model import FileKind, Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
 from ..project import Project, Value
