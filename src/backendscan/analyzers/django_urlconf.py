@@ -15,6 +15,9 @@ of one-line helper functions.  Its elements are:
   over ``apps.get_app_configs()``, a registry, a comprehension, a third-party
   helper); it becomes a finding at its site, nothing is guessed.
 
+``django.conf.urls.static.static(...)`` contributes nothing: Django returns an
+empty list for it unless ``settings.DEBUG`` is on (development-only file serving).
+
 Everything here is pure: it reads the :class:`~backendscan.project.Project`
 and the per-file summaries of the ``django_urls`` analyzer.
 """
