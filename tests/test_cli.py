@@ -104,3 +104,20 @@ def test_scanning_never_imports_or_runs_the_code(tmp_path, capsys):
     capsys.readouterr()
     assert not list(proj.rglob("IMPORTED_MARKER"))
     assert not list(tmp_path.rglob("IMPORTED_MARKER"))
+
+
+def test_config_file_option(tmp_path, capsys):
+    from backendscan.testing import write_files
+
+    proj = write_files(tmp_path / "site", {"core/__init__.py": "", "core/urls.py": "from core import views\n", "core/views.py": "", "other/__init__.py": ""})
+    cfg = tmp_path / "scan.toml"
+    cfg.write_text('[tool.backendscan]\nexclude = ["other/"]\n')
+    code, out, _ = run(capsys, "graph", str(proj), "--no-cache", "--config", str(cfg))
+    assert code == 0
+    ids = [n["id"] for n in json.loads(out)["nodes"]]
+    assert ids == ["core", "core.urls", "core.views"]
+    cfg.write_text("[tool.backendscan]\nroots = 3\n")
+    code, _, err = run(capsys, "graph", str(proj), "--config", str(cfg))
+    assert code == 2 and "'roots' must be str list" in err
+    code, _, err = run(capsys, "graph", str(proj), "--config", str(tmp_path / "nope.toml"))
+    assert code == 2 and "config file not found" in err

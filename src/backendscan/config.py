@@ -180,6 +180,24 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
+def load_config_file(path: Path) -> Config:
+    """``[tool.backendscan]`` of a given TOML file (a pyproject or a standalone file).
+
+    A standalone file may also hold the keys at top level or under ``[backendscan]``.
+    """
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    data = read_toml(path)
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    if isinstance(tool, dict) and isinstance(tool.get("backendscan"), dict):
+        table = tool["backendscan"]
+    elif isinstance(data.get("backendscan"), dict):
+        table = data["backendscan"]
+    else:
+        table = {k: v for k, v in data.items() if k != "tool"}
+    return parse_config(table, source=str(path))
+
+
 def load_config(root: Path) -> Config:
     """Read ``[tool.backendscan]`` from ``root/pyproject.toml`` (defaults when absent).
 

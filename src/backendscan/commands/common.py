@@ -10,7 +10,7 @@ from typing import Any, Sequence, TextIO
 
 from typing import TYPE_CHECKING
 
-from ..config import Config, load_config
+from ..config import Config, load_config, load_config_file
 from ..errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per core)")
     p.add_argument("--no-metrics", action="store_true", help="skip radon metrics")
     p.add_argument("--exclude-type-checking", action="store_true", default=None, help="leave TYPE_CHECKING imports out of the graph")
+    p.add_argument(
+        "--config",
+        help="read [tool.backendscan] from this TOML file instead of PATH/pyproject.toml "
+        "(useful for scanning an installed package: roots, excludes, ... )",
+    )
 
 
 def config_for(args: argparse.Namespace) -> tuple[Config, list[str]]:
@@ -35,11 +40,15 @@ def config_for(args: argparse.Namespace) -> tuple[Config, list[str]]:
     if not root.exists():
         raise UsageError(f"{args.path}: no such file or directory")
     problems: list[str] = []
-    try:
-        config = load_config(root) if root.is_dir() else Config()
-    except ConfigError as exc:
-        problems.append(str(exc))
-        config = Config()
+    if getattr(args, "config", None):
+        # an explicit config file must be valid: errors are usage errors (exit 2)
+        config = load_config_file(Path(args.config))
+    else:
+        try:
+            config = load_config(root) if root.is_dir() else Config()
+        except ConfigError as exc:
+            problems.append(str(exc))
+            config = Config()
     config = config.with_overrides(
         include_tests=args.include_tests,
         include_migrations=args.include_migrations,
