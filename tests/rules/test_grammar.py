@@ -269,3 +269,43 @@ def test_fenced_block_problems_have_lines():
     )
     bad = compile_rules("```backendscan\n[[forbidden]\n```\n")
     assert bad.problems and bad.problems[0].startswith("RULES.md:2: invalid TOML")
+
+
+# statements that look like rules to a careless reader; each must NOT compile into something else
+LOOKALIKES = [
+    ("- Build one client per worker lifecycle and share it across jobs", NOT_CHECKABLE),  # "lifecycle" is no cycle
+    ("- Do not force-push to `develop`", NOT_CHECKABLE),
+    ("- Reuse the shared fixtures (`db_session`, `client`) and do not rebuild their data", NOT_CHECKABLE),
+    ("## Dependencies\n\n- `invoice_reader.py`: read vendor CSV/XLSX → DTOs", NOT_CHECKABLE),
+    ("- Register providers in this order: repo → service → controller", NOT_CHECKABLE),
+    ("- Billing notes: ONLY the `ledger` table", UNRECOGNIZED),
+    ("- Logging, type hints, async patterns, Pydantic schemas", NOT_CHECKABLE),
+]
+
+
+@pytest.mark.parametrize("text,status", LOOKALIKES, ids=[t for t, _ in LOOKALIKES])
+def test_lookalikes_do_not_compile(text, status):  # type: ignore[no-untyped-def]
+    rs = compile_rules(text)
+    assert [e.status for e in rs.entries][-1] == status and not rs.rules
+
+
+def test_chain_written_bottom_up_is_questioned_not_guessed():
+    e = compile_rules("- Models → services → API\n").entries[0]
+    assert (e.status, e.kind) == (UNRECOGNIZED, "layers")
+    assert e.suggestion == "Layers, top to bottom: api -> services -> models"
+
+
+def test_import_x_from_y_is_ambiguous_and_says_so():
+    e = compile_rules("- Never import routers from services\n").entries[0]
+    assert e.status == UNRECOGNIZED and e.suggestion == "services must not import routers"
+
+
+def test_calls_written_with_parentheses_are_call_bans_scoped_by_the_subject():
+    assert canon("- Services must not call `session.commit()`\n") == ["`session.commit` is banned under services"]
+    assert canon("- Never call `session.commit()` in repositories\n") == ["`session.commit` is banned under repositories"]
+    assert canon("- Routers must not call services\n") == ["routers must not import services"]
+
+
+def test_the_document_title_names_no_subject():
+    rs = compile_rules("# Services\n\n## Rules\n\n- Never import routers\n")
+    assert rs.entries[-1].status == UNRECOGNIZED

@@ -400,6 +400,8 @@ def _context(stmt: Statement) -> tuple[tuple[Ref, ...], list[tuple[str, str]], s
     texts = []
     for ctx in stmt.context:
         texts.append(ctx.text)
+        if ctx.level == 1 and len(stmt.context) > 1:
+            continue  # the document title ("Backend Commands") names no subject for the whole file
         t = normalise(ctx.text.rstrip(":："))
         plain = re.sub(r"\(.*?\)|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[#*_✅❌🚫⛔]", " ", t.norm)
         plain = re.sub(r"\b\d+[.)]?\s*", " ", plain).strip(" :-")

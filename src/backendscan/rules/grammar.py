@@ -231,6 +231,7 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     pieces.append(norm[last:])
     reverse = not gt and all(a.group(1) in ("←", "⟵", "<-", "<--") for a in arrows)
     lead = ""
+    prefix = ""
     first = pieces[0]
     if ":" in first:
         lead, first = first.rsplit(":", 1)
@@ -245,7 +246,8 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
                 break
         if start > 0 and first[start - 1 : start] == "(":
             start -= 1
-        lead += " " + first[:start]
+        prefix = first[:start]
+        lead += " " + prefix
         first = first[start:]
     pieces[0] = first
     tail_rest = ""
@@ -268,7 +270,7 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     context = (c.context + " " + lead + " " + tail_rest).lower()
     # a single arrow: "X -> Y" is an edge; what it means depends on the context
     if len(nodes) == 2 and not re.search(r"\blayers?\b|top to bottom", lead.lower()):
-        return _single_arrow(c, t, nodes, tail_rest, roles, lead)
+        return _single_arrow(c, t, nodes, tail_rest, roles, lead, prefix)
     if any(not h for h in heads):
         if sum(1 for h in heads if h) >= 3 and _DEP_CONTEXT.search(context):
             nodes = [(h, i) for h, i in nodes if h]
@@ -285,6 +287,15 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     near_context = (lead + " " + tail_rest + " " + c.context.split(" / ")[-1]).lower()
     if not (role_nodes >= 2 or module_nodes >= 2 or _DEP_CONTEXT.search(near_context) or (c.block == "code" and _DEP_CONTEXT.search(context))):
         return not_checkable("flow", "an arrow chain that names no layer (a pipeline, mapping or status flow?)")
+    if re.search(r"\b(?:di|dependency injection|inject(?:ion|ed)?|regist(?:er|ration|ered)|wir(?:e|ing)|bootstrap|startup|init(?:iali[sz]ation)?)\b|đăng ký|注册|注入|등록|주입|登録", lead.lower()):
+        return not_checkable("flow", "a registration or injection order, not a dependency rule")
+    low_first = any(r.text in _LOW_ROLES for r in heads[0]) and any(r.text in _HIGH_ROLES for r in heads[-1])
+    if low_first and not re.search(r"top to bottom|top-down|from the top", lead.lower()):
+        return unrecognized(
+            "the arrows run from the data layer up to the entry points: a build or data order, or a dependency chain written bottom-up?",
+            "Layers, top to bottom: " + " -> ".join(" | ".join(str(r) for r in h) for h in reversed(heads)),
+            "layers",
+        )
     layers = tuple(tuple(h) for h in heads)
     indep = tuple(i or len(h) == 1 for h, i in nodes)
     lead_l = lead.lower()
@@ -318,6 +329,10 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
     return out
 
 
+_LOW_ROLES = frozenset({"db", "database", "models", "model", "repositories", "repository", "repo", "repos", "dao", "daos", "data access", "persistence", "orm", "entities"})
+_HIGH_ROLES = frozenset({"api", "apis", "routers", "router", "routes", "controllers", "controller", "views", "view", "handlers", "endpoints", "endpoint", "presentation", "web", "ui"})
+
+
 def _node_end(t: Text, piece: str) -> int:
     """Where the last node of a chain ends: after its names and the separators between them."""
     occ = occurrences(Text(t.raw, piece, t.codes))
@@ -340,7 +355,7 @@ def _node_end(t: Text, piece: str) -> int:
     return end
 
 
-def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]], lead: str = "") -> Outcome | None:
+def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]], lead: str = "", prefix: str = "") -> Outcome | None:
     left, right = nodes[0][0], nodes[1][0]
     rhs_text = t.norm[t.norm.rfind(">") + 1 :] if ">" in t.norm else t.norm
     nothing = re.search(r"\b(?:nothing|none|no imports|anything)\b|无|없음|なし", rhs_text)
@@ -361,6 +376,8 @@ def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail:
         return compiled("allow-only", AllowOnly(tuple(left), ()))
     if not right:
         return None
+    if len(re.findall(r"[^\W\d_]{2,}", re.sub(r"⟦\d+⟧", " ", prefix))) >= 2 and not re.search(r"\blayers?\b|depend|import", prefix):
+        return not_checkable("mapping", "an arrow inside a sentence (\"parse X -> DTOs\"): a transformation, not a dependency rule")
     allowed_ctx = re.search(r"allow|may import|can import|dependency rules|depends? on|imports? from|依赖规则|允许|허용|의존", context + " " + t.norm)
     if only or allowed_ctx or (c.block == "code" and _DEP_CONTEXT.search(context)):
         out = compiled("allow-only", AllowOnly(tuple(left), tuple(right)))
@@ -477,12 +494,25 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         return None
     if not neg:
         return None
+    codes_after = [t.code(int(x)) for x in re.findall(r"⟦(\d+)⟧", norm[anchor.end():])]
+    if codes_after and all(re.search(r"\(\s*\)?$|\(.*\)$", x) for x in codes_after) and re.match(r"(?:call|invoke|use)", anchor.group(0).strip()):
+        return None  # "never call `session.commit()`": a call ban, not an import rule
     if not subject and any(o.quoted and "/" not in o.text or o.text in lexicon.LIBRARIES for o in obj) and not re.match(r"^\s*(?:nothing|no module|no code|no one|nobody)\b", norm):
         return None  # "do not use `langchain.chains`": a ban, not an import rule between layers
     if not subject:
         if re.match(r"^\s*(?:nothing|no module|no code|no one|nobody|none of the code)\b", norm):
             subject = (Ref("**"),)
         else:
+            mf = re.search(r"\b(?:from|in|inside|within)\s+", norm[anchor.end():])
+            if mf:
+                src = _refs(_names(t, anchor.end() + mf.end(), len(norm)))
+                what = tuple(o for o in obj if o not in src)
+                if src and what:
+                    return unrecognized(
+                        "'import X from Y' reads both ways (Y as the importer or as the source); name who must not import what",
+                        f"{', '.join(str(o) for o in src)} must not import {', '.join(str(o) for o in what)}",
+                        "forbidden",
+                    )
             return unrecognized(
                 "a forbidden import without a subject (who must not import it?)",
                 f"`app.some_layer` must not import {', '.join(str(o) for o in obj)}",
@@ -713,7 +743,7 @@ def _independence(c: Clause, t: Text) -> Outcome | None:
 
 
 # ===================================================================== acyclic
-_CYCLE = re.compile(r"circular|cyclic|cycles?\b|acyclic|cycle-free|循环|循環|순환|vòng|circolar|ciclic|melingkar|siklik|circulares|circulaires|ciclos?\b")
+_CYCLE = re.compile(r"circular|cyclic|\bcycles?\b|acyclic|cycle-free|循环|循環|순환|vòng|circolar|ciclic|melingkar|siklik|circulares|circulaires|\bciclos?\b")
 
 
 def _acyclic(c: Clause, t: Text) -> Outcome | None:
@@ -969,6 +999,10 @@ def _entity_in(norm: str) -> tuple[str, int, int]:
     return best
 
 
+_QUANTIFIER = re.compile(r"\b(?:every|all|each|any)\b|所有|每个|每一个|一律|모든|각|すべて|全て|各|tutti|tutte|ogni|semua|setiap|mọi|todos|todas|cada")
+_IMPERATIVE = re.compile(r"^\s*(?:use|add|write|annotate|include|type|always|usar|use|usa|aggiungi|gunakan|tambahkan|dùng|sử dụng|thêm|adicione|añade|agrega)\b|^\s*(?:使用|添加|사용|추가)")
+
+
 def _convention(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     subject = _entity(c.subject)
@@ -1022,6 +1056,8 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     if re.search(r"type hints?|type annotations?|annotations?|typed|类型注解|类型提示|타입 힌트|型ヒント|型注釈|tipizzazion|type hint", body):
         if c.mod.negative and not re.search(r"omit|without|skip|生略|생략|省略", body):
             return None
+        if not (c.mod.obligation or c.mod.soft or c.mod.negative or c.polarity > 0 or _QUANTIFIER.search(body) or _IMPERATIVE.match(body)):
+            return None  # "Code style, type hints, async patterns": a list of topics
         return compiled("convention", Convention("functions", "type-hints", public_only=bool(re.search(r"public|公开|공개|公開", body)), under=under))
     if re.search(r"docstrings?|文档字符串|功能说明|函数说明|독스트링|ドキュメンテーション|docstring", body):
         if c.mod.negative and not re.search(r"without|missing|omit|skip|省略|생략", body):
@@ -1053,7 +1089,7 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     )
     if not generic:
         return None
-    verbish = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|define|defines|implement|implements|have|has|include|includes|use|uses|pass|passes|provide|provides|with|carry|carries|need|needs|require|requires)\b|必须|需要|설정|정의|지정|포함|必須|phải|deve|harus|wajib", body)
+    verbish = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|define|defines|implement|implements|have|has|include|includes|use|uses|pass|passes|provide|provides|with|carry|carries|need|needs|require|requires)\b|必须|需要|설정|정의|지정|포함|둔다|둬야|두어야|가진다|갖는다|있어야|必須|phải|deve|harus|wajib", body)
     # --- methods on models/classes
     dunder = [x for x in codes if re.fullmatch(r"__\w+__", _clean(x))]
     if dunder and subject in ("models", "classes"):
@@ -1072,7 +1108,9 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
             m_ts = re.search(r"\b(created_at|updated_at|timestamps?)\b", body)
             if m_ts:
                 cols = ["created_at", "updated_at"] if m_ts.group(1).startswith("timestamp") else [m_ts.group(1)]
-        if cols and (verbish or c.mod.obligation) and not c.mod.negative:
+        colword = re.search(r"columns?|fields?|attributes?|primary key|\bpk\b|timestamps?|字段|列|主键|컬럼|필드|칼럼|기본\s*키|カラム|フィールド|主キー|campo|campi|kolom|cột|trường|colunas?|columnas?", body) or (
+            codes and all(re.fullmatch(r"(?:created|updated|deleted)_at|id|uuid", _clean(x)) for x in codes))
+        if cols and (verbish or c.mod.obligation) and not c.mod.negative and colword:
             alternatives = _and_list_has_or(body) and "/" not in body
             if alternatives:
                 return compiled("convention", Convention("models", "column", names=tuple(cols), under=under))
@@ -1325,6 +1363,13 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
     names = tuple(dict.fromkeys(n for _, n in ordered))
     if not names:
         return None
+    if not under:
+        # "services must not call `session.commit()`": the layer named before the prohibition scopes the ban
+        ms = re.match(r"^(?P<s>.+?)\s+(?:(?:must|should|shall|may|can|do|does)\s*(?:not|never|n't)|never)\b", norm)
+        if ms:
+            subj = [o for o in _names(t, 0, ms.end("s")) if not _bannable(o, t)]
+            if subj and all(o.ref.text in lexicon.ROLE_WORDS or "/" in o.ref.text or (o.ref.quoted and "." in o.ref.text) for o in subj):
+                under = _refs(subj)
     if not under and c.subject:
         under = tuple(r for r in c.subject)
     return compiled("ban", Ban(names, under=under, outside=outside, replacement=replacement, in_async=in_async))
@@ -1629,6 +1674,10 @@ def _parallel(c: Clause, t: Text) -> Outcome | None:
 
 _FRONTEND = re.compile(r"\b(?:typescript|javascript|react|vue|angular|svelte|css|tailwind|jsx|tsx|axios|zustand|next\.js|frontend|front-end|npm|eslint|prettier)\b|\bts\b|前端|프론트엔드|フロントエンド", re.I)
 
+# prose words (code spans are masked) that put a clause in version control or test practice
+_VCS = re.compile(r"\b(?:force[- ]push(?:ed|ing)?|push(?:ed|ing)?\s+(?:directly\s+)?to|git\s+(?:add|commit|push|history)|pull\s+requests?|committ(?:are|ere|ed\s+to)|commit\s+(?:to|messages?|secrets?|generated|lock\s*files?|directly)|merge\s+(?:to|into)|rebase)\b|提交到|커밋하지|コミットしない", re.I)
+_FIXTURE = re.compile(r"\b(?:fixtures?|test\s+cases?|unit\s+tests?|mocks?)\b", re.I)
+
 
 def compile_clause(c: Clause) -> Outcome:
     """Run the forms in order; the first that recognises the clause wins."""
@@ -1637,6 +1686,10 @@ def compile_clause(c: Clause) -> Outcome:
         return not_checkable("empty", "no text")
     if _FRONTEND.search(t.raw) or _FRONTEND.search(c.context.split(" / ")[-1] if c.context else ""):
         return not_checkable("frontend", _REASONS["frontend"])
+    if _VCS.search(t.norm):
+        return not_checkable("version control", _REASONS["version control"])
+    if _FIXTURE.search(t.norm):
+        return not_checkable("testing practice", _REASONS.get("testing practice", "about tests, not the code they test"))
     par = _parallel(c, t)
     if par is not None:
         return par
