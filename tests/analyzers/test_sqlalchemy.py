@@ -289,6 +289,33 @@ def test_classic_declarative_models(tmp_path):
     assert {m.base for m in result.models} == {"app.db.Base"}
 
 
+def test_with_variant_is_a_variant_type_in_sqlalchemy_1x(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, Text
+            from sqlalchemy.dialects.mysql import MEDIUMTEXT
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            def MediumText():
+                return Text().with_variant(MEDIUMTEXT(), "mysql")
+
+            class Doc(Base):
+                __tablename__ = "docs"
+                id = Column(Integer, primary_key=True)
+                body = Column(MediumText())
+        """,
+    }
+    types = {}
+    for pin in ("1.4.54", "2.0.36"):
+        root = tmp_path / pin
+        result = _scan(root, {**files, "requirements.txt": f"SQLAlchemy=={pin}\n"})
+        types[pin] = [c.type for c in result.models[0].columns]
+    assert types == {"1.4.54": ["Integer", "Variant(Text)"], "2.0.36": ["Integer", "Text"]}
+
+
 # ------------------------------------------------------------- 2.0 style
 MODERN = {
     "requirements.txt": "SQLAlchemy==2.0.36\n",

@@ -194,6 +194,8 @@ class Folder:
             for e in envs:
                 v = self.p.evaluate(r.module, iterable, ev.function, e)
                 if not v.ok or not isinstance(v.value, (list, tuple, set, frozenset, dict)):
+                    if not _changes_tables(ev):
+                        return []  # an index/constraint/data statement: nothing the comparison needs
                     result.unresolved.append(
                         Unresolved(_text(ev.node), f"in a loop over {_text(iterable)}, which is not a constant",
                                    Location.of(r.path, ev.node))
@@ -259,8 +261,10 @@ class Folder:
         if op == "create_foreign_key":
             self._create_fk(r, call, batch, table, schema, state)
             return
-        if op in ("create_index", "drop_index", "drop_constraint", "create_primary_key"):
+        if op in _NO_TABLE_EFFECT:
             return  # a table's existence does not change
+        if op == "alter_column" and self._arg(call, 99, "new_column_name") is None:
+            return  # type/nullability changes are not compared
         if table is None:
             where = ev.batch_table if batch else call
             result.unresolved.append(Unresolved(_text(where), f"table name of op.{op} is not a constant", loc))
@@ -291,9 +295,9 @@ class Folder:
             if new is None:
                 result.unresolved.append(Unresolved(_text(call), "new table name is not a constant", loc))
                 return
-            t = state.pop(k, None) or MigTable(table, schema, loc)
-            t.name = new
-            state[key(schema, new)] = t
+            moved = state.pop(k, None) or MigTable(table, schema, loc)
+            moved.name = new
+            state[key(schema, new)] = moved
         elif op == "add_column":
             col_node = self._arg(call, shift, "column")
             t = state.setdefault(k, MigTable(table, schema, loc))
@@ -303,16 +307,16 @@ class Folder:
                     col = self.reader.read_column(spec, "", col_node.lineno, None, "column")
                     t.columns[col.name] = col
         elif op == "drop_column":
-            name = self._str(r, self._arg(call, shift, "column_name"))
-            if k in state and name:
-                state[k].columns.pop(name, None)
+            column = self._str(r, self._arg(call, shift, "column_name"))
+            if k in state and column:
+                state[k].columns.pop(column, None)
         elif op == "alter_column":
-            name = self._str(r, self._arg(call, shift, "column_name"))
-            new = self._str(r, self._arg(call, 99, "new_column_name"))
-            if k in state and name and new and name in state[k].columns:
+            old_name = self._str(r, self._arg(call, shift, "column_name"))
+            renamed = self._str(r, self._arg(call, 99, "new_column_name"))
+            if k in state and old_name and renamed and old_name in state[k].columns:
                 cols = state[k].columns
-                state[k].columns = {(new if n == name else n): c for n, c in cols.items()}
-                state[k].columns[new].name = new
+                state[k].columns = {(renamed if n == old_name else n): c for n, c in cols.items()}
+                state[k].columns[renamed].name = renamed
 
     def _create_fk(self, r: Revision, call: ast.Call, batch: bool, batch_table: str | None, batch_schema: str,
                    state: dict[str, MigTable]) -> None:
@@ -354,6 +358,21 @@ class Folder:
             t = state.pop(key(schema, name), None) or MigTable(name, schema, loc)
             t.name = new.rpartition(".")[2]
             state[key(schema, t.name)] = t
+
+
+_NO_TABLE_EFFECT = frozenset({"drop_constraint", "create_index", "drop_index", "create_primary_key"})
+_DDL = re.compile(r"\b(CREATE|DROP|ALTER)\s+TABLE\b", re.I)
+
+
+def _changes_tables(ev: OpEvent) -> bool:
+    """Can this event add, drop or rename a table or column?"""
+    if ev.kind != "op":
+        return True
+    if ev.name in _NO_TABLE_EFFECT:
+        return False
+    if ev.name == "execute":
+        return bool(_DDL.search(_text(ev.node)))
+    return True
 
 
 def _assign(target: ast.expr, item: Any) -> dict[str, Value] | None:

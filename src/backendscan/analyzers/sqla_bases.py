@@ -175,16 +175,15 @@ class BaseFinder:
             # registry(...).generate_base()
             if isinstance(call.func, ast.Attribute) and call.func.attr == "generate_base" and isinstance(call.func.value, ast.Call):
                 if self._lib(m, call.func.value.func) == "registry":
-                    md = _kw(call.func.value, "metadata")
-                    self._add_base(BaseInfo(qual, "sqlalchemy", m, a.line, metadata=self._md(m, md)))
+                    md_text = self._md(m, _kw(call.func.value, "metadata"))
+                    self._add_base(BaseInfo(qual, "sqlalchemy", m, a.line, metadata=md_text))
             return
         q = self._canon(m, fname)
         lib = N.library_name(q)
         if lib in N.DECLARATIVE_FACTORIES:
-            md = _kw(call, "metadata")
             cls = _kw(call, "cls")
             self._add_base(
-                BaseInfo(qual, "sqlalchemy", m, a.line, mixin=self._class_ref(m, cls), metadata=self._md(m, md))
+                BaseInfo(qual, "sqlalchemy", m, a.line, mixin=self._class_ref(m, cls), metadata=self._md(m, _kw(call, "metadata")))
             )
         elif fname.endswith(".generate_base"):
             reg = self._canon(m, fname.rsplit(".", 1)[0])
@@ -268,8 +267,7 @@ class BaseFinder:
             if a.target == "metadata" and a.value is not None:
                 info.metadata = self._md(m, a.value, c.qualname)
             elif a.target == "registry" and isinstance(a.value, ast.Call) and self._lib(m, a.value.func, c.qualname) == "registry":
-                md = self._md(m, _kw(a.value, "metadata"), c.qualname)
-                info.metadata = md or info.metadata
+                info.metadata = self._md(m, _kw(a.value, "metadata"), c.qualname) or info.metadata
                 info.type_map.update(self._type_map(m, _kw(a.value, "type_annotation_map"), c.qualname))
             elif a.target == "type_annotation_map" and a.value is not None:
                 info.type_map.update(self._type_map(m, a.value, c.qualname))

@@ -111,6 +111,9 @@ class CallReader:
         #: While reading a ``declared_attr`` body: (parameter name, evaluator for
         #: expressions that use it, e.g. ``nullable=not cls.file_required``).
         self.context: tuple[str, Callable[[Arg], Any]] | None = None
+        #: Pinned SQLAlchemy major version (None: unknown, newest rules).  In 1.x
+        #: ``T().with_variant(...)`` is a ``Variant`` type; from 2.0 it stays ``T``.
+        self.sqlalchemy_major: int | None = None
 
     # ------------------------------------------------------------------ names
     def expr_scope(self, module: str, scope: str) -> str:
@@ -253,13 +256,19 @@ class CallReader:
             fname = dotted_name(node.func)
             if not fname:
                 if isinstance(node.func, ast.Attribute):  # JSON().with_variant(...), String().evaluates_none()
-                    return self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
+                    inner = self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
+                    if node.func.attr == "with_variant" and self.sqlalchemy_major == 1:
+                        return f"Variant({inner})"
+                    return inner
                 return _unparse(node)
             q = self.canon(arg.module, fname, arg.scope)
             if q.endswith(".as_mutable") and node.args:  # MutableDict.as_mutable(JSON) is a JSON column
                 return self.type_text(Arg(node.args[0], arg.module, arg.scope), depth + 1)
             if q.endswith((".with_variant", ".evaluates_none", ".as_generic")) and isinstance(node.func, ast.Attribute):
-                return self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
+                inner = self.type_text(Arg(node.func.value, arg.module, arg.scope), depth + 1)
+                if q.endswith(".with_variant") and self.sqlalchemy_major == 1:
+                    return f"Variant({inner})"
+                return inner
             if self.p.first_party(q):
                 d = self.p.lookup(q)
                 if d.kind == "function" and d.obj.single_return is not None:

@@ -122,6 +122,7 @@ class ModelBuilder:
         self._bodies = self._index_bodies()
         self.python_types = N.mapped_python_types(project.dependency_version("sqlalchemy"))
         self.reader = CallReader(project, frozenset(disc.fsa), self.body_of)
+        self.reader.sqlalchemy_major = N.fsa_major(project.dependency_version("sqlalchemy"))
         self.records: dict[str, ClassRecord] = {}
         self._eff_mro: dict[str, tuple[str, ...]] = {}
         self.drafts: dict[str, ModelDraft] = {}
@@ -612,7 +613,9 @@ class ModelBuilder:
                         if body is not None:
                             # a helper body building the tuple step by step: every constraint and
                             # schema dict it mentions (conditions are not evaluated here)
-                            pieces = [n for st in body[1] for n in ast.walk(st) if isinstance(n, (ast.Call, ast.Dict))]
+                            pieces: list[ast.expr] = [
+                                n for st in body[1] for n in ast.walk(st) if isinstance(n, (ast.Call, ast.Dict))
+                            ]
                             exprs.append(Arg(ast.Tuple(elts=pieces, ctx=ast.Load()), m, fn.qualname))
                         else:
                             expr = self._return_expr(m, fn)
@@ -749,15 +752,15 @@ class ModelBuilder:
                 continue  # a plain __tablename__ of a mapped parent is not inherited
             found_def = True
             if kind == "assign":
-                a: Assignment = obj
-                v = self.p.evaluate(m, a.value, a.scope)
+                assign: Assignment = obj
+                v = self.p.evaluate(m, assign.value, assign.scope)
                 if v.ok and isinstance(v.value, str):
                     name, status = v.value, "resolved"
                 elif v.ok and v.value is None:
                     name = None
                 else:
                     name, status = "", "unresolved"
-                    problems.append(Unresolved(unparse(a.value), "table name is not a constant", self.location(m, a.value)))
+                    problems.append(Unresolved(unparse(assign.value), "table name is not a constant", self.location(m, assign.value)))
             else:
                 name, status = self._declared_tablename(q, m, obj, problems)
             break

@@ -161,6 +161,6 @@ def sqlmodel_table_name(class_name: str) -> str:
 
 
 def fsa_major(version: str) -> int | None:
-    """Major version of a pinned Flask-SQLAlchemy version string (None when unknown)."""
+    """Major version of a pinned version string (None when unknown), e.g. Flask-SQLAlchemy's."""
     m = re.match(r"\s*(\d+)", version or "")
     return int(m.group(1)) if m else None
