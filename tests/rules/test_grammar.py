@@ -309,3 +309,8 @@ def test_calls_written_with_parentheses_are_call_bans_scoped_by_the_subject():
 def test_the_document_title_names_no_subject():
     rs = compile_rules("# Services\n\n## Rules\n\n- Never import routers\n")
     assert rs.entries[-1].status == UNRECOGNIZED
+
+
+def test_a_remedy_in_parentheses_is_not_the_ban_and_a_library_heading_is_no_place():
+    rs = compile_rules("## Do not\n\n- Business rules in views (use services)\n\n## Logging\n\n- Never use `print()` in production code\n")
+    assert [render(r) for r in rs.rules] == ["`print` is banned"]

@@ -458,6 +458,9 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     if anchor is None:
         return None
     neg = c.mod.negative and _negation_near(c, t, anchor)
+    before_anchor = norm[: anchor.start()]
+    if before_anchor.count("(") > before_anchor.count(")") and not re.search(r"\b(?:not|never|no)\b|不|금지|không|non\b|tidak|jangan|nunca|não", before_anchor[before_anchor.rfind("(") :]):
+        return None  # "business logic in views (use services)": the parenthesis gives the remedy, not the ban
     subject, obj, exceptions = _subject_object(c, t, anchor)
     if passive is not None and anchor is passive:
         before = _refs(_names(t, 0, passive.start()))
@@ -1371,7 +1374,8 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
             if subj and all(o.ref.text in lexicon.ROLE_WORDS or "/" in o.ref.text or (o.ref.quoted and "." in o.ref.text) for o in subj):
                 under = _refs(subj)
     if not under and c.subject:
-        under = tuple(r for r in c.subject)
+        # a heading naming a library ("Logging") is a topic, not a place
+        under = tuple(r for r in c.subject if r.text not in lexicon.LIBRARIES and r.text not in names)
     return compiled("ban", Ban(names, under=under, outside=outside, replacement=replacement, in_async=in_async))
 
 
