@@ -1044,3 +1044,47 @@ def test_memoising_and_raising_guards_are_not_conditions(tmp_path):
     )
     # the loop is unrolled, so the test on its variable is decided: "b" is skipped, "a" is unconditional
     assert sorted((r.path, r.conditions) for r in result.routes) == [("/a", ()), ("/v1/ok", ())]
+
+
+def test_plugin_mounts_name_their_candidates_without_merging_them(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "p/__init__.py": "",
+            "p/managers.py": '''
+                from fastapi import FastAPI
+
+                class BaseManager:
+                    def get_fastapi_app(self):
+                        return None
+
+                class SimpleManager(BaseManager):
+                    def get_fastapi_app(self):
+                        app = FastAPI()
+
+                        @app.get("/token")
+                        def token(): ...
+
+                        return app
+            ''',
+            "p/main.py": '''
+                from fastapi import FastAPI
+                from p.config import load_manager
+
+                app = FastAPI()
+                manager = load_manager()
+                if sub := manager.get_fastapi_app():
+                    app.mount("/auth", sub)
+            ''',
+            "p/config.py": '''
+                import importlib
+                def load_manager():
+                    return importlib.import_module("x").Manager()
+            ''',
+        },
+    )
+    # the candidate keeps its own root; no /auth prefix is guessed
+    assert pairs(result) == [("GET", "/token")]
+    (f,) = findings(result, "dynamic-registration")
+    assert f[:2] == ("p/main.py", 7)
+    assert f[2].endswith("candidates in the code: p.managers.SimpleManager.get_fastapi_app.<locals>.app")

@@ -1069,7 +1069,8 @@ class _Resolver:
                 self._finding(
                     _RULE_DYNAMIC,
                     Severity.INFO,
-                    f"`{_unparse(cr.receiver)}.{cr.method}({_unparse(child_expr)})` includes a router the scan cannot resolve",
+                    f"`{_unparse(cr.receiver)}.{cr.method}({_unparse(child_expr)})` includes a router the scan cannot resolve"
+                    + self._candidates_text(module, child_expr, scope),
                     reg,
                     symbol=_unparse(child_expr),
                     hint="Routers reached only through this call are listed as orphans, if found.",
@@ -1122,9 +1123,11 @@ class _Resolver:
             self._finding(
                 _RULE_DYNAMIC,
                 Severity.INFO,
-                f"`mount({_unparse(path_expr)}, {_unparse(app_expr)})` mounts an object the scan cannot resolve",
+                f"`mount({_unparse(path_expr)}, {_unparse(app_expr)})` mounts an object the scan cannot resolve"
+                + self._candidates_text(module, app_expr, scope),
                 reg,
                 symbol=_unparse(app_expr),
+                hint="Candidates keep their own routes (under their own app, or as orphans); nothing is merged.",
             )
             return
         handler, kind = thing
@@ -1175,6 +1178,36 @@ class _Resolver:
                 return q, "mount"
             return None
         return None
+
+    def _candidates_text(self, module: str, expr: ast.expr, scope: str) -> str:
+        """For ``x.method()`` on an unknown ``x``: the project's ``method``s that return an app or router."""
+        node: ast.expr | None = expr
+        mod, sc = module, scope
+        for _ in range(3):
+            dn = dotted_name(node) if node is not None else ""
+            if not dn:
+                break
+            d = self.p.lookup(self.p.resolve_name(mod, dn, sc))
+            if d.kind != "assignment" or d.obj.value is None:
+                return ""
+            node, mod, sc = d.obj.value, d.module, d.obj.scope
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            return ""
+        method = node.func.attr
+        found: list[str] = []
+        for cmod, cq, info in self.p.classes():
+            if method not in info.methods:
+                continue
+            fn = self.p.symbols[cmod].function(f"{info.qualname}.{method}")
+            if fn is None:
+                continue
+            for value in self._returned(cmod, fn):
+                obj = self._object(cmod, value, fn.qualname, None)
+                if obj is not None and obj.key not in found:
+                    found.append(obj.key)
+            if len(found) >= 5:
+                break
+        return f"; candidates in the code: {', '.join(found)}" if found else ""
 
     def _anonymous(self, module: str, call: ast.Call, scope: str, kind: str) -> Obj:
         base = f"{module}.{scope}" if scope else module
