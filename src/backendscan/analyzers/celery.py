@@ -66,6 +66,8 @@ from .tasksites import (
     CallSite,
     TaskSiteSummary,
     TaskSiteVisitor,
+    bases_may_match,
+    decorated_functions,
     interested_text,
     is_source,
     keyword,
@@ -79,7 +81,7 @@ class CeleryAnalyzer:
     """Celery apps, tasks, beat schedules and producers (see the module docstring)."""
 
     name: ClassVar[str] = "celery"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)
@@ -123,14 +125,22 @@ class _Resolver(SettingsReader, CallsAndBeat):
 
     # ------------------------------------------------------------------- apps
     def _find_celery_classes(self) -> None:
-        for module in self.summaries:
-            syms = self.p.symbols.get(module)
-            if syms is None:
-                continue
-            for c in syms.classes:
-                q = f"{module}.{c.qualname}"
-                if self.p.is_subclass(q, CELERY_CLASSES) and q not in CELERY_CLASSES:
-                    self.celery_classes.add(q)
+        """Project subclasses of ``celery.Celery``; only classes whose bases could be one are resolved."""
+        names = {"Celery"}
+        for _ in range(4):
+            found = False
+            for module in self.summaries:
+                syms = self.p.symbols.get(module)
+                for c in syms.classes if syms is not None else ():
+                    q = f"{module}.{c.qualname}"
+                    if q in self.celery_classes or not bases_may_match(self.p, module, c, names):
+                        continue
+                    if self.p.is_subclass(q, CELERY_CLASSES):
+                        self.celery_classes.add(q)
+                        found = True
+            names = {c.rsplit(".", 1)[-1] for c in self.celery_classes}
+            if not found:
+                break
 
     def _new_app(self, key: str, module: str, scope: str, call: ast.Call, cls: str) -> CeleryApp:
         app = self.apps.get(key)
@@ -140,19 +150,32 @@ class _Resolver(SettingsReader, CallsAndBeat):
         self.app_by_name[key] = app
         return app
 
+    def _target_name(self, module: str, target: str, scope: str) -> str:
+        if "." in target or "[" in target:
+            return f"{module}.{scope + '.' if scope else ''}{target}"
+        return f"{module}.{self.p._qual(module, scope, target)}"
+
     def _find_apps(self) -> None:
+        """``x = Celery(...)`` (also in functions), factories that return an app, and their callers.
+
+        Only calls whose callee could name a Celery class or a known factory are resolved,
+        so modules without Celery code are never loaded.
+        """
+        class_names = {c.rsplit(".", 1)[-1] for c in self.celery_classes}
+
+        def maybe_celery(callee: str) -> bool:
+            return "celery" in callee.lower() or callee.rsplit(".", 1)[-1] in class_names
+
         for module, summary in self.summaries.items():
-            syms = self.p.symbols.get(module)
-            if syms is None:
-                continue
-            for a in syms.assignments:
-                if a.op != "=" or not isinstance(a.value, ast.Call):
+            for ac in summary.assigned_calls:
+                if not maybe_celery(ac.callee):
                     continue
-                callee = self.resolve(module, dotted(a.value.func), a.scope)
+                callee = self.resolve(module, ac.callee, ac.scope)
                 if callee in self.celery_classes:
-                    self._new_app(self.qual_target(module, a), module, a.scope, a.value, callee)
+                    node = ac.node if ac.node is not None else ast.Call(func=ast.Name(ac.callee), args=[], keywords=[])
+                    self._new_app(self._target_name(module, ac.target, ac.scope), module, ac.scope, node, callee)
             for scope, expr in summary.returns:
-                if isinstance(expr, ast.Call):
+                if isinstance(expr, ast.Call) and maybe_celery(dotted(expr.func)):
                     callee = self.resolve(module, dotted(expr.func), scope)
                     if callee in self.celery_classes:
                         fq = f"{module}.{scope}"
@@ -160,28 +183,29 @@ class _Resolver(SettingsReader, CallsAndBeat):
         # factories returning an app variable, and variables bound to a factory's result
         for _ in range(3):
             changed = False
+            app_modules = {a.module for a in self.apps.values()}
+            factory_names = {f.rsplit(".", 1)[-1] for f in self.factory_app}
             for module, summary in self.summaries.items():
                 for scope, expr in summary.returns:
                     fq = f"{module}.{scope}"
                     if fq in self.factory_app:
                         continue
-                    if isinstance(expr, (ast.Name, ast.Attribute)):
+                    if isinstance(expr, (ast.Name, ast.Attribute)) and module in app_modules:
                         q = self.resolve(module, dotted(expr), scope)
                         if q in self.app_by_name:
                             self.factory_app[fq] = self.app_by_name[q]
                             changed = True
-                    elif isinstance(expr, ast.Call):
+                    elif isinstance(expr, ast.Call) and dotted(expr.func).rsplit(".", 1)[-1] in factory_names:
                         q = self.resolve(module, dotted(expr.func), scope)
                         if q in self.factory_app:
                             self.factory_app[fq] = self.factory_app[q]
                             changed = True
-                syms = self.p.symbols.get(module)
-                for a in syms.assignments if syms is not None else ():
-                    if a.op != "=" or not isinstance(a.value, ast.Call):
+                for ac in summary.assigned_calls:
+                    if ac.callee.rsplit(".", 1)[-1] not in factory_names:
                         continue
-                    callee = self.resolve(module, dotted(a.value.func), a.scope)
+                    callee = self.resolve(module, ac.callee, ac.scope)
                     if callee in self.factory_app:
-                        tq = self.qual_target(module, a)
+                        tq = self._target_name(module, ac.target, ac.scope)
                         if tq not in self.app_by_name:
                             app = self.factory_app[callee]
                             self.app_by_name[tq] = app
@@ -319,11 +343,9 @@ class _Resolver(SettingsReader, CallsAndBeat):
         return sorted(mods)
 
     def _decorated_tasks(self) -> None:
+        names = {w.rsplit(".", 1)[-1] for w in self.wrappers}
         for module in self._definition_modules():
-            syms = self.p.symbols.get(module)
-            if syms is None:
-                continue
-            for fn in syms.functions:
+            for fn in decorated_functions(self.p, module, self.summaries.get(module), names):
                 for dec in fn.decorators:
                     self._decorator(module, fn, dec)
 
@@ -587,57 +609,76 @@ class _Resolver(SettingsReader, CallsAndBeat):
                     used_as_base.add(self.resolve(td.module, v, td.scope))
         celery_version = self.p.dependency_version("celery")
         auto = bool(celery_version) and celery_version.split(".")[0] in ("2", "3")
-        for module in self.summaries:
-            for c in self.p.symbols[module].classes:
-                q = f"{module}.{c.qualname}"
-                if q in TASK_CLASSES or not self._is_task_class(q):
-                    continue
-                sites = registered.get(q, [])
-                if not sites and not auto:
-                    if self._concrete_task_class(q, c) and q not in used_as_base and not self._has_subclass(q):
-                        self.findings.append(Finding(
-                            "unregistered-task-class", Severity.INFO,
-                            f"Task subclass {q} defines run() but is never registered (app.register_task); "
-                            "Celery >= 4 does not register Task classes automatically",
-                            self.loc(module, _class_node_stub(c)), symbol=q, category="tasks",
-                            hint="Register it with app.register_task(%s()) or turn run() into an @app.task function." % c.name,
-                        ))
-                    continue
-                if not sites:
-                    sites = [(module, None, self._shared_apps())]  # type: ignore[list-item]
-                for rmod, cs, apps in sites:
-                    name_expr = None
-                    name_mod, name_scope = module, c.qualname
-                    found = self.p.class_attribute(q, "name")
-                    if found is not None and found[1].value is not None:
-                        name_mod, name_expr, name_scope = found[0], found[1].value, found[1].scope
-                    for kw in c.keywords:
-                        if kw.arg == "name":
-                            name_mod, name_expr, name_scope = module, kw.value, c.scope
-                    name, status, unknowns = self._name_for(name_mod, name_scope, name_expr, c.name, apps)
-                    refs = {q}
-                    if cs is not None and cs.target and "." not in cs.target and "[" not in cs.target:
-                        refs.add(f"{rmod}.{self.p._qual(rmod, cs.scope, cs.target)}")
-                    qattr = self.p.class_attribute(q, "queue")
-                    queue = ""
-                    if qattr is not None and qattr[1].value is not None:
-                        qv = self.p.evaluate_string(qattr[0], qattr[1].value, qattr[1].scope)
-                        queue = qv.value if isinstance(qv.value, str) else ""
-                    run_owner = self.p.class_methods(q).get("run")
-                    self._define(module, c.scope, Task(
-                        framework="celery",
-                        name=name,
-                        name_status=status,
-                        function=f"{run_owner}.run" if run_owner else q,
-                        file=self.p.path_of(module),
-                        line=c.line,
-                        options=_class_options(self.p, q),
-                        queue=queue,
-                        app=apps[0].key if len(apps) == 1 else "",
-                        kind="class",
-                        unresolved=unknowns,
-                        registered_at=self.loc(rmod, cs.node) if cs is not None else None,
-                    ), refs, False, apps)
+        for module, c in self._task_classes():
+            q = f"{module}.{c.qualname}"
+            sites = registered.get(q, [])
+            if not sites and not auto:
+                if self._concrete_task_class(q, c) and q not in used_as_base and not self._has_subclass(q):
+                    self.findings.append(Finding(
+                        "unregistered-task-class", Severity.INFO,
+                        f"Task subclass {q} defines run() but is never registered (app.register_task); "
+                        "Celery >= 4 does not register Task classes automatically",
+                        self.loc(module, _class_node_stub(c)), symbol=q, category="tasks",
+                        hint="Register it with app.register_task(%s()) or turn run() into an @app.task function." % c.name,
+                    ))
+                continue
+            if not sites:
+                sites = [(module, None, self._shared_apps())]  # type: ignore[list-item]
+            for rmod, cs, apps in sites:
+                name_expr = None
+                name_mod, name_scope = module, c.qualname
+                found = self.p.class_attribute(q, "name")
+                if found is not None and found[1].value is not None:
+                    name_mod, name_expr, name_scope = found[0], found[1].value, found[1].scope
+                for kw in c.keywords:
+                    if kw.arg == "name":
+                        name_mod, name_expr, name_scope = module, kw.value, c.scope
+                name, status, unknowns = self._name_for(name_mod, name_scope, name_expr, c.name, apps)
+                refs = {q}
+                if cs is not None and cs.target and "." not in cs.target and "[" not in cs.target:
+                    refs.add(f"{rmod}.{self.p._qual(rmod, cs.scope, cs.target)}")
+                qattr = self.p.class_attribute(q, "queue")
+                queue = ""
+                if qattr is not None and qattr[1].value is not None:
+                    qv = self.p.evaluate_string(qattr[0], qattr[1].value, qattr[1].scope)
+                    queue = qv.value if isinstance(qv.value, str) else ""
+                run_owner = self.p.class_methods(q).get("run")
+                self._define(module, c.scope, Task(
+                    framework="celery",
+                    name=name,
+                    name_status=status,
+                    function=f"{run_owner}.run" if run_owner else q,
+                    file=self.p.path_of(module),
+                    line=c.line,
+                    options=_class_options(self.p, q),
+                    queue=queue,
+                    app=apps[0].key if len(apps) == 1 else "",
+                    kind="class",
+                    unresolved=unknowns,
+                    registered_at=self.loc(rmod, cs.node) if cs is not None else None,
+                ), refs, False, apps)
+
+    def _task_classes(self) -> list[tuple[str, ClassInfo]]:
+        """First-party ``celery.Task`` subclasses (only classes whose bases could be one are resolved)."""
+        names = {"Task"}
+        found: dict[str, tuple[str, ClassInfo]] = {}
+        for _ in range(6):
+            new = False
+            for module in self.summaries:
+                for c in self.p.symbols[module].classes:
+                    q = f"{module}.{c.qualname}"
+                    if q in found or q in TASK_CLASSES:
+                        continue
+                    if not bases_may_match(self.p, module, c, names):  # ``app.Task`` ends with "Task" too
+                        continue
+                    if self._is_task_class(q):
+                        found[q] = (module, c)
+                        new = True
+            names |= {q.rsplit(".", 1)[-1] for q in found}
+            if not new:
+                break
+        self.task_class_names = set(found)
+        return [found[q] for q in sorted(found)]
 
     def _concrete_task_class(self, q: str, c: ClassInfo) -> bool:
         methods = self.p.class_methods(q)
@@ -649,7 +690,7 @@ class _Resolver(SettingsReader, CallsAndBeat):
         return True
 
     def _has_subclass(self, q: str) -> bool:
-        return bool(self.p.subclasses_of({q}))
+        return any(q in self.p.bases(other) for other in self.task_class_names if other != q)
 
     # ------------------------------------------------------------------ queues
     def _assign_queues(self) -> None:

@@ -18,36 +18,31 @@ from ..project import Instance, Ref
 from ..symbols import Assignment
 from .celery_config import Setting, dict_items, module_paths, setting_key, unparse
 from .celery_state import CeleryApp, ResolverState, dotted
-from .tasksites import CallSite, argument, is_source, keyword
+from .tasksites import CallSite, argument, is_source, keyword, outer_function
 
 
 class SettingsReader(ResolverState):
     """Collects :class:`Setting` operations and the worker's task modules."""
 
     def _collect_settings(self) -> None:
-        conf_targets: list[tuple[str, Assignment]] = []
-        for module in self.summaries:
-            syms = self.p.symbols.get(module)
-            for a in syms.assignments if syms is not None else ():
-                if ".conf" in a.target:
-                    conf_targets.append((module, a))
-        for module, a in conf_targets:
-            parsed = _parse_conf_target(a.target)
-            if parsed is None:
-                continue
-            recv, key, item = parsed
-            ok, apps = self.app_refs(module, recv, a.scope)
-            if not ok:
-                continue
-            norm = setting_key(key, None, "conf")
-            if not norm:
-                continue
-            op = "item" if item is not None else ("=" if a.op == "=" else "update")
-            for key in [a_.key for a_ in apps] or [""]:
-                self.settings.append(
-                    Setting(norm, op, a.value, module, a.scope, a.line, "app.conf", key, item_key=item,
-                            conditions=_conds(a))
-                )
+        for module, summary in self.summaries.items():
+            for w in summary.conf_writes:
+                if w.scope and outer_function(w.scope) in summary.beat_writers:
+                    continue  # a periodic-task decorator registering its task (see TaskWrapper.periodic)
+                parsed = _parse_conf_target(w.target)
+                if parsed is None:
+                    continue
+                recv, key, item = parsed
+                ok, apps = self.app_refs(module, recv, w.scope)
+                norm = setting_key(key, None, "conf") if ok else ""
+                if not norm:
+                    continue
+                op = "item" if item is not None else ("=" if w.op == "=" else "update")
+                for k in [ap.key for ap in apps] or [""]:
+                    self.settings.append(
+                        Setting(norm, op, w.value, module, w.scope, w.line, "app.conf", k, item_key=item,
+                                conditions=w.conditions)
+                    )
         for app in list(self.apps.values()):
             for kw in app.call.keywords:
                 if kw.arg in ("include", "imports"):
@@ -250,10 +245,9 @@ class SettingsReader(ResolverState):
                 self._read_class(f"{module}.{c.qualname}", only, "config class")
             if (module, "") in self.used_sources:
                 continue
-            for a in syms.assignments:
-                if a.scope == "" and _split_item(a.target)[0] in ("CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE"):
-                    self._read_module(module, "django", "CELERY", "settings", only)
-                    break
+            names = set(self.summaries[module].setting_names)
+            if names & {"CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE"}:
+                self._read_module(module, "django", "CELERY", "settings", only)
 
     def settings_for(self, app_key: str, key: str) -> list[Setting]:
         return [s for s in self.settings if s.key == key and (s.app == app_key or not s.app)]

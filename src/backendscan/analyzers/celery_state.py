@@ -14,7 +14,7 @@ from typing import Iterable
 from ..facts import Task
 from ..model import Finding, Location
 from ..project import Project
-from ..symbols import Assignment, FunctionInfo
+from ..symbols import FunctionInfo
 from .celery_config import Setting
 from .tasksites import TaskSiteSummary, outer_function, source_summaries
 
@@ -93,14 +93,10 @@ class ResolverState:
         self.periodic: list[tuple[str, FunctionInfo, ast.expr, ast.expr, str, str, str]] = []
         self.by_ref: dict[str, TaskDef] = {}
         self.by_name: dict[str, list[TaskDef]] = {}
+        self.task_class_names: set[str] = set()
 
     def loc(self, module: str, node: ast.AST | None) -> Location:
         return self.p.location(module, node)
-
-    def qual_target(self, module: str, a: Assignment) -> str:
-        if "." in a.target or "[" in a.target:
-            return f"{module}.{a.scope + '.' if a.scope else ''}{a.target}"
-        return f"{module}.{self.p._qual(module, a.scope, a.target)}"
 
     def resolve(self, module: str, text: str, scope: str) -> str:
         return self.p.resolve_name(module, text, scope) if text else ""

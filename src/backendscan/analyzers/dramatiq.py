@@ -39,6 +39,7 @@ from .tasksites import (
     TaskSiteVisitor,
     argument,
     caller_of,
+    decorated_functions,
     interested_text,
     is_source,
     keyword,
@@ -46,6 +47,7 @@ from .tasksites import (
     outer_function,
     param_argument,
     source_summaries,
+    subclasses_in,
 )
 
 ACTOR_FUNCS = frozenset({"dramatiq.actor", "dramatiq.actor.actor"})
@@ -75,7 +77,7 @@ class DramatiqAnalyzer:
     """Dramatiq actors and their producers (see the module docstring)."""
 
     name: ClassVar[str] = "dramatiq"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)
@@ -186,9 +188,9 @@ class _Resolver:
         return sorted(mods)
 
     def _decorated(self) -> None:
+        names = {w.rsplit(".", 1)[-1] for w in self.wrappers}
         for module in self._modules():
-            syms = self.p.symbols.get(module)
-            for fn in syms.functions if syms is not None else ():
+            for fn in decorated_functions(self.p, module, self.summaries.get(module), names):
                 for dec in fn.decorators:
                     call = dec if isinstance(dec, ast.Call) else None
                     q = self.resolve(module, _dotted(call.func if call is not None else dec), fn.scope)
@@ -272,30 +274,27 @@ class _Resolver:
                             registered_at=self.p.location(module, cs.node), fn_module=d.module, refs=refs, scope=cs.scope)
 
     def _generic_actors(self) -> None:
-        for module in self.summaries:
-            for c in self.p.symbols[module].classes:
-                q = f"{module}.{c.qualname}"
-                if q in GENERIC_ACTORS or not self.p.is_subclass(q, GENERIC_ACTORS):
-                    continue
-                meta = f"{q}.Meta"
-                attrs: dict[str, ast.expr] = {}
-                for a in self.p.assignments_of(f"{meta}.abstract") + self.p.assignments_of(f"{meta}.actor_name") + self.p.assignments_of(f"{meta}.queue_name"):
-                    if a.value is not None:
-                        attrs[a.target] = a.value
-                ab = attrs.get("abstract")
-                if isinstance(ab, ast.Constant) and ab.value is True:
-                    continue
-                name, status = c.name, "default"
-                if "actor_name" in attrs:
-                    v = self.p.evaluate_string(module, attrs["actor_name"], f"{c.qualname}.Meta")
-                    name, status = (v.value, RESOLVED) if v.ok else (v.value or unparse(attrs["actor_name"]), PARTIAL)
-                queue = "default"
-                if "queue_name" in attrs:
-                    qv = self.p.evaluate_string(module, attrs["queue_name"], f"{c.qualname}.Meta")
-                    queue = qv.value if isinstance(qv.value, str) else ""
-                task = Task(framework="dramatiq", name=name, name_status=status, function=q, file=self.p.path_of(module),
-                            line=c.line, queue=queue, kind="class")
-                self.actors.append(_Actor(task, module, {q}))
+        for module, c in subclasses_in(self.p, self.summaries, GENERIC_ACTORS):
+            q = f"{module}.{c.qualname}"
+            meta = f"{q}.Meta"
+            attrs: dict[str, ast.expr] = {}
+            for a in self.p.assignments_of(f"{meta}.abstract") + self.p.assignments_of(f"{meta}.actor_name") + self.p.assignments_of(f"{meta}.queue_name"):
+                if a.value is not None:
+                    attrs[a.target] = a.value
+            ab = attrs.get("abstract")
+            if isinstance(ab, ast.Constant) and ab.value is True:
+                continue
+            name, status = c.name, "default"
+            if "actor_name" in attrs:
+                v = self.p.evaluate_string(module, attrs["actor_name"], f"{c.qualname}.Meta")
+                name, status = (v.value, RESOLVED) if v.ok else (v.value or unparse(attrs["actor_name"]), PARTIAL)
+            queue = "default"
+            if "queue_name" in attrs:
+                qv = self.p.evaluate_string(module, attrs["queue_name"], f"{c.qualname}.Meta")
+                queue = qv.value if isinstance(qv.value, str) else ""
+            task = Task(framework="dramatiq", name=name, name_status=status, function=q, file=self.p.path_of(module),
+                        line=c.line, queue=queue, kind="class")
+            self.actors.append(_Actor(task, module, {q}))
 
     # --------------------------------------------------------------- producers
     def _producers(self) -> list[TaskCall]:

@@ -38,10 +38,12 @@ from .tasksites import (
     TaskSiteVisitor,
     argument,
     caller_of,
+    decorated_functions,
     interested_text,
     keyword,
     keyword_options,
     source_summaries,
+    subclasses_in,
 )
 
 JOB_DECORATORS = frozenset({"rq.decorators.job", "django_rq.job", "django_rq.decorators.job"})
@@ -72,7 +74,7 @@ class RqAnalyzer:
     """RQ jobs and their producers (see the module docstring)."""
 
     name: ClassVar[str] = "rq"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "3"
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)
@@ -131,21 +133,19 @@ class _Resolver:
 
     # ------------------------------------------------------------- decorators
     def _find_decorators(self) -> None:
-        for module in self.summaries:
-            for c in self.p.symbols[module].classes:
-                q = f"{module}.{c.qualname}"
-                if q not in JOB_DECORATORS and self.p.is_subclass(q, {"rq.decorators.job"}):
-                    self.decorators.add(q)
+        for module, c in subclasses_in(self.p, self.summaries, {"rq.decorators.job"}):
+            self.decorators.add(f"{module}.{c.qualname}")
         for _ in range(3):  # partial(...) aliases of decorators (and of aliases)
             changed = False
-            for module in self.summaries:
-                for a in self.p.symbols[module].assignments:
-                    if a.op != "=" or not isinstance(a.value, ast.Call) or not a.value.args:
+            for module, summary in self.summaries.items():
+                for ac in summary.assigned_calls:
+                    node = ac.node
+                    if node is None or not node.args or "." in ac.target:
                         continue
-                    if self.resolve(module, _dotted(a.value.func), a.scope) not in PARTIAL_FUNCS:
+                    if self.resolve(module, ac.callee, ac.scope) not in PARTIAL_FUNCS:
                         continue
-                    target = self.resolve(module, _dotted(a.value.args[0]), a.scope)
-                    q = f"{module}.{self.p._qual(module, a.scope, a.target)}"
+                    target = self.resolve(module, _dotted(node.args[0]), ac.scope)
+                    q = f"{module}.{self.p._qual(module, ac.scope, ac.target)}"
                     if target in self.decorators and q not in self.decorators:
                         self.decorators.add(q)
                         changed = True
@@ -153,8 +153,9 @@ class _Resolver:
                 break
 
     def _decorated(self) -> None:
-        for module in self.summaries:
-            for fn in self.p.symbols[module].functions:
+        names = {d.rsplit(".", 1)[-1] for d in self.decorators}
+        for module, summary in self.summaries.items():
+            for fn in decorated_functions(self.p, module, summary, names):
                 for dec in fn.decorators:
                     call = dec if isinstance(dec, ast.Call) else None
                     q = self.resolve(module, _dotted(call.func if call is not None else dec), fn.scope)

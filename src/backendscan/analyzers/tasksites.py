@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..model import FileKind
 from ..parsing import ParsedModule
 from ..project import Project
-from ..symbols import FunctionInfo
+from ..symbols import ClassInfo, FunctionInfo
 from ..visiting import Context, FileVisitor, dotted_name, statement_expressions
 
 #: method or function names whose calls are kept (the last part of the callee)
@@ -83,10 +83,55 @@ class TaskSiteSummary:
     """What one file contributes to the task analyzers (see the module docstring)."""
 
     calls: tuple[CallSite, ...] = ()
-    returns: tuple[tuple[str, ast.expr], ...] = ()  # (function scope, returned expression)
+    returns: tuple[tuple[str, ast.expr], ...] = ()  # what functions that build Celery objects return
     schedule_values: tuple[tuple[str, ast.expr], ...] = ()  # (outer function, value of a "schedule" key)
     beat_writers: tuple[str, ...] = ()  # outer functions that assign into a beat_schedule
     gen_task_name: tuple[tuple[str, ast.FunctionDef], ...] = ()  # (class qualname, method)
+    assigned_calls: tuple[AssignedCall, ...] = ()  # ``x = f(...)`` at any scope
+    conf_writes: tuple[ConfWrite, ...] = ()  # ``app.conf.x = ...`` / ``app.conf["x"] = ...``
+    decorated: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (function qualname, decorator callee texts)
+    setting_names: tuple[str, ...] = ()  # module-level names that look like Celery settings
+
+
+@dataclass(frozen=True)
+class AssignedCall:
+    """``target = callee(...)``; the call itself is kept only when it may be a Celery app or a partial."""
+
+    target: str
+    scope: str
+    callee: str
+    line: int
+    node: ast.Call | None = None
+
+
+@dataclass(frozen=True)
+class ConfWrite:
+    """An assignment to an attribute or item of a ``.conf`` object (Celery settings)."""
+
+    target: str
+    value: ast.expr | None
+    scope: str
+    line: int
+    op: str
+    conditions: tuple[str, ...] = ()
+
+
+#: Celery settings spelled as module-level names (old uppercase or Django namespace)
+_SETTING_NAME = re.compile(r"^(CELERY\w*|BROKER_URL|beat_schedule|task_routes|imports|include)$")
+
+
+def _return_value(value: ast.expr) -> ast.expr | None:
+    """What a ``return`` keeps: names, and calls reduced to their callee unless they may build a Celery app."""
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return value
+    if isinstance(value, ast.Call):
+        callee = dotted_name(value.func)
+        if not callee:
+            return None
+        if "celery" in callee.lower():
+            return value
+        return ast.Call(func=value.func, args=[], keywords=[], lineno=value.lineno, col_offset=value.col_offset)
+    return None
 
 
 def outer_function(scope: str) -> str:
@@ -128,6 +173,11 @@ class TaskSiteVisitor(FileVisitor):
         self.beat_writers: set[str] = set()
         self.gen_task_name: list[tuple[str, ast.FunctionDef]] = []
         self.aliases: dict[str, str] = {}  # ``from dramatiq import actor as _actor`` -> {"_actor": "actor"}
+        self.assigned_calls: list[AssignedCall] = []
+        self.conf_writes: list[ConfWrite] = []
+        self.decorated: list[tuple[str, tuple[str, ...]]] = []
+        self.setting_names: set[str] = set()
+        self.celery_scopes: set[str] = set()  # functions that build something Celery-named
 
     def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
         if isinstance(stmt, ast.ImportFrom):
@@ -138,18 +188,40 @@ class TaskSiteVisitor(FileVisitor):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if stmt.name == "gen_task_name" and ctx.in_class_body and isinstance(stmt, ast.FunctionDef):
                 self.gen_task_name.append((ctx.scope, stmt))
+            if stmt.decorator_list:
+                prefix = ctx.qualname
+                texts = tuple(dotted_name(d.func if isinstance(d, ast.Call) else d) for d in stmt.decorator_list)
+                self.decorated.append((f"{prefix}.{stmt.name}" if prefix else stmt.name, texts))
             return
         if isinstance(stmt, (ast.ClassDef, ast.Import, ast.Pass, ast.Break, ast.Continue)):
             return
         target = ""
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             tnode = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
             target = _unparse(tnode)
+            value = stmt.value
             if ctx.in_function and "beat_schedule" in target:
                 self.beat_writers.add(outer_function(ctx.scope))
+            if ".conf" in target:
+                op = "=" if not isinstance(stmt, ast.AugAssign) else "+="
+                self.conf_writes.append(ConfWrite(target, value, ctx.scope, stmt.lineno, op, condition_texts(ctx)))
+            if not ctx.in_function and not ctx.in_class_body:
+                base = target.split("[", 1)[0]
+                if _SETTING_NAME.match(base):
+                    self.setting_names.add(base)
+            if isinstance(value, ast.Call) and isinstance(tnode, (ast.Name, ast.Attribute)) and not isinstance(stmt, ast.AugAssign):
+                callee = dotted_name(value.func)
+                keep = "celery" in callee.lower() or callee.rsplit(".", 1)[-1] == "partial"
+                if keep:
+                    self.celery_scopes.add(ctx.scope)
+                if callee and (keep or not ctx.scope):  # module level: ``app = create_application()``
+                    self.assigned_calls.append(AssignedCall(target, ctx.scope, callee, stmt.lineno, value if keep else None))
         if isinstance(stmt, ast.Return) and ctx.in_function and stmt.value is not None:
-            if isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Call)):
-                self.returns.append((ctx.scope, stmt.value))
+            kept = _return_value(stmt.value)
+            if kept is not None:
+                if isinstance(kept, ast.Call) and "celery" in dotted_name(kept.func).lower():
+                    self.celery_scopes.add(ctx.scope)
+                self.returns.append((ctx.scope, kept))
         conditions: tuple[str, ...] | None = None
         for expr in statement_expressions(stmt):
             for node in ast.walk(expr):
@@ -195,10 +267,14 @@ class TaskSiteVisitor(FileVisitor):
     def finish(self) -> TaskSiteSummary:
         return TaskSiteSummary(
             calls=tuple(self.calls),
-            returns=tuple(self.returns),
+            returns=tuple(r for r in self.returns if r[0] in self.celery_scopes),  # app factories only
             schedule_values=tuple(self.schedule_values),
             beat_writers=tuple(sorted(self.beat_writers)),
             gen_task_name=tuple(self.gen_task_name),
+            assigned_calls=tuple(self.assigned_calls),
+            conf_writes=tuple(self.conf_writes),
+            decorated=tuple(self.decorated),
+            setting_names=tuple(sorted(self.setting_names)),
         )
 
 
@@ -271,3 +347,97 @@ def param_argument(fn: FunctionInfo | None, call: ast.Call | None, param: str) -
     if param in positional:
         return argument(call, positional.index(param), param)
     return keyword(call, param)
+
+
+#: decorators that never register a task (checked by name before anything is resolved)
+_PLAIN_DECORATORS = frozenset({
+    "property", "staticmethod", "classmethod", "abstractmethod", "cached_property", "overload", "override",
+    "wraps", "contextmanager", "asynccontextmanager", "lru_cache", "cache", "dataclass", "total_ordering",
+    "singledispatch", "singledispatchmethod",
+})
+TASK_PACKAGES = frozenset({"celery", "dramatiq", "rq", "django_rq", "rq_scheduler", "periodiq"})
+TASK_DECORATOR_NAMES = frozenset({"task", "shared_task", "periodic_task", "actor", "job"})
+
+
+def may_register(project: Project, module: str, text: str, names: frozenset[str] | set[str]) -> bool:
+    """Could decorator ``text`` (as written in ``module``) register a task?  Uses import bindings only.
+
+    True for the well-known names and ``names`` (wrapper and configured decorators),
+    for names imported from the project or a task package, and for plain names
+    defined in the module itself (aliases such as ``nautobot_task = shared_task``).
+    """
+    if not text:
+        return False
+    last = text.rsplit(".", 1)[-1]
+    if last in TASK_DECORATOR_NAMES or last in names:
+        return True
+    head = text.split(".", 1)[0]
+    syms = project.symbols.get(module)
+    imported = [b for b in syms.bindings if b.name == head] if syms is not None else []
+    if imported:
+        return any(b.target.split(".")[0] in TASK_PACKAGES or project.first_party(b.target) for b in imported)
+    return "." not in text and head not in _PLAIN_DECORATORS
+
+
+def decorated_functions(project: Project, module: str, summary: TaskSiteSummary | None,
+                        names: frozenset[str] | set[str]) -> list[FunctionInfo]:
+    """Functions of ``module`` with at least one decorator that :func:`may_register` a task.
+
+    Modules without a summary (not matched by the text pre-check) are read in full.
+    """
+    syms = project.symbols.get(module)
+    if syms is None:
+        return []
+    if summary is None:
+        return [f for f in syms.functions if f.decorators]
+    out = []
+    for qualname, texts in summary.decorated:
+        if any(may_register(project, module, t, names) for t in texts):
+            fn = syms.function(qualname)
+            if fn is not None:
+                out.append(fn)
+    return out
+
+
+def subclasses_in(project: Project, summaries: dict[str, TaskSiteSummary],
+                  bases: frozenset[str] | set[str]) -> list[tuple[str, ClassInfo]]:
+    """Classes of the summarised modules deriving from ``bases`` (external, dotted).
+
+    Only classes with a base whose written name matches the last part of a known
+    base (or of a subclass found so far) are resolved, so unrelated modules are not loaded.
+    """
+    names = {b.rsplit(".", 1)[-1] for b in bases}
+    found: dict[str, tuple[str, ClassInfo]] = {}
+    for _ in range(6):
+        new = False
+        for module in summaries:
+            syms = project.symbols.get(module)
+            for c in syms.classes if syms is not None else ():
+                q = f"{module}.{c.qualname}"
+                if q in found or q in bases:
+                    continue
+                if not bases_may_match(project, module, c, names):
+                    continue
+                if project.is_subclass(q, bases):
+                    found[q] = (module, c)
+                    new = True
+        names |= {q.rsplit(".", 1)[-1] for q in found}
+        if not new:
+            break
+    return [found[q] for q in sorted(found)]
+
+
+def bases_may_match(project: Project, module: str, c: ClassInfo, names: set[str]) -> bool:
+    """Does a base of ``c``, as written or through an import alias, end with one of ``names``?"""
+    syms = project.symbols.get(module)
+    for b in c.bases:
+        text = dotted_name(b)
+        if not text:
+            continue
+        if text.rsplit(".", 1)[-1] in names:
+            return True
+        head = text.split(".", 1)[0]
+        for binding in syms.bindings if syms is not None else ():
+            if binding.name == head and (binding.target + text[len(head):]).rsplit(".", 1)[-1] in names:
+                return True
+    return False
