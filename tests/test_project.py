@@ -161,3 +161,20 @@ def test_a_name_a_package_binds_wins_over_its_submodule(tmp_path):
     assert p.resolve_name("shop.app", "Tags") == "shop.api.Tags.Tags"
     # `from . import util` binds the submodule itself
     assert p.resolve_name("shop.app", "util.helper") == "shop.api.util.helper"
+
+
+def test_string_tests_and_slices_fold(tmp_path):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/rules.py": '''
+            RULE = "!/favicon.ico"
+            BANG = RULE.startswith("!/")
+            PLAIN = RULE[1:]
+            PARTS = "a/b/c".rsplit("/", 1)
+        ''',
+    }
+    assert _evaluate(tmp_path, files, "pkg.rules", "BANG").value is True
+    assert _evaluate(tmp_path / "b", files, "pkg.rules", "PLAIN").value == "/favicon.ico"
+    assert _evaluate(tmp_path / "c", files, "pkg.rules", "RULE.endswith('.ico')").value is True
+    assert _evaluate(tmp_path / "d", files, "pkg.rules", "PARTS").value == ["a/b", "c"]
+    assert _evaluate(tmp_path / "e", files, "pkg.rules", "RULE[UNKNOWN:]").status == "unresolved"

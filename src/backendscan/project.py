@@ -868,6 +868,15 @@ class _Evaluator:
                 return self.unknown(node, "subscript not found")
         return self.unknown(node, "subscript of an unresolved value")
 
+    def eval_Slice(self, node: ast.Slice) -> Value:
+        parts = [self.eval(p) if p is not None else resolved(None) for p in (node.lower, node.upper, node.step)]
+        if all(p.ok for p in parts):
+            try:
+                return resolved(slice(*(p.value for p in parts)))
+            except TypeError:
+                pass
+        return self.unknown(node, "slice bounds not folded")
+
     # calls --------------------------------------------------------------------
     def eval_Call(self, node: ast.Call) -> Value:
         func = node.func
@@ -883,7 +892,10 @@ class _Evaluator:
                     return Value(d.status, d.value, d.unknowns, True)
             key = self.eval(node.args[0]) if node.args else Value("unresolved")
             return self.unknown(node, f"environment variable {key.value!r} without a default" if key.ok else "environment variable")
-        if isinstance(func, ast.Attribute) and not qualified.startswith(tuple(self.p._tops)):
+        if isinstance(func, ast.Attribute) and (
+            not qualified.startswith(tuple(self.p._tops))
+            or self.p.lookup(qualified).kind not in ("function", "class", "module")
+        ):
             method = func.attr
             target = self.eval(func.value)
             if target.ok and isinstance(target.value, str):
@@ -980,7 +992,8 @@ class _Evaluator:
             return self.unknown(node, f"str.{method} with unresolved arguments")
         vals = [a.value for a in args]
         try:
-            if method in ("strip", "rstrip", "lstrip", "lower", "upper", "replace", "removeprefix", "removesuffix", "title"):
+            if method in ("strip", "rstrip", "lstrip", "lower", "upper", "replace", "removeprefix", "removesuffix", "title",
+                          "startswith", "endswith", "split", "rsplit", "partition", "rpartition"):
                 return resolved(getattr(s, method)(*vals), target.env_overridable)
             if method == "join" and len(vals) == 1 and isinstance(vals[0], (list, tuple)):
                 if all(isinstance(x, str) for x in vals[0]):
