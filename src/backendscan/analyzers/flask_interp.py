@@ -29,11 +29,11 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..model import Finding, Location, Severity, Unresolved
-from ..project import Instance, Project, Value
-from .flask_summary import Def, FlaskSummary, Loop, Record, Stmt
+from ..project import Instance, Opaque, Project, Value
+from .flask_summary import Branch, Def, FlaskSummary, Loop, Record, Stmt
 
 MAX_CALL_DEPTH = 8
 MAX_UNROLL = 256
@@ -181,12 +181,63 @@ class KwDict:
     items: tuple[tuple[str, Any], ...]
 
 
-@dataclass(frozen=True, eq=False)
 class Const:
-    value: Value
-    node: ast.expr | None = None
-    text: str = ""  # placeholder text computed where the value was folded (calls with folded arguments)
-    loc: Location | None = None  # where that call is
+    """Anything that is not a Flask object: folded by :meth:`Project.evaluate` on first use.
+
+    Most values the interpreter meets are never needed as strings, so folding is
+    lazy; the bindings visible where the expression was met are kept with it.
+    """
+
+    __slots__ = ("_value", "node", "_job", "_text", "loc")
+
+    def __init__(self, value: Value | None = None, node: ast.expr | None = None,
+                 job: "tuple[Interpreter, str, str, dict[str, Const]] | None" = None,
+                 loc: Location | None = None) -> None:
+        self._value = value
+        self.node = node
+        self._job = job
+        self._text: str | None = None
+        self.loc = loc
+
+    @property
+    def value(self) -> Value:
+        if self._value is None:
+            if self._job is None or self.node is None:
+                self._value = Value("unresolved", None, ())
+            else:
+                interp, module, scope, env = self._job
+                self._value = interp.fold(self.node, module, scope, env)
+        return self._value
+
+    @property
+    def text(self) -> str:
+        """Placeholder text for an unresolved call, with its arguments folded where possible."""
+        if self._text is None:
+            self._text = ""
+            if self._job is not None and isinstance(self.node, ast.Call) and self.node.args \
+                    and self.value.status == "unresolved":
+                interp, module, scope, env = self._job
+                self._text = interp.placeholder(self.node, module, scope, env)
+        return self._text
+
+
+class LazyEnv(Mapping[str, Value]):
+    """Bindings for :meth:`Project.evaluate` that fold each :class:`Const` only when it is read."""
+
+    def __init__(self, consts: dict[str, Const]) -> None:
+        self._consts = consts
+
+    def __getitem__(self, key: str) -> Value:
+        return self._consts[key].value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._consts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._consts)
+
+    def __len__(self) -> int:
+        return len(self._consts)
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,7 +332,7 @@ class Frame:
     """One activation: module, scope (qualname), bindings, lexical parent and call-chain key."""
 
     __slots__ = ("module", "scope", "key", "env", "parent", "conditions", "depth", "returns", "cur_conds",
-                 "cur_withs", "cur_target", "loops", "iteration")
+                 "cur_withs", "cur_target", "loops", "iteration", "settled", "branches")
 
     def __init__(self, module: str, scope: str, key: str, env: dict[str, Any] | None = None,
                  parent: "Frame | None" = None, conditions: tuple[str, ...] = (), depth: int = 0) -> None:
@@ -298,9 +349,16 @@ class Frame:
         self.cur_target: tuple[ast.expr, str] | None = None
         self.loops = 0
         self.iteration = ""  # "[line:i]..." of the unrolled loop iterations being run (part of object keys)
+        self.settled: set[str] = set()  # if-tests known to hold in the branch being run (not shown as conditions)
+        self.branches = 0  # depth of if-branches being run (module-level names are bound there too)
 
-    def const_env(self) -> dict[str, Value]:
-        out: dict[str, Value] = {}
+    def conds(self, own: tuple[str, ...]) -> tuple[str, ...]:
+        out = self.conditions + own
+        return tuple(c for c in out if c not in self.settled) if self.settled else out
+
+    def const_env(self) -> dict[str, "Const"]:
+        """The constants bound in this frame and its lexical parents (inner bindings win)."""
+        out: dict[str, Const] = {}
         chain = []
         f: Frame | None = self
         while f is not None:
@@ -309,7 +367,7 @@ class Frame:
         for fr in reversed(chain):
             for k, v in fr.env.items():
                 if isinstance(v, Const):
-                    out[k] = v.value
+                    out[k] = v
                 elif k in out:
                     del out[k]
         return out
@@ -357,6 +415,7 @@ class Interpreter:
         self._kind_cache: dict[str, tuple[str, str] | None] = {}
         self._override_cache: dict[tuple[str, str], str] = {}
         self._quick: dict[str, Any] = {}
+        self._bound: dict[tuple[str, str, str], bool] = {}
 
     # ------------------------------------------------------------------ setup
     def _index(self, module: str, body: Iterable[Record]) -> None:
@@ -366,12 +425,22 @@ class Interpreter:
                 self._index(module, rec.body)
             elif isinstance(rec, Loop):
                 self._index(module, rec.body)
+            elif isinstance(rec, Branch):
+                self._index(module, rec.body)
+                self._index(module, rec.orelse)
 
     def _relevance(self) -> set[str]:
         """Functions worth running: they register, create Flask objects or call such functions (by name)."""
         creators = {"Flask", "Blueprint", "Api", "Namespace", "APIFlask", "APIBlueprint"}
-        creators |= {q.rsplit(".", 1)[-1] for q in self.p.subclasses_of(
-            APP_CLASSES | BLUEPRINT_CLASSES | RESTFUL_API | RESTX_API | SMOREST_API | NAMESPACE_CLASSES)}
+        # project subclasses, by name (an over-approximation is harmless here and needs no resolution)
+        classes = [(c.name, {_tail(b) for b in c.bases}) for _, _, c in self.p.classes()]
+        grown = True
+        while grown:
+            grown = False
+            for name, bases in classes:
+                if name not in creators and bases & creators:
+                    creators.add(name)
+                    grown = True
         calls_of: dict[str, set[str]] = {}
         relevant: set[str] = set()
         for q, (_, rec) in self.defs.items():
@@ -450,8 +519,9 @@ class Interpreter:
             for name in {q.rsplit(".", 1)[-1]} | aliases.get(q, set()):
                 by_name.setdefault(name, set()).add(q)
         out: set[str] = set()
-        for module, syms in self.p.symbols.items():
-            if module not in self.summaries and not self.p.first_party(module):
+        for module in self.summaries:  # callers elsewhere never run, so they do not count
+            syms = self.p.symbols.get(module)
+            if syms is None:
                 continue
             for c in syms.calls:
                 last = c.callee.rsplit(".", 1)[-1]
@@ -478,16 +548,57 @@ class Interpreter:
             if self.steps > STEP_BUDGET:
                 raise _Budget()
             if isinstance(rec, Stmt):
-                frame.cur_conds = frame.conditions + rec.conditions
+                frame.cur_conds = frame.conds(rec.conditions)
                 frame.cur_withs = rec.withs
                 self.exec_stmt(rec, frame)
             elif isinstance(rec, Loop):
-                frame.cur_conds = frame.conditions + rec.conditions
+                frame.cur_conds = frame.conds(rec.conditions)
                 self.exec_loop(rec, frame)
             elif isinstance(rec, Def):
-                frame.cur_conds = frame.conditions + rec.conditions
+                frame.cur_conds = frame.conds(rec.conditions)
                 frame.cur_withs = rec.withs
                 self.exec_def(rec, frame)
+            elif isinstance(rec, Branch):
+                frame.cur_conds = frame.conds(rec.conditions)
+                self.exec_branch(rec, frame)
+
+    def exec_branch(self, rec: Branch, frame: Frame) -> None:
+        """Run the branch a folded test selects; with an unknown test run both, each from the same bindings."""
+        frame.branches += 1
+        try:
+            self._exec_branch(rec, frame)
+        finally:
+            frame.branches -= 1
+
+    def _exec_branch(self, rec: Branch, frame: Frame) -> None:
+        test = self.eval(rec.test, frame)
+        text = _unparse(rec.test)
+        if isinstance(test, Const) and test.value.ok and not test.value.env_overridable:
+            taken, settled = (rec.body, text) if test.value.value else (rec.orelse, f"not ({text})")
+            added = settled not in frame.settled
+            frame.settled.add(settled)
+            try:
+                self.exec_block(taken, frame)
+            finally:
+                if added:
+                    frame.settled.discard(settled)
+            return
+        before = dict(frame.env)
+        self.exec_block(rec.body, frame)
+        after_body = frame.env
+        frame.env = dict(before)
+        self.exec_block(rec.orelse, frame)
+        after_else = frame.env
+        merged: dict[str, Any] = {}
+        for k in set(after_body) | set(after_else):
+            a, b = after_body.get(k), after_else.get(k)
+            if a is b:
+                merged[k] = a
+            else:
+                loc = self.p.location(frame.module, rec.test)
+                merged[k] = Const(Value("unresolved", None, (Unresolved(k, f"set differently in the branches of 'if {text}'", loc),)),
+                                  ast.Name(k))
+        frame.env = merged
 
     def exec_stmt(self, rec: Stmt, frame: Frame) -> None:
         node = rec.node
@@ -500,9 +611,18 @@ class Interpreter:
                 value = self.eval(value_node, frame)
             finally:
                 frame.cur_target = None
-            if frame.scope or frame.loops:
+            if frame.scope or frame.loops or frame.branches or (name_target and self._rebound(frame.module, name_target)):
                 for t in targets:
                     self.bind(t, value, frame)
+        elif rec.kind == "augassign":
+            aug: ast.AugAssign = node  # type: ignore[assignment]
+            name = aug.target.id  # type: ignore[attr-defined]
+            combined = ast.BinOp(left=ast.Name(name, ast.Load()), op=aug.op, right=aug.value)
+            ast.copy_location(combined, aug)
+            ast.copy_location(combined.left, aug.target)
+            combined.end_lineno, combined.end_col_offset = aug.end_lineno, aug.end_col_offset
+            if frame.scope or frame.loops or frame.branches:
+                frame.env[name] = self.const(combined, frame)
         elif rec.kind == "expr":
             value_node = node.value  # type: ignore[attr-defined]
             if isinstance(value_node, ast.Await):
@@ -552,21 +672,92 @@ class Interpreter:
         finally:
             frame.loops -= 1
 
-    def loop_items(self, node: ast.expr, frame: Frame) -> list[Any] | None:
+    def loop_items(self, node: ast.expr, frame: Frame, depth: int = 0) -> list[Any] | None:
+        """The items a ``for`` loop runs over, when the scan can enumerate them (else None)."""
+        if depth > 8:
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            v = self.eval(node, frame)
+            if isinstance(v, Seq):
+                return list(v.items)
+            if isinstance(v, Const) and v._job is not None and v.node is not None and v.node is not node:
+                _, module, scope, env = v._job
+                items = self.loop_items(v.node, Frame(module, scope, "", dict(env)), depth + 1)
+                if items is not None:
+                    return items
+            name = _dotted(node)
+            if isinstance(v, Const) and name and not self._in_env(name.split(".")[0], frame):
+                d = self.p.lookup(self.p.resolve_name(frame.module, name, frame.scope))
+                if d.kind == "assignment" and d.obj.value is not None and d.obj.op == "=" \
+                        and d.obj.value is not node:
+                    items = self.loop_items(d.obj.value, Frame(d.module, d.obj.scope, ""), depth + 1)
+                    if items is not None:
+                        return items
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 v = self.eval(node, frame)
                 return list(v.items) if isinstance(v, Seq) else None
             return [self.eval(e, frame) for e in node.elts]
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            v = self.eval(node, frame)
-            if isinstance(v, Seq):
-                return list(v.items)
-            if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (list, tuple)):
-                return [Const(Value("resolved", x)) for x in v.value.value]
-            if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, dict):
-                return [Const(Value("resolved", x)) for x in v.value.value]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.loop_items(node.left, frame, depth + 1), self.loop_items(node.right, frame, depth + 1)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and not node.args:
+                base = self.eval(func.value, frame)
+                if isinstance(base, KwDict):
+                    pairs = [(k, v) for k, v in base.items]
+                    return [Seq((Const(Value("resolved", k)), v)) if func.attr == "items" else
+                            (Const(Value("resolved", k)) if func.attr == "keys" else v) for k, v in pairs]
+                if isinstance(base, Const) and base.value.ok and isinstance(base.value.value, dict):
+                    d = base.value.value
+                    values = list(d.items()) if func.attr == "items" else list(d.keys()) if func.attr == "keys" \
+                        else list(d.values())
+                    return [_const_item(x) for x in values]
+                return None
+            name = _dotted(func)
+            qual = self.p.resolve_name(frame.module, name, frame.scope) if name else ""
+            if qual in ("itertools.chain",):
+                out: list[Any] = []
+                for a in node.args:
+                    part = self.loop_items(a, frame, depth + 1)
+                    if part is None:
+                        return None
+                    out.extend(part)
+                return out
+            if qual in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed") and len(node.args) == 1:
+                items = self.loop_items(node.args[0], frame, depth + 1)
+                if items is not None and qual == "builtins.reversed":
+                    items = list(reversed(items))
+                return items
+            if qual == "builtins.enumerate" and len(node.args) == 1:
+                items = self.loop_items(node.args[0], frame, depth + 1)
+                if items is None:
+                    return None
+                return [Seq((Const(Value("resolved", i)), it)) for i, it in enumerate(items)]
+        v = self.eval(node, frame)
+        if isinstance(v, Seq):
+            return list(v.items)
+        if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (list, tuple, dict, set, frozenset)):
+            value = v.value.value
+            if isinstance(value, (set, frozenset)):
+                value = sorted(value, key=repr)
+            return [_const_item(x) for x in value]
         return None
+
+    def _rebound(self, module: str, name: str) -> bool:
+        """A module-level name assigned more than once: later statements of the module see the latest value."""
+        syms = self.p.symbols.get(module)
+        return syms is not None and len(syms.module_level(name)) > 1
+
+    @staticmethod
+    def _in_env(name: str, frame: Frame) -> bool:
+        f: Frame | None = frame
+        while f is not None:
+            if name in f.env:
+                return True
+            f = f.parent
+        return False
 
     def exec_def(self, rec: Def, frame: Frame) -> None:
         qual = f"{frame.module}.{rec.qualname}"
@@ -617,13 +808,14 @@ class Interpreter:
         return v
 
     def const(self, node: ast.expr, frame: Frame) -> Const:
+        loc = self.p.location(frame.module, node) if isinstance(node, ast.Call) else None
+        return Const(None, node, (self, frame.module, frame.scope, frame.const_env()), loc)
+
+    def fold(self, node: ast.expr, module: str, scope: str, env: dict[str, Const]) -> Value:
         try:
-            value = self.p.evaluate(frame.module, node, frame.scope, frame.const_env())
+            return self.p.evaluate(module, node, scope, LazyEnv(env))
         except RecursionError:
-            value = Value("unresolved", None, ())
-        if value.status == "unresolved" and isinstance(node, ast.Call) and node.args:
-            return Const(value, node, self.placeholder(node, frame), self.p.location(frame.module, node))
-        return Const(value, node)
+            return Value("unresolved", None, ())
 
     def eval_seq(self, elts: list[ast.expr], frame: Frame) -> Any:
         items: list[Any] = []
@@ -663,8 +855,11 @@ class Interpreter:
             if name in f.env:
                 return f.env[name]
             f = f.parent
-        head_binding = self.p.binding(frame.module, name, frame.scope)
-        if head_binding is None:
+        key = (frame.module, name, frame.scope)
+        bound = self._bound.get(key)
+        if bound is None:
+            bound = self._bound[key] = self.p.binding(frame.module, name, frame.scope) is not None
+        if not bound:
             if name in ("True", "False", "None"):
                 return None
             qual = self.p.resolve_name(frame.module, name, frame.scope)
@@ -700,8 +895,8 @@ class Interpreter:
                 v = self.eval(a.value, mframe)
             finally:
                 self._in_progress.discard(qual)
-            if isinstance(v, Const) and v.node is a.value:
-                v = Const(v.value, None)  # folded in its own module: callers re-fold the name
+            if isinstance(v, Const):
+                v = None  # a constant: callers fold the name where they meet it
             self._globals[qual] = v
             return v
         if d.module:
@@ -1255,20 +1450,19 @@ class Interpreter:
         text = _unparse(expr)
         return Text("{" + text + "}", (Unresolved(text, "not a string", loc),))
 
-    def placeholder(self, node: ast.expr, frame: Frame) -> str:
-        """Source text of an unresolved expression, with the arguments of a call folded where possible."""
-        if isinstance(node, ast.Call):
-            new = copy.copy(node)
-            args = []
-            for a in node.args:
-                v = self.eval(a, frame) if isinstance(a, (ast.Name, ast.Attribute)) else None
-                if isinstance(v, Const) and v.value.ok and isinstance(v.value.value, (str, int, float, bool)):
-                    args.append(ast.Constant(v.value.value))
-                else:
-                    args.append(a)
-            new.args = args
-            return _unparse(new)
-        return _unparse(node)
+    def placeholder(self, node: ast.Call, module: str, scope: str, env: dict[str, Const]) -> str:
+        """Source text of an unresolved call, with its name/attribute arguments folded where possible."""
+        new = copy.copy(node)
+        args: list[ast.expr] = []
+        for a in node.args:
+            if isinstance(a, (ast.Name, ast.Attribute)):
+                v = self.fold(a, module, scope, env)
+                if v.ok and isinstance(v.value, (str, int, float, bool)):
+                    args.append(ast.Constant(v.value))
+                    continue
+            args.append(a)
+        new.args = args
+        return _unparse(new)
 
     def dynamic(self, node: ast.Call, frame: Frame, source: Any, what: str) -> None:
         site = self.p.location(frame.module, node)
@@ -1290,9 +1484,43 @@ class Interpreter:
 
 
 # -------------------------------------------------------------------------------------------- helpers
+def _const_item(x: Any) -> Any:
+    """An item of a folded container: tuples become sequences (so ``for a, b in ...`` unpacks them)."""
+    if isinstance(x, tuple):
+        return Seq(tuple(_const_item(y) for y in x))
+    if isinstance(x, Opaque):
+        return Const(x.value, x.node)
+    return Const(Value("resolved", x))
+
+
+def _dotted(node: ast.AST) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _tail(node: ast.expr) -> str:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
 def _record_nodes(body: Iterable[Record]) -> Iterable[ast.AST]:
     for rec in body:
-        if isinstance(rec, Stmt):
+        if isinstance(rec, Branch):
+            yield rec.test
+            yield from _record_nodes(rec.body)
+            yield from _record_nodes(rec.orelse)
+        elif isinstance(rec, Stmt):
             yield rec.node
         elif isinstance(rec, Loop):
             if rec.iter is not None:
@@ -1309,6 +1537,9 @@ def _return_values(body: Iterable[Record]) -> Iterable[ast.expr]:
             yield rec.node.value  # type: ignore[attr-defined,misc]
         elif isinstance(rec, Loop):
             yield from _return_values(rec.body)
+        elif isinstance(rec, Branch):
+            yield from _return_values(rec.body)
+            yield from _return_values(rec.orelse)
 
 
 def _pick_return(values: list[Any]) -> Any:

@@ -87,7 +87,27 @@ class Def:
     withs: tuple[str, ...] = ()
 
 
-Record = Union[Stmt, Loop, Def]
+@dataclass(frozen=True)
+class Branch:
+    """An ``if`` statement whose body or ``else`` branch holds kept statements."""
+
+    test: ast.expr
+    line: int
+    body: tuple["Record", ...]
+    orelse: tuple["Record", ...]
+    conditions: tuple[str, ...] = ()
+
+
+Record = Union[Stmt, Loop, Def, Branch]
+
+
+class _IfBuilder:
+    __slots__ = ("node", "body", "orelse")
+
+    def __init__(self, node: ast.If) -> None:
+        self.node = node
+        self.body: list[Record] = []
+        self.orelse: list[Record] = []
 
 
 @dataclass(frozen=True)
@@ -149,8 +169,35 @@ class FlaskVisitor(FileVisitor):
 
     def __init__(self, parsed: ParsedModule) -> None:
         self.parsed = parsed
-        self.stack: list[list[Record]] = [[]]
+        self.stack: list[list[Record] | _IfBuilder] = [[]]
         self.check_auth = any(t in parsed.text for t in _AUTH_TEXT)
+
+    def _append(self, rec: Record, ctx: Context) -> None:
+        top = self.stack[-1]
+        if isinstance(top, _IfBuilder):
+            branch = True
+            for fr in reversed(ctx.frames):
+                if fr.node is top.node:
+                    branch = fr.branch
+                    break
+            (top.body if branch else top.orelse).append(rec)
+        else:
+            top.append(rec)
+
+    def _pop(self) -> tuple[Record, ...]:
+        top = self.stack.pop()
+        assert isinstance(top, list)
+        return tuple(top)
+
+    def visit_If(self, node: ast.If, ctx: Context) -> None:
+        self.stack.append(_IfBuilder(node))
+
+    def leave_If(self, node: ast.If, ctx: Context) -> None:
+        top = self.stack.pop()
+        assert isinstance(top, _IfBuilder)
+        if (top.body or top.orelse) and not ctx.in_class_body and not ctx.type_checking:
+            self._append(Branch(node.test, node.lineno, tuple(top.body), tuple(top.orelse),
+                                condition_texts(ctx)), ctx)
 
     # -- blocks -----------------------------------------------------------------
     def _open(self, node: ast.stmt, ctx: Context) -> None:
@@ -164,7 +211,7 @@ class FlaskVisitor(FileVisitor):
     visit_While = _open
 
     def _leave_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
-        body = tuple(self.stack.pop())
+        body = self._pop()
         if ctx.type_checking:
             return
         prefix = ctx.qualname
@@ -173,7 +220,7 @@ class FlaskVisitor(FileVisitor):
         markers: tuple[str, ...] = ()
         if not is_class and self.check_auth:
             markers = auth_markers(node)
-        self.stack[-1].append(
+        self._append(
             Def(
                 kind="class" if is_class else "function",
                 name=node.name,
@@ -186,7 +233,8 @@ class FlaskVisitor(FileVisitor):
                 is_async=isinstance(node, ast.AsyncFunctionDef),
                 auth_markers=markers,
                 withs=with_texts(ctx),
-            )
+            ),
+            ctx,
         )
 
     leave_FunctionDef = _leave_def
@@ -194,13 +242,13 @@ class FlaskVisitor(FileVisitor):
     leave_ClassDef = _leave_def
 
     def _leave_loop(self, node: ast.For | ast.AsyncFor | ast.While, ctx: Context) -> None:
-        body = tuple(self.stack.pop())
+        body = self._pop()
         if not body or ctx.in_class_body:
             return
         if isinstance(node, ast.While):
-            self.stack[-1].append(Loop(None, None, node.lineno, body, condition_texts(ctx)))
+            self._append(Loop(None, None, node.lineno, body, condition_texts(ctx)), ctx)
         else:
-            self.stack[-1].append(Loop(node.target, node.iter, node.lineno, body, condition_texts(ctx)))
+            self._append(Loop(node.target, node.iter, node.lineno, body, condition_texts(ctx)), ctx)
 
     leave_For = _leave_loop
     leave_AsyncFor = _leave_loop
@@ -210,17 +258,24 @@ class FlaskVisitor(FileVisitor):
     def _stmt(self, kind: str, node: ast.stmt, ctx: Context) -> None:
         if ctx.in_class_body or ctx.type_checking:
             return
-        self.stack[-1].append(Stmt(kind, node, node.lineno, condition_texts(ctx), with_texts(ctx)))
+        self._append(Stmt(kind, node, node.lineno, condition_texts(ctx), with_texts(ctx)), ctx)
 
     def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
-        if not isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda)):
+        # plain module-level constants are folded from the symbol tables; inside functions, loops and
+        # branches the order of assignments matters, so they are kept
+        if ctx.in_function or ctx.conditional or not isinstance(
+                node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda)):
             self._stmt("assign", node, ctx)
 
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx: Context) -> None:
-        if node.value is not None and isinstance(node.target, ast.Name) and not isinstance(
-            node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda)
-        ):
+        if node.value is not None and isinstance(node.target, ast.Name) and (
+                ctx.in_function or ctx.conditional or not isinstance(
+                    node.value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.Lambda))):
             self._stmt("assign", node, ctx)
+
+    def visit_AugAssign(self, node: ast.AugAssign, ctx: Context) -> None:
+        if isinstance(node.target, ast.Name) and (ctx.in_function or ctx.conditional):
+            self._stmt("augassign", node, ctx)
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
@@ -232,7 +287,7 @@ class FlaskVisitor(FileVisitor):
             self._stmt("return", node, ctx)
 
     def finish(self) -> FlaskSummary:
-        return FlaskSummary(tuple(self.stack[0]))
+        return FlaskSummary(tuple(self.stack[0]))  # type: ignore[arg-type]
 
 
 def _unparse(node: ast.AST) -> str:
