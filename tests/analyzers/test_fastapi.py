@@ -1088,3 +1088,71 @@ def test_plugin_mounts_name_their_candidates_without_merging_them(tmp_path):
     (f,) = findings(result, "dynamic-registration")
     assert f[:2] == ("p/main.py", 7)
     assert f[2].endswith("candidates in the code: p.managers.SimpleManager.get_fastapi_app.<locals>.app")
+
+
+def test_class_based_controllers_inherit_class_attribute_dependencies(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "k/__init__.py": "",
+            "k/deps.py": '''
+                from typing import Annotated
+                from fastapi import Depends
+                def get_current_user(): ...
+                def get_db(): ...
+                CurrentUser = Annotated[dict, Depends(get_current_user)]
+            ''',
+            "k/controllers.py": '''
+                from fastapi import APIRouter, Depends
+                from k.deps import CurrentUser, get_db
+
+                router = APIRouter(prefix="/groups")
+
+                class BaseController:
+                    user: CurrentUser
+                    session = Depends(get_db)
+
+                class GroupController(BaseController):
+                    @router.get("/self")
+                    def me(self): ...
+            ''',
+        },
+    )
+    (r,) = result.routes
+    assert (r.path, r.handler, r.orphan) == ("/groups/self", "k.controllers.GroupController.me", True)
+    assert [(a.name, a.attached, a.inherited_from) for a in r.auth] == [
+        ("get_current_user", "class", "k.controllers.BaseController")
+    ]
+
+
+def test_parameters_are_bound_three_calls_deep(tmp_path):
+    result = _scan(
+        tmp_path,
+        {
+            "d/__init__.py": "",
+            "d/app.py": '''
+                from fastapi import APIRouter, FastAPI
+                router = APIRouter()
+
+                @router.get("/leaf")
+                def leaf(): ...
+
+                def _attach(target, prefix):
+                    target.include_router(router, prefix=prefix)
+
+                def _routes(app, version):
+                    _attach(app, "/" + version)
+
+                def setup(app):
+                    for v in ("v1", "v2"):
+                        _routes(app, v)
+
+                def create_app():
+                    app = FastAPI()
+                    setup(app)
+                    return app
+            ''',
+        },
+    )
+    assert pairs(result) == [("GET", "/v1/leaf"), ("GET", "/v2/leaf")]
+    assert {r.app for r in result.routes} == {"d.app.create_app.<locals>.app"}

@@ -44,7 +44,8 @@ the class hierarchy; variable names mean nothing):
   one ``if``, once with a folded and once with an unfoldable prefix, the folded
   branch is kept and the other is reported as a ``conditional-prefix`` finding.
 * **Auth** evidence from app, include, router, route and handler-parameter
-  dependencies (see :mod:`.fastapi_auth`).
+  dependencies, and from class attributes of class-based controllers (see
+  :mod:`.fastapi_auth`).
 * **Findings.** ``invalid-route-prefix`` (FastAPI asserts that prefixes start
   with ``/`` and do not end with ``/``), ``dynamic-registration``,
   ``orphan-router``, ``include-cycle``, ``conditional-prefix``.
@@ -944,6 +945,8 @@ class _Resolver:
             methods, unresolved = self._methods(module, dr.call, method, dr.site.scope, ctx, None)
             if param_auth is None:
                 param_auth = self._param_evidence(module, dr.args, dr.site.scope, dr.is_method)
+                if dr.is_method:
+                    param_auth += self._class_evidence(module, dr.site.scope)
             route_auth = self._evidence(self.auth.list_markers(module, _kw(dr.call, "dependencies"), dr.site.scope), "route", "")
             name = self._route_name(module, dr.call, dr.site.scope, ctx, dr.name)
             self._add_leaf(
@@ -1372,6 +1375,28 @@ class _Resolver:
             if v is None:
                 continue
             out.append(AuthEvidence(v.kind, v.name, "handler_parameter", self.p.location(m.module, m.node), False, ""))
+        return tuple(out)
+
+    def _class_evidence(self, module: str, cls: str) -> tuple[AuthEvidence, ...]:
+        """Class attributes declaring dependencies (fastapi-utils ``@cbv`` / mealie controllers), along the MRO."""
+        out: list[AuthEvidence] = []
+        for c in self.p.mro(f"{module}.{cls}"):
+            found = self.p.class_info(c)
+            if found is None:
+                continue
+            mod, info = found
+            for a in self.p.symbols[mod].class_assignments(info.qualname):
+                markers = []
+                if a.value is not None:
+                    m = self.auth.marker(mod, a.value, info.qualname, a.annotation)
+                    if m is not None:
+                        markers.append(m)
+                if not markers:
+                    markers = self.auth.annotation_markers(mod, a.annotation, info.qualname)
+                for m in markers:
+                    v = self.auth.classify(m)
+                    if v is not None:
+                        out.append(AuthEvidence(v.kind, v.name, "class", self.p.location(m.module, m.node), False, c))
         return tuple(out)
 
     # ---------------------------------------------------------- leaves
