@@ -179,3 +179,21 @@ _ident = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
 def test_module_path_round_trip(parts, is_package):
     name = ".".join(parts)
     assert module_name(module_path(name, is_package)) == (name, is_package)
+
+
+def test_a_test_named_module_imported_by_application_code_is_application_code(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/connection_test.py": "def probe(): ...\n",
+            "app/models.py": "from app.connection_test import probe\n",
+            "app/test_models.py": "import app.models\n",
+        },
+    )
+    r = scan(tmp_path, Config(use_cache=False, jobs=1))
+    kinds = {m.name: m.kind for m in r.modules}
+    assert kinds["app.connection_test"] is FileKind.SOURCE
+    assert kinds["app.test_models"] is FileKind.TEST
+    assert r.graph.has_edge("app.models", "app.connection_test")
+    assert [f.rule_id for f in r.findings if f.location.path == "app/connection_test.py"] == ["test-name-imported"]

@@ -115,6 +115,20 @@ def classify(rel_path: str) -> FileKind:
     return FileKind.SOURCE
 
 
+def test_by_name_only(rel_path: str) -> bool:
+    """A test because of its file name (``test_x.py``, ``x_test.py``), not its folder.
+
+    Such a file that application code imports is application code after all
+    (e.g. a ``connection_test.py`` that tests a connection at run time).
+    """
+    parts = rel_path.split("/")
+    return (
+        classify(rel_path) is FileKind.TEST
+        and not any(d in _TEST_DIRS for d in parts[:-1])
+        and parts[-1] != "conftest.py"
+    )
+
+
 def module_name(rel_to_root: str) -> tuple[str, bool]:
     """Dotted module name of a file path relative to its import root, and whether it is a package."""
     p = PurePosixPath(rel_to_root)

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -24,7 +24,7 @@ from .analyzers.registry import load_analyzers
 from .cache import Cache, cache_key
 from .config import Config, load_config, read_toml
 from .dependencies import Declarations, dependency_findings, read_declarations
-from .discovery import Discovery, discover
+from .discovery import Discovery, discover, test_by_name_only
 from .djangoconf import find_settings_modules
 from .errors import ConfigError, UsageError
 from .extraction import IMPORTS, METRICS, SYMBOLS, FileRecord, analyzer_part, digest, extract
@@ -39,6 +39,7 @@ from .model import (
     ImportSite,
     Location,
     Module,
+    Origin,
     Severity,
     Skipped,
     SourceFile,
@@ -357,6 +358,23 @@ def scan(
         sites.extend(s)
         findings.extend(problems)
     sites.sort(key=ImportSite.sort_key)
+    # a file that is a test only by its name, but that application code imports, is application code
+    imported_by_source = {
+        s.target for s in sites if s.origin is Origin.FIRST_PARTY and modules[s.importer].kind is FileKind.SOURCE
+    }
+    for name in sorted(imported_by_source):
+        mod = modules[name]
+        if mod.kind is FileKind.TEST and test_by_name_only(mod.path):
+            modules[name] = replace(mod, kind=FileKind.SOURCE)
+            findings.append(
+                Finding(
+                    "test-name-imported",
+                    Severity.INFO,
+                    f"{mod.path} is named like a test but application code imports it; it is treated as application code",
+                    Location(mod.path),
+                    symbol=name,
+                )
+            )
     t4 = time.perf_counter()
     stages.append(("imports", t4 - t3))
 
