@@ -917,6 +917,7 @@ class _Resolver:
         return AnalyzerOutput(routes=tuple(routes), findings=tuple(self.findings))
 
     def _safe(self, fn: Any, module: str, item: Any) -> None:
+        """Process one registration; a failure costs that registration only and is reported."""
         try:
             fn(module, item)
         except RecursionError:
@@ -925,6 +926,14 @@ class _Resolver:
                 Severity.INFO,
                 "registration nested too deeply to follow",
                 self.p.location(module, getattr(item, "call", None)),
+            )
+        except Exception as exc:  # a bug: keep the other routes, say where it happened
+            self._finding(
+                "analysis-error",
+                Severity.WARNING,
+                f"fastapi analyzer failed on this registration: {exc.__class__.__name__}: {exc}",
+                self.p.location(module, getattr(item, "call", None)),
+                hint="This is a backendscan bug; the other routes are listed.",
             )
 
     def _decorated(self, module: str, dr: DecoratedRoute) -> None:
