@@ -67,10 +67,10 @@ handled by ``api.items.read_item``, auth ``get_current_user`` attached to the ro
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
-from ..facts import PARTIAL, RESOLVED, UNRESOLVED, AuthEvidence, Route
+from ..facts import PARTIAL, RESOLVED, UNRESOLVED, AuthEvidence
 from ..model import FileKind, Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
 from ..project import Project, Ref, Value
@@ -78,6 +78,7 @@ from ..symbols import FunctionInfo
 from ..visiting import dotted_name
 from .base import AnalyzerOutput
 from .fastapi_auth import AuthResolver, Marker
+from .fastapi_graph import Edge, Leaf, Obj, ObjRef, RouteGraph
 from .fastapi_summary import (
     OPAQUE,
     VERBS,
@@ -92,7 +93,6 @@ from .fastapi_summary import (
     interesting,
     parse_expr,
 )
-from .routing import normalize_starlette
 
 # ----------------------------------------------------------------- known names
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI", "cadwyn.Cadwyn", "cadwyn.applications.Cadwyn"})
@@ -129,14 +129,9 @@ INCLUDE_METHODS = frozenset({"include_router", "generate_and_include_versioned_r
 MAX_CALL_DEPTH = 3
 MAX_CONTEXTS = 16
 MAX_UNROLL = 64
-MAX_CHAIN = 40
-MAX_ROUTES = 200_000
 
 _RULE_PREFIX = "invalid-route-prefix"
 _RULE_DYNAMIC = "dynamic-registration"
-_RULE_ORPHAN = "orphan-router"
-_RULE_CYCLE = "include-cycle"
-_RULE_ALTERNATIVE = "conditional-prefix"
 
 
 # ------------------------------------------------------------------ plugin
@@ -157,74 +152,6 @@ class FastAPIAnalyzer:
 
 
 # ------------------------------------------------------------ phase-2 data
-@dataclass(frozen=True)
-class ObjRef:
-    """An app/router object as a folded value (bound to a parameter or a loop variable)."""
-
-    key: str
-
-
-@dataclass
-class Obj:
-    """An app, router or parameter standing for one."""
-
-    key: str  # dotted name (module.qualname of the variable) or a synthetic name for inline objects
-    kind: str  # app, starlette_app, router, starlette_router
-    cls: str
-    module: str
-    scope: str
-    call: ast.Call | None
-    location: Location
-    parameter: bool = False
-    prefix: Value | None = None
-    auth: tuple[AuthEvidence, ...] = ()
-    tags: tuple[str, ...] = ()
-    options: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def is_app(self) -> bool:
-        return self.kind in ("app", "starlette_app")
-
-    @property
-    def framework(self) -> str:
-        return "starlette" if self.kind.startswith("starlette") else "fastapi"
-
-
-@dataclass(frozen=True)
-class Leaf:
-    """A route registered on one object (path relative to that object)."""
-
-    owner: str
-    methods: tuple[str, ...]
-    path: Value
-    handler: str
-    file: str
-    line: int
-    registered_at: Location
-    kind: str = "http"
-    name: str = ""
-    is_async: bool = False
-    options: tuple[tuple[str, str], ...] = ()
-    auth: tuple[AuthEvidence, ...] = ()
-    conditions: tuple[str, ...] = ()
-    unresolved: tuple[Unresolved, ...] = ()
-
-
-@dataclass(frozen=True)
-class Edge:
-    """``parent`` includes or mounts ``child`` under ``prefix``."""
-
-    parent: str
-    child: str
-    kind: str  # include, mount
-    prefix: Value
-    location: Location
-    auth: tuple[AuthEvidence, ...] = ()
-    tags: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
-    branches: tuple[tuple[tuple[str, int, int], bool], ...] = ()
-
-
 @dataclass
 class Ctx:
     """Bindings in force at a site: parameters and loop variables, plus the conditions on the way."""
@@ -300,11 +227,10 @@ class _Resolver:
         self.app_classes = APP_CLASSES | frozenset(_config_list(cfg.get_extra("fastapi-app-classes")))
         self.router_classes = ROUTER_CLASSES | frozenset(_config_list(cfg.get_extra("fastapi-router-classes")))
         self.auth = AuthResolver(project, _config_list(cfg.get_extra("auth-dependencies")))
-        self.objects: dict[str, Obj] = {}
+        self.graph = RouteGraph(self._finding)
+        self.objects = self.graph.objects
         self._not_object: set[str] = set()
         self._resolving: set[str] = set()
-        self.leaves: dict[str, list[Leaf]] = {}
-        self.edges: list[Edge] = []
         self.findings: list[Finding] = []
         self._finding_keys: set[tuple[str, str, int, str]] = set()
         self._kind_cache: dict[str, str] = {}
@@ -912,8 +838,8 @@ class _Resolver:
                 self._safe(self._decorated, module, dr)
             for cr in s.calls:
                 self._safe(self._call, module, cr)
-        self._drop_alternatives()
-        routes = self._compose()
+        self.graph.drop_alternatives()
+        routes = self.graph.compose()
         return AnalyzerOutput(routes=tuple(routes), findings=tuple(self.findings))
 
     def _safe(self, fn: Any, module: str, item: Any) -> None:
@@ -958,7 +884,7 @@ class _Resolver:
                     param_auth += self._class_evidence(module, dr.site.scope)
             route_auth = self._evidence(self.auth.list_markers(module, _kw(dr.call, "dependencies"), dr.site.scope), "route", "")
             name = self._route_name(module, dr.call, dr.site.scope, ctx, dr.name)
-            self._add_leaf(
+            self.graph.add_leaf(
                 Leaf(
                     owner=owner.key,
                     methods=methods,
@@ -1039,7 +965,7 @@ class _Resolver:
                 self._mount(module, cr.call, cr.site.scope, ctx, owner, reg, None, _kw(cr.call, "app", 1), host=_kw(cr.call, "host", 0))
             elif m == "frontend":
                 path = self._string(module, _kw(cr.call, "path", 0), cr.site.scope, ctx)
-                self._add_leaf(
+                self.graph.add_leaf(
                     Leaf(
                         owner=owner.key,
                         methods=("MOUNT",),
@@ -1088,7 +1014,7 @@ class _Resolver:
                     hint="Routers reached only through this call are listed as orphans, if found.",
                 )
                 continue
-            self._add_edge(
+            self.graph.add_edge(
                 Edge(owner.key, child.key, "include", prefix, reg, auth, tags, ctx.conditions, ctx.branches)
             )
 
@@ -1124,11 +1050,11 @@ class _Resolver:
             if routes_expr is not None:
                 sub = self._anonymous(module, call, scope, "starlette_router")
                 self._routes_list(sub, module, routes_expr, scope, ctx)
-                self._add_edge(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
+                self.graph.add_edge(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         child = self._object(module, app_expr, scope, ctx)
         if child is not None:
-            self._add_edge(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
+            self.graph.add_edge(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         thing = self._mounted_thing(module, app_expr, scope)
         if thing is None:
@@ -1145,7 +1071,7 @@ class _Resolver:
         handler, kind = thing
         text = path.value if isinstance(path.value, str) else ""
         leaf_path = Value(path.status, text or "/", path.unknowns, path.env_overridable)
-        self._add_leaf(
+        self.graph.add_leaf(
             Leaf(
                 owner=owner.key,
                 methods=("MOUNT",),
@@ -1257,7 +1183,7 @@ class _Resolver:
                 methods, unresolved = self._methods(
                     emod, e, "websocket_route" if ws else ("api_route" if cq in APIROUTE_CLASSES else "Route"), escope, ctx, h.cls
                 )
-                self._add_leaf(
+                self.graph.add_leaf(
                     Leaf(
                         owner=owner.key,
                         methods=methods,
@@ -1289,7 +1215,7 @@ class _Resolver:
         kind = "websocket" if "websocket" in cr.method else "http"
         methods, unresolved = self._methods(module, call, cr.method, scope, ctx, h.cls)
         route_auth = self._evidence(self.auth.list_markers(module, _kw(call, "dependencies"), scope), "route", "")
-        self._add_leaf(
+        self.graph.add_leaf(
             Leaf(
                 owner=owner.key,
                 methods=methods,
@@ -1408,226 +1334,6 @@ class _Resolver:
                         out.append(AuthEvidence(v.kind, v.name, "class", self.p.location(m.module, m.node), False, c))
         return tuple(out)
 
-    # ---------------------------------------------------------- leaves
-    def _add_leaf(self, leaf: Leaf) -> None:
-        """Add a route to its owner; the same route reached from several call sites keeps the weakest conditions."""
-        leaves = self.leaves.setdefault(leaf.owner, [])
-        key = (leaf.methods, leaf.path.value, leaf.handler)
-        for i, old in enumerate(leaves):
-            if (old.methods, old.path.value, old.handler) != key:
-                continue
-            if set(old.conditions) <= set(leaf.conditions):
-                return
-            if set(leaf.conditions) < set(old.conditions):
-                leaves[i] = leaf
-                return
-        leaves.append(leaf)
-
-    def _add_edge(self, edge: Edge) -> None:
-        key = (edge.parent, edge.child, edge.kind, edge.prefix.value)
-        for i, old in enumerate(self.edges):
-            if (old.parent, old.child, old.kind, old.prefix.value) != key:
-                continue
-            if set(old.conditions) <= set(edge.conditions) and old.auth == edge.auth:
-                return
-            if set(edge.conditions) < set(old.conditions) and old.auth == edge.auth:
-                self.edges[i] = edge
-                return
-        self.edges.append(edge)
-
-    def _drop_alternatives(self) -> None:
-        """Keep the folded branch when one object is attached in both branches of one ``if``."""
-        by_pair: dict[tuple[str, str], list[Edge]] = {}
-        for e in self.edges:
-            by_pair.setdefault((e.parent, e.child), []).append(e)
-        drop: set[int] = set()
-        for edges in by_pair.values():
-            if len(edges) < 2:
-                continue
-            good = [e for e in edges if e.prefix.status == RESOLVED]
-            bad = [e for e in edges if e.prefix.status != RESOLVED]
-            for b in bad:
-                bkeys = dict(b.branches)
-                for g in good:
-                    if any(k in bkeys and bkeys[k] != br for k, br in g.branches):
-                        drop.add(id(b))
-                        self._finding(
-                            _RULE_ALTERNATIVE,
-                            Severity.INFO,
-                            f"{b.kind} of {b.child} at `{b.prefix.value}` in one branch and at "
-                            f"'{g.prefix.value}' in the other; routes are listed under '{g.prefix.value}'",
-                            b.location,
-                            symbol=b.child,
-                        )
-                        break
-        self.edges = [e for e in self.edges if id(e) not in drop]
-
-    # ---------------------------------------------------------- compose
-    def _compose(self) -> list[Route]:
-        children: dict[str, list[Edge]] = {}
-        incoming: dict[str, int] = {}
-        for e in self.edges:
-            children.setdefault(e.parent, []).append(e)
-            incoming[e.child] = incoming.get(e.child, 0) + 1
-        mounted = {e.child for e in self.edges if e.kind == "mount"}
-        out: dict[tuple[Any, ...], Route] = {}
-        visited: set[str] = set()
-        roots = sorted(k for k, o in self.objects.items() if o.is_app and k not in mounted and not o.parameter)
-        roots += sorted(k for k, o in self.objects.items() if o.is_app and k not in mounted and o.parameter)
-        for root in roots:
-            self._walk(root, root, [], (), (), (), children, [root], visited, out, orphan=False)
-        # routers (and mounted apps) that no root reaches
-        pending = sorted(
-            (k for k in self.objects if k not in visited and (self.leaves.get(k) or children.get(k))),
-            key=lambda k: (incoming.get(k, 0) > 0, k),
-        )
-        for key in pending:
-            if key in visited:
-                continue
-            obj = self.objects[key]
-            n_before = len(out)
-            self._walk(key, "", [], (), (), (), children, [key], visited, out, orphan=True)
-            if len(out) > n_before or self.leaves.get(key):
-                what = "app" if obj.is_app else "router"
-                self._finding(
-                    _RULE_ORPHAN,
-                    Severity.WARNING if not obj.parameter else Severity.INFO,
-                    f"{what} {obj.key} is not attached to any app the scan found; its routes are listed as orphans",
-                    obj.location,
-                    symbol=obj.key,
-                    hint="Include it (include_router/mount), or remove it if it is dead code.",
-                )
-        return sorted(out.values(), key=Route.sort_key)
-
-    def _walk(
-        self,
-        key: str,
-        app: str,
-        parts: list[Value],
-        auth: tuple[AuthEvidence, ...],
-        conditions: tuple[str, ...],
-        tags: tuple[str, ...],
-        children: dict[str, list[Edge]],
-        stack: list[str],
-        visited: set[str],
-        out: dict[tuple[Any, ...], Route],
-        orphan: bool,
-    ) -> None:
-        if len(out) >= MAX_ROUTES or len(stack) > MAX_CHAIN:
-            return
-        visited.add(key)
-        obj = self.objects[key]
-        if obj.prefix is not None:
-            parts = parts + [obj.prefix]
-        auth = auth + obj.auth
-        tags = tags + obj.tags
-        root = self.objects.get(app) if app else None
-        for leaf in self.leaves.get(key, ()):
-            route = self._route(leaf, obj, root, parts + [leaf.path], auth, conditions, tags, orphan)
-            dedupe = (route.methods, route.path, route.handler, route.app)
-            seen = out.get(dedupe)
-            if seen is None or set(route.conditions) < set(seen.conditions):
-                out[dedupe] = route
-        for edge in children.get(key, ()):
-            if edge.child in stack:
-                self._finding(
-                    _RULE_CYCLE,
-                    Severity.WARNING,
-                    f"{edge.kind} cycle: {' -> '.join(stack[stack.index(edge.child):] + [edge.child])}",
-                    edge.location,
-                    symbol=edge.child,
-                )
-                continue
-            child = self.objects.get(edge.child)
-            if child is None:
-                continue
-            self._walk(
-                edge.child,
-                app,
-                parts + [edge.prefix],
-                auth + edge.auth,
-                conditions + tuple(c for c in edge.conditions if c not in conditions),
-                tags + edge.tags,
-                children,
-                stack + [edge.child],
-                visited,
-                out,
-                orphan,
-            )
-
-    def _route(
-        self,
-        leaf: Leaf,
-        owner: Obj,
-        root: Obj | None,
-        parts: list[Value],
-        auth: tuple[AuthEvidence, ...],
-        conditions: tuple[str, ...],
-        tags: tuple[str, ...],
-        orphan: bool,
-    ) -> Route:
-        raw = "".join(p.value if isinstance(p.value, str) else "" for p in parts)
-        unknowns: list[Unresolved] = []
-        for p in parts:
-            for u in p.unknowns:
-                if u not in unknowns:
-                    unknowns.append(u)
-        for u in leaf.unresolved:
-            if u not in unknowns:
-                unknowns.append(u)
-        if all(p.status == RESOLVED for p in parts):
-            status = RESOLVED
-        elif all(
-            (p.value == "" if p.status == RESOLVED else isinstance(p.value, str) and _only_placeholders(p.value))
-            for p in parts
-        ):
-            status = UNRESOLVED
-        else:
-            status = PARTIAL
-        if leaf.methods == ("MOUNT",) and len(raw) > 1:
-            raw = raw.rstrip("/") or "/"
-        if raw and not raw.startswith("/") and not raw.startswith("{"):
-            raw = "/" + raw
-        raw = raw or "/"
-        all_auth: list[AuthEvidence] = []
-        seen: set[tuple[str, str, str, Location]] = set()
-        for a in auth + leaf.auth:
-            k = (a.kind, a.name, a.attached, a.location)
-            if k not in seen:
-                seen.add(k)
-                all_auth.append(a)
-        conds = tuple(dict.fromkeys(conditions + leaf.conditions))
-        options = leaf.options
-        if root is not None:
-            options = options + root.options
-        if tags:
-            options = options + (("inherited_tags", ", ".join(dict.fromkeys(tags))),)
-        if any(p.env_overridable for p in parts):
-            options = options + (("path_env_overridable", "true"),)
-        framework = (root or owner).framework
-        return Route(
-            framework=framework,
-            methods=leaf.methods,
-            path=normalize_starlette(raw),
-            raw_path=raw,
-            path_status=status,
-            handler=leaf.handler,
-            file=leaf.file,
-            line=leaf.line,
-            auth=tuple(all_auth),
-            unresolved=tuple(unknowns),
-            group=owner.key,
-            app=root.key if root is not None else "",
-            registered_at=leaf.registered_at,
-            name=leaf.name,
-            conditions=conds,
-            is_async=leaf.is_async,
-            options=options,
-            kind=leaf.kind,
-            orphan=orphan,
-        )
-
-
 @dataclass(frozen=True)
 class _Handler:
     name: str
@@ -1645,18 +1351,6 @@ def _conditions(site: Site) -> tuple[str, ...]:
 
 def _branches(module: str, site: Site) -> tuple[tuple[tuple[str, int, int], bool], ...]:
     return tuple(((module, c.line, c.column), c.branch) for c in site.conditions)
-
-
-def _only_placeholders(raw: str) -> bool:
-    depth = 0
-    for ch in raw:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch not in "/":
-            return False
-    return True
 
 
 def _config_list(value: Any) -> list[str]:
