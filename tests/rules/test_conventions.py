@@ -324,3 +324,16 @@ type = "custom_thing"
     spec = rs2.rules[0].spec
     assert isinstance(spec, Acyclic) and spec.siblings and spec.depth == 2 and rs2.rules[0].line == 5
     assert from_ini("[metadata]\nname = x\n") is None
+
+
+def test_import_style_rules_flag_relative_and_function_level_imports(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/core.py": "X = 1\n",
+        "app/api.py": "from .core import X\n\n\ndef handler():\n    import json\n    return json.dumps(X)\n",
+    }
+    got, _ = findings(tmp_path, files, "- Use absolute imports\n- Keep imports at the top of the module\n")
+    assert got == [
+        ("app/api.py", 1, "ban-relative-import", "relative import .core"),
+        ("app/api.py", 5, "ban-local-import", "imports json inside a function"),
+    ]

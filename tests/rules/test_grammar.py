@@ -314,3 +314,12 @@ def test_the_document_title_names_no_subject():
 def test_a_remedy_in_parentheses_is_not_the_ban_and_a_library_heading_is_no_place():
     rs = compile_rules("## Do not\n\n- Business rules in views (use services)\n\n## Logging\n\n- Never use `print()` in production code\n")
     assert [render(r) for r in rs.rules] == ["`print` is banned"]
+
+
+def test_import_style_in_several_languages():
+    assert canon("- Always use absolute imports in services\n") == ["relative imports are banned under services"]
+    assert canon("- 必须使用绝对导入\n") == ["relative imports are banned"]
+    assert canon("- Keep `import` statements at module top\n") == ["imports inside functions are banned"]
+    assert canon("- 함수 내부에서 import 금지\n") == ["imports inside functions are banned"]
+    assert canon("- Local imports are fine to break a cycle\n") == []
+    assert canon("- Within one package, use relative imports\n") == []

@@ -87,7 +87,7 @@ acyclic = st.one_of(
         st.booleans(),
     ),
 )
-ban_names = st.lists(st.sampled_from(["requests", "print", "os.getenv", "eval", "exec", "pickle", "bare-except", "star-import", "relative-import", "third-party-import", "time.sleep"]), min_size=1, max_size=2, unique=True).map(tuple)
+ban_names = st.lists(st.sampled_from(["requests", "print", "os.getenv", "eval", "exec", "pickle", "bare-except", "star-import", "relative-import", "third-party-import", "local-import", "time.sleep"]), min_size=1, max_size=2, unique=True).map(tuple)
 ban = st.builds(
     Ban,
     names=ban_names,

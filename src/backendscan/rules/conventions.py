@@ -82,7 +82,7 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     _report_scope(ctx, rule, spec.under, "scope")
     _report_scope(ctx, rule, spec.outside, "outside")
     out: list[Finding] = []
-    names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import")]
+    names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import", "local-import")]
     constructs = set(spec.names) - set(names)
     # a banned first-party module is banned as an import, not as every call into it
     modules_banned = {n for n in names if ctx.resolver.exists(n)}
@@ -110,6 +110,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                 out.append(finding(rule, f"star import from {s.target}{use}", s.location, f"{module}:star:{s.target}"))
             if "relative-import" in constructs and s.written.startswith("."):
                 out.append(finding(rule, f"relative import {s.written}{use}", s.location, f"{module}:relative:{s.written}"))
+            if "local-import" in constructs and s.lazy and not s.dynamic:
+                out.append(finding(rule, f"imports {s.target} inside a function{use}", s.location, f"{module}:local:{s.target}"))
             if "third-party-import" in constructs and s.origin is Origin.THIRD_PARTY:
                 out.append(finding(rule, f"imports third-party {s.top_level}", s.location, f"{module}:third-party:{s.top_level}"))
         syms = ctx.inp.symbols.get(module)

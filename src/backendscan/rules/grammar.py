@@ -1310,6 +1310,7 @@ _CONSTRUCTS = (
     ("bare-except", r"bare\s+(?:⟦\d+⟧|except(?:\s+clauses?)?|excepts?)|(?:⟦\d+⟧|except)\s*(?:without|with no)\s+(?:an?\s+)?(?:exception|type)|catch(?:-all|ing)?\s+(?:all|everything)|空的?\s*except|빈\s*except|except\s+kosong"),
     ("star-import", r"(?:wildcard|star)\s+imports?|import\s*\*|from\s+\S+\s+import\s+\*"),
     ("relative-import", r"relative\s+imports?"),
+    ("local-import", r"imports?\s+(?:inside|within|in)\s+(?:functions?|methods?)|(?:function|method)[- ]level\s+imports?|local\s+imports?"),
     ("third-party-import", r"(?:external|third[- ]party)\s+(?:imports?|dependencies|libraries|packages)"),
 )
 _CONSTRUCT_CODES = {"except:": "bare-except", "except": "bare-except", "import *": "star-import", "from x import *": "star-import", "*": "star-import"}
@@ -1426,7 +1427,7 @@ def _ban_name(o: Occurrence) -> str:
 
 
 def _scope_start(norm: str) -> int:
-    m = re.search(r"\b(?:in|under|inside|within|outside(?:\s+of)?|except\s+in|anywhere\s+(?:in|under)|from)\s+(?=(?:the\s+|any\s+|our\s+|production\s+|async\s+)?(?:⟦|\w))", norm)
+    m = re.search(r"\b(?:in|under|inside|within|outside(?:\s+of)?|except\s+in|anywhere\s+(?:in|under)|from)\s+(?!functions?\b|methods?\b)(?=(?:the\s+|any\s+|our\s+|production\s+|async\s+)?(?:⟦|\w))", norm)
     return m.start() if m else len(norm)
 
 
@@ -1616,7 +1617,50 @@ def suggest(c: Clause, t: Text, cues: Sequence[str] = ()) -> str:
 
 # ===================================================================== driver
 Form = Callable[[Clause, Text], "Outcome | None"]
+# ===================================================================== import style
+_ABSOLUTE = re.compile(
+    r"absolute\s+imports?|imports?\s+(?:use|with|using)\s+absolute|absolute\s+(?:import\s+)?paths?|绝对导入|絶対インポート|절대\s*(?:경로\s*)?(?:import|임포트)"
+    r"|import\s+assolut[io]|impor\s+absolut|import\s+tuyệt\s+đối|importações\s+absolutas|imports?\s+absolutos|importaciones\s+absolutas"
+)
+_TOP_IMPORTS = re.compile(r"imports?(?:\s+statements?)?\s+(?:at|on)\s+(?:the\s+)?(?:top\s+of\s+(?:the\s+|each\s+|every\s+)?(?:module|file)|module\s+top|module\s+level)")
+_LOCAL_IMPORTS = re.compile(
+    r"imports?(?:\s+statements?)?\s+(?:inside|within|in)\s+(?:functions?|methods?|function\s+bodies)|(?:function|method)[- ]level\s+imports?|local\s+imports?|inline\s+imports?"
+    r"|(?:inside|within|in)\s+(?:functions?|methods?)(?:\s+or\s+(?:functions?|methods?))?\s*$"
+    r"|函数内(?:部)?(?:的)?导入|在函数(?:内部|中|里)导入|함수\s*(?:내부|안)(?:에서)?\s*(?:import|임포트)"
+)
+
+
+def _import_style(c: Clause, t: Text) -> Outcome | None:
+    """"use absolute imports" bans relative ones; "imports at the module top" bans imports inside functions."""
+    plain = re.sub(r"`", "", t.raw).lower()
+    if not re.search(r"import|导入|임포트|インポート|impor", plain):
+        return None
+    negated = c.mod.negative or bool(re.search(r"\b(?:never|no|not|avoid|don'?t)\b|禁止|不要|不得|금지|하지\s*마", plain))
+    if negated and any(re.search(pat, t.norm) for name, pat in _CONSTRUCTS if name in ("local-import", "relative-import")):
+        return None  # "imports inside functions are banned (under X, in async code, use Y)": the ban form reads it all
+    names: list[str] = []
+    if _ABSOLUTE.search(plain) and not re.search(r"(?:never|don'?t|do not|avoid)\s+(?:use\s+)?absolute", plain):
+        names.append("relative-import")
+    top = _TOP_IMPORTS.search(plain)
+    if top and not negated and re.search(r"\b(?:keep|put|place|must|should|always|belong|go)\b|^\s*imports?\s+(?:at|on)\b", plain):
+        names.append("local-import")
+    elif (top or _LOCAL_IMPORTS.search(plain)) and negated and not re.search(r"top[- ]level\s+of|at\s+the\s+top\s+level", plain):
+        names.append("local-import")
+    if not names:
+        return None
+    if re.search(r"\b(?:allowed|fine|ok|okay|acceptable|may|can)\b", plain) and not negated:
+        return None  # "local imports are fine to break a cycle"
+    under = tuple(r for r in c.subject if r.text not in lexicon.LIBRARIES)
+    for m in re.finditer(r"\b(?:in|under|within)\s+(?:the\s+)?(?!functions?\b|methods?\b|function\s+bodies)", t.norm):
+        refs = [o for o in _names(t, m.end(), len(t.norm)) if o.ref.text in lexicon.ROLE_WORDS or "/" in o.ref.text or (o.ref.quoted and " " not in o.ref.text)]
+        if refs and refs[0].start == m.end():
+            under = _refs(refs)
+            break
+    return compiled("ban", Ban(tuple(dict.fromkeys(names)), under=under))
+
+
 FORMS: tuple[tuple[str, Form], ...] = (
+    ("import-style", _import_style),
     ("chain", _chain),
     ("modifier", _modifier),
     ("limit", _limits),

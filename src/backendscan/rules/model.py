@@ -164,7 +164,8 @@ class Ban:
     """A library, call or construct that must not be used.
 
     ``names`` are dotted names (``requests``, ``print``, ``os.getenv``) or
-    constructs (``bare-except``, ``star-import``, ``relative-import``).  The
+    constructs (``bare-except``, ``star-import``, ``relative-import``,
+    ``local-import`` for imports inside functions).  The
     ban applies ``under`` the given names (everywhere when empty) and not in
     ``outside``; ``in_async`` limits it to code inside ``async def``.
     """
