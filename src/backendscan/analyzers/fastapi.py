@@ -382,7 +382,7 @@ class _Resolver:
                     obj = self._object(d.module, a.value, a.scope, None, depth + 1)
         finally:
             self._resolving.discard(q)
-        if obj is None:
+        if obj is None and depth <= 6:  # deeper failures may be the depth limit's, not the name's
             self._not_object.add(q)
         return obj
 
