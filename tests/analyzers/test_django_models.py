@@ -871,3 +871,109 @@ def test_migrations_of_test_apps_are_left_out(tmp_path: Path) -> None:
     })
     assert result.models == ()
     assert _findings(result, *DRIFT) == []
+
+
+def test_patterns_from_netbox_and_wagtail(tmp_path: Path) -> None:
+    result = _inline(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/settings.py": '''
+            import os
+            INSTALLED_APPS = ["django.contrib.contenttypes", "site_core"]
+            if os.environ.get("USERS"):
+                INSTALLED_APPS.append("site_core.users")
+            FEATURE = os.environ.get("FEATURE")
+        ''',
+        "site_core/__init__.py": "",
+        "site_core/apps.py": '''
+            from django.apps import AppConfig
+
+            class CoreConfig(AppConfig):
+                name = "site_core"
+                label = "sitecore"
+        ''',
+        "site_core/users/__init__.py": "",
+        "site_core/users/apps.py": '''
+            from modelsearch.apps import ModelSearchAppConfig
+
+            class UsersConfig(ModelSearchAppConfig):
+                name = "site_core.users"
+                label = "siteusers"
+        ''',
+        "site_core/users/models.py": '''
+            from django.db import models
+
+            class Profile(models.Model):
+                bio = models.TextField()
+        ''',
+        "site_core/models.py": '''
+            from django.conf import settings
+            from django.contrib.contenttypes.models import ContentType
+            from django.db import models
+            from modelsearch.abstract_models import AbstractIndexEntry
+
+            class ObjectType(ContentType):
+                contenttype_ptr = models.OneToOneField(ContentType, models.CASCADE, parent_link=True, primary_key=True)
+                public = models.BooleanField(default=True)
+
+            class Tagged(ContentType):
+                pass
+
+            class IndexEntry(AbstractIndexEntry):
+                class Meta(AbstractIndexEntry.Meta):
+                    abstract = False
+
+            if settings.FEATURE:
+                class Extra(models.Model):
+                    pass
+        ''',
+        "site_core/migrations/__init__.py": "",
+        "site_core/migrations/0001_initial.py": '''
+            import django.db.models.deletion
+            from django.db import migrations, models
+
+            class DeleteModelIfExists(migrations.DeleteModel):
+                pass
+
+            class Migration(migrations.Migration):
+                operations = [
+                    migrations.CreateModel(
+                        name="ObjectType",
+                        fields=[
+                            ("contenttype_ptr", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to="contenttypes.contenttype")),
+                            ("public", models.BooleanField(default=True)),
+                        ],
+                        bases=("contenttypes.contenttype",),
+                    ),
+                    migrations.CreateModel(name="Tagged", fields=[], bases=("contenttypes.contenttype",)),
+                    migrations.CreateModel(name="IndexEntry", fields=[]),
+                    migrations.CreateModel(name="Gone", fields=[]),
+                    DeleteModelIfExists(name="Gone"),
+                ]
+        ''',
+    })
+    rows = {m.class_name: (m.table, m.base, m.parent, m.inheritance, dict(m.options)) for m in result.models}
+    # the longest app name wins, also over an installed app and for a third-party AppConfig base
+    assert rows["site_core.users.models.Profile"][:2] == ("siteusers_profile", "siteusers")
+    assert rows["site_core.users.models.Profile"][4]["app_label_from"] == "AppConfig site_core.users.apps.UsersConfig"
+    # multi-table inheritance from a django.contrib model outside the scan
+    object_type = _model(result, "site_core.models.ObjectType")
+    assert (object_type.parent, object_type.inheritance) == ("django.contrib.contenttypes.models.ContentType", "multi_table")
+    assert _cols(object_type) == [
+        ("contenttype_ptr_id", "OneToOneField", False, True, True, True, "contenttype_ptr", "", ""),
+        ("public", "BooleanField", False, False, False, False, "", "", "True"),
+    ]
+    assert _fks(object_type) == [("contenttype_ptr_id", "django_content_type.id", "external", "CASCADE", 7)]
+    assert _cols(_model(result, "site_core.models.Tagged")) == [
+        ("contenttype_ptr_id", "OneToOneField", False, True, True, True, "contenttype_ptr", "", ""),
+    ]
+    # an external abstract model from an "abstract_models" module: a model, its fields unknown
+    index = _model(result, "site_core.models.IndexEntry")
+    assert (index.table, index.columns) == ("sitecore_indexentry", ())
+    assert [u.expr for u in index.unresolved] == ["modelsearch.abstract_models.AbstractIndexEntry"]
+    assert rows["site_core.models.Extra"][4]["condition"] == "settings.FEATURE"
+    # DeleteModelIfExists acts as DeleteModel; a conditional model without a migration is only info
+    assert _findings(result, *DRIFT) == [
+        ("model-without-migration", "info", "site_core/models.py:18",
+         "table sitecore_extra of site_core.models.Extra is not created by any migration of app 'sitecore' "
+         "(the model is defined only if settings.FEATURE)"),
+    ]

@@ -20,7 +20,8 @@ auto-created many-to-many table, without importing the project:
   labels, ``"self"``, ``settings.AUTH_USER_MODEL`` and class objects;
 * ``relationships``: FK / O2O / M2M accessors with ``related_name`` (as
   ``backref``), M2M ``secondary`` tables, generic relations (logical only);
-* ``parent`` / ``inheritance``: ``multi_table`` (MTI child) or ``proxy``.
+* ``parent`` / ``inheritance``: ``multi_table`` (MTI child) or ``proxy``;
+* a model class defined under ``if``/``try`` gets the option ``condition``.
 
 Migrations (``<app>/migrations/*.py``) are replayed per app and compared with
 the models (findings ``table-without-model`` and ``model-without-migration``).
@@ -58,12 +59,21 @@ class ModuleSummary:
 
     inits: tuple[F.InitSpec, ...] = ()
     adds: tuple[F.AddToClass, ...] = ()
+    conditional: tuple[tuple[str, str], ...] = ()  # (class qualname, condition text) of classes under if/try
 
 
 class _Visitor(FileVisitor):
     def __init__(self, parsed: ParsedModule) -> None:
         self.inits: list[F.InitSpec] = []
         self.adds: list[F.AddToClass] = []
+        self.conditional: list[tuple[str, str]] = []
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
+        if ctx.conditional and not ctx.in_function:
+            conds = ctx.conditions()
+            text = " and ".join(("" if branch else "not ") + F.unparse(test) for test, branch in conds) or "try/loop block"
+            prefix = ctx.qualname
+            self.conditional.append((f"{prefix}.{node.name}" if prefix else node.name, text))
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         if node.name == "__init__" and ctx.in_class_body:
@@ -86,9 +96,9 @@ class _Visitor(FileVisitor):
             self.adds.append(F.AddToClass(model, name.value, value, node.lineno, ctx.scope))
 
     def finish(self) -> ModuleSummary | None:
-        if not self.inits and not self.adds:
+        if not self.inits and not self.adds and not self.conditional:
             return None
-        return ModuleSummary(tuple(self.inits), tuple(self.adds))
+        return ModuleSummary(tuple(self.inits), tuple(self.adds), tuple(self.conditional))
 
 
 def _dotted(node: ast.AST) -> str:
@@ -106,10 +116,10 @@ class DjangoModelsAnalyzer:
     """Django ORM models, relations and migration drift (see the module docstring)."""
 
     name = "django_models"
-    version = "1"
+    version = "2"
 
     def interested(self, module: str, text: str) -> bool:
-        return ("__init__" in text and "kwargs" in text) or "add_to_class" in text
+        return ("__init__" in text and "kwargs" in text) or "add_to_class" in text or "models" in text
 
     def visitor(self, parsed: ParsedModule) -> FileVisitor:
         return _Visitor(parsed)
@@ -119,14 +129,16 @@ class DjangoModelsAnalyzer:
             return AnalyzerOutput()
         inits: dict[str, tuple[str, F.InitSpec]] = {}
         adds: list[tuple[str, F.AddToClass]] = []
+        conditional: dict[str, str] = {}
         for module, summary in sorted(project.summaries_of(self.name).items()):
             if not isinstance(summary, ModuleSummary):
                 continue
             for spec in summary.inits:
                 inits[f"{module}.{spec.cls}"] = (module, spec)
             adds.extend((module, a) for a in summary.adds)
+            conditional.update((f"{module}.{q}", text) for q, text in summary.conditional)
         apps = AppRegistry(project)
-        schema = Schema(project, apps, inits, adds)
+        schema = Schema(project, apps, inits, adds, conditional)
         schema.collect()
         models = schema.facts()
         findings: list[Finding] = []

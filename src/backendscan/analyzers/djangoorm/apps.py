@@ -26,6 +26,7 @@ from typing import Any
 
 from ...model import FileKind
 from ...project import Opaque, Project, Value
+from ...symbols import ClassInfo
 
 APP_CONFIG_BASES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 _DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -64,11 +65,11 @@ class AppRegistry:
         self._module_cache: dict[str, str] = {}
         self.shifts: tuple[str, ...] = ()
         self.configs: dict[str, AppInfo] = {}  # by config class
-        for module, qual, _info in project.classes():
+        for module, qual, cinfo in project.classes():
             kind = project.modules[module].kind if module in project.modules else FileKind.SOURCE
-            if kind is FileKind.TEST or "<locals>" in qual:
+            if kind is FileKind.TEST or "<locals>" in qual or qual in APP_CONFIG_BASES:
                 continue
-            if qual in APP_CONFIG_BASES or not project.is_subclass(qual, APP_CONFIG_BASES):
+            if not project.is_subclass(qual, APP_CONFIG_BASES) and not self._config_like(module, qual, cinfo):
                 continue
             info = self._config_info(qual, module)
             if info is not None:
@@ -120,6 +121,16 @@ class AppRegistry:
         return tuple(sorted(out, key=lambda p: (-len(p), p)))
 
     # ----------------------------------------------------------------- configs
+    def _config_like(self, module: str, qual: str, info: ClassInfo) -> bool:
+        """A class in an ``apps`` module deriving from an external ``...Config`` class (a third-party
+        ``AppConfig`` subclass such as ``modelsearch.apps.ModelSearchAppConfig``) that sets ``name``."""
+        if module.rsplit(".", 1)[-1] != "apps" or "name" not in info.attributes:
+            return False
+        return any(
+            not self.p.first_party(b) and b.rsplit(".", 1)[-1].endswith("Config")
+            for b in self.p.mro(qual)[1:]
+        )
+
     def _attr(self, qual: str, name: str) -> Value | None:
         found = self.p.class_attribute(qual, name)
         if found is None:
@@ -206,13 +217,18 @@ class AppRegistry:
 
     # ------------------------------------------------------------------ labels
     def app_for(self, module: str) -> tuple[AppInfo | None, str]:
-        """The app containing ``module`` and how it was found (``installed_apps``/``app_config``)."""
-        best = _longest(self.installed, module)
-        if best is not None:
-            return best, "installed_apps"
-        best = _longest(list(self.configs.values()), module)
-        if best is not None:
-            return best, "app_config"
+        """The app containing ``module`` and how it was found (``installed_apps``/``app_config``).
+
+        The longest app name wins among the installed apps and every ``AppConfig``
+        of the scan: settings found statically often miss apps added at run time
+        (``INSTALLED_APPS.append(...)`` under a condition, plugin entry points).
+        """
+        installed = _longest(self.installed, module)
+        config = _longest(list(self.configs.values()), module)
+        if config is not None and (installed is None or len(config.scanned) > len(installed.scanned)):
+            return config, "app_config"
+        if installed is not None:
+            return installed, "installed_apps"
         return None, ""
 
     def package_label(self, module: str) -> str:

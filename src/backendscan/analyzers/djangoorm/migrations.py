@@ -10,6 +10,7 @@ present, as Django does for an unmigrated database) on a per-app state:
   ``AlterModelTable``, ``AlterModelOptions`` (``managed``, ``proxy``),
   ``AddField``, ``RemoveField``, ``RenameField``, ``AlterField``;
 * ``SeparateDatabaseAndState``: its ``state_operations``;
+* project subclasses of these operations act like them (on the state);
 * ``RunPython``, ``RunSQL`` and unknown operations are opaque (counted in the notes).
 
 The tables of the final state (``db_table`` or ``<app_label>_<model>``, plus the
@@ -17,8 +18,9 @@ auto-created many-to-many tables; proxy and unmanaged models have none) are
 compared with the model facts of apps that have migrations:
 
 * ``table-without-model`` (info): a table the migrations create that no model maps;
-* ``model-without-migration`` (warning): a model table no migration creates
-  (``makemigrations`` was not run, or the migration is elsewhere).
+* ``model-without-migration`` (warning; info for a model defined under a
+  condition): a model table no migration creates (``makemigrations`` was not
+  run, or the migration is elsewhere).
 
 Unmanaged and proxy models are excluded; apps with a model whose table does not
 fold are skipped for ``table-without-model``; migrations of test apps (like
@@ -133,8 +135,7 @@ class Migrations:
                 label = self.module_labels[package]
             elif package.endswith(".migrations") or package == "migrations":
                 app_pkg = package[: -len(".migrations")] if "." in package else ""
-                app_mod = self.p.modules.get(app_pkg)
-                if app_mod is not None and app_mod.kind is FileKind.TEST:
+                if any(self.p.modules[m].kind is FileKind.TEST for m in (app_pkg, app_pkg + ".models") if m in self.p.modules):
                     continue  # a test app: its models are not scanned either
                 label = self.apps.label_of_package(app_pkg)[0] if app_pkg else ""
             else:
@@ -229,7 +230,11 @@ class Migrations:
         q = self.p.resolve_name(module, callee, "Migration")
         name = q.rsplit(".", 1)[-1]
         if not (q.startswith("django.") or callee.startswith("migrations.")):
-            return ("?" + name, {})
+            # a project subclass of a Django operation (e.g. DeleteModelIfExists(DeleteModel)) has its state effect
+            base = next((c for c in self.p.mro(q)[1:] if c.startswith("django.db.migrations")), "")
+            if not base:
+                return ("?" + name, {})
+            name = base.rsplit(".", 1)[-1]
         args: dict[str, ast.expr] = {}
         for pname, a in zip(_SIGNATURES.get(name, ()), node.args):
             args[pname] = a
@@ -408,10 +413,12 @@ def compare(models: Iterable[OrmModel], migrations: Migrations) -> tuple[list[Fi
         if m.table_status not in ("resolved", "derived") or m.table in mig_tables:
             continue
         what = m.class_name or f"{opts.get('auto_created_for', '')}.{opts.get('field', '')}"
+        condition = opts.get("condition", "")
         findings.append(Finding(
             rule_id="model-without-migration",
-            severity=Severity.WARNING,
-            message=f"table {m.table} of {what} is not created by any migration of app '{m.base}'",
+            severity=Severity.INFO if condition else Severity.WARNING,
+            message=f"table {m.table} of {what} is not created by any migration of app '{m.base}'"
+            + (f" (the model is defined only if {condition})" if condition else ""),
             location=Location(m.file, m.line),
             symbol=what,
             hint="Run makemigrations (or mark the model managed = False).",

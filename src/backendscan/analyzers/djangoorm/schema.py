@@ -6,8 +6,9 @@ time, from the symbol tables alone:
 * **Models** are first-party classes with ``django.db.models.Model`` among their
   ancestors, or a catalogued third-party abstract model (``AbstractUser``,
   ``PolymorphicModel``, ``TimeStampedModel``...; see :mod:`.catalogue`), or an
-  external base from a ``*.models`` module when the class itself declares Django
-  fields or a ``Meta`` (its inherited fields are then reported as unknown).
+  external base from a ``models``-like module (or named ``Abstract...``) when the
+  class itself declares Django fields or a ``Meta`` (its inherited fields are then
+  reported as unknown).
   Classes in test modules and inside functions are left out.
 * **Meta**: the class's own ``Meta`` (with the options of its bases, e.g.
   ``class Meta(Base.Meta)``); without one, the first ``Meta`` along the MRO
@@ -98,6 +99,7 @@ class ModelClass:
     line: int
     info: ClassInfo | None = None
     catalogue: AbstractModel | None = None
+    known: KnownTable | None = None  # a concrete model outside the scan (MTI parent such as ContentType)
     abstract: bool = False
     proxy: bool = False
     meta: dict[str, F.Src] = field(default_factory=dict)
@@ -116,7 +118,7 @@ class ModelClass:
 
     @property
     def first_party(self) -> bool:
-        return self.catalogue is None
+        return self.catalogue is None and self.known is None
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,9 @@ class Schema:
     """Builds the model facts of a project (see the module docstring)."""
 
     def __init__(self, project: Project, apps: AppRegistry, inits: Mapping[str, tuple[str, F.InitSpec]],
-                 adds: Iterable[tuple[str, F.AddToClass]] = ()) -> None:
+                 adds: Iterable[tuple[str, F.AddToClass]] = (), conditional: Mapping[str, str] | None = None) -> None:
         self.p = project
+        self.conditional = dict(conditional or {})
         self.apps = apps
         self.inits = inits
         self._adds = list(adds)
@@ -325,9 +328,11 @@ class Schema:
             result = "base"
         elif find_abstract(qual) is not None:
             result = "catalogue"
+        elif known_class(qual) is not None and self.p.class_info(qual) is None:
+            result = "known"
         elif self.p.class_info(qual) is not None:
             bases = self.bases_of(qual)
-            if any(self.kind(b) in ("base", "catalogue", "model", "heuristic") for b in bases):
+            if any(self.kind(b) in ("base", "catalogue", "known", "model", "heuristic") for b in bases):
                 result = "model"
             elif any(_unknown_model_base(b) and self.p.class_info(b) is None for b in bases) and self._looks_like_model(qual):
                 result = "heuristic"
@@ -355,7 +360,7 @@ class Schema:
         return False
 
     def is_model(self, qual: str) -> bool:
-        return self.kind(qual) in ("catalogue", "model", "heuristic")
+        return self.kind(qual) in ("catalogue", "known", "model", "heuristic")
 
     # --------------------------------------------------------------- fields
     def field_class(self, qual: str) -> F.FieldClass | None:
@@ -609,7 +614,7 @@ class Schema:
                 inherited_attrs |= self._attrs_of(b)
                 continue
             if not bm.abstract:
-                if m.proxy or not bm.first_party:
+                if m.proxy or bm.catalogue is not None:
                     continue
                 base = self.concrete(bm)
                 if any(p is base for p, _ in parents):
@@ -643,6 +648,12 @@ class Schema:
         entry = find_abstract(qual)
         if entry is not None and entry.qualname == qual:
             return self._catalogue_model(entry)
+        known = known_class(qual) if self.kind(qual) == "known" else None
+        if known is not None:
+            label, _, name = known.label.partition(".")
+            m = ModelClass(qual, CATALOGUE_MODULE, name, "", 0, known=known, label=label)
+            self.models[qual] = m
+            return m
         return None
 
     def _attrs_of(self, qual: str) -> set[str]:
@@ -702,6 +713,8 @@ class Schema:
                 t = self.target(f, m)
                 if t.model is not None and self.concrete(t.model) is base:
                     return f
+                if t.known is not None and base.known is not None and t.known.table == base.known.table:
+                    return f
         return None
 
     def _ptr_field(self, m: ModelClass, base: ModelClass) -> F.FieldDef:
@@ -749,12 +762,16 @@ class Schema:
         return f.attr
 
     def pk_column(self, m: ModelClass) -> str:
+        if m.known is not None:
+            return m.known.pk
         c = self.concrete(m)
         lay = self.layout(c)
         return self.column_name(lay.pk) if lay.pk is not None else "id"
 
     def table(self, m: ModelClass) -> tuple[str, str, tuple[Unresolved, ...]]:
         """(table, table_status, unresolved) of a concrete model."""
+        if m.known is not None:
+            return m.known.table, "resolved", ()
         src = m.meta.get("db_table")
         if src is not None:
             return self.table_name(src)
@@ -774,6 +791,8 @@ class Schema:
         src = f.kwargs.get("to")
         if f.extra.get("ptr_to"):
             pm = self.models.get(f.extra["ptr_to"])
+            if pm is not None and pm.known is not None:
+                return self._known(pm.known, owner)
             return Target(RESOLVED, pm, None, pm.qualname if pm else "", pm.model_name if pm else "")
         if src is None:
             if f.kind == F.TAGS:
@@ -921,6 +940,8 @@ class Schema:
             opts.append((key, str(v.value) if v.ok else F.unparse(src.node)))
         if m.abstract:
             opts.append(("abstract", "True"))
+        if m.qualname in self.conditional:
+            opts.append(("condition", self.conditional[m.qualname]))
         return opts
 
     def _facts_of(self, m: ModelClass) -> list[OrmModel]:
@@ -1105,6 +1126,9 @@ def _on_delete(src: F.Src | None) -> str:
 
 
 def _unknown_model_base(qual: str) -> bool:
-    """An external class from a ``*.models`` module (not Django's own: those are known)."""
+    """An external class that may be a model: from a ``models``-like module (``pkg.models``,
+    ``pkg.abstract_models``) or named ``Abstract...`` (not Django's own: those are known)."""
     parts = qual.split(".")
-    return "models" in parts[:-1] and parts[0] != "django"
+    if parts[0] == "django" or len(parts) < 2:
+        return False
+    return any("models" in p for p in parts[1:-1]) or parts[-1].startswith("Abstract")
