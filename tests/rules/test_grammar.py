@@ -323,3 +323,13 @@ def test_import_style_in_several_languages():
     assert canon("- 함수 내부에서 import 금지\n") == ["imports inside functions are banned"]
     assert canon("- Local imports are fine to break a cycle\n") == []
     assert canon("- Within one package, use relative imports\n") == []
+
+
+def test_latin_names_glued_to_cjk_text_and_common_word_libraries_in_replacements():
+    assert canon("- 使用HTTPX替代Requests\n") == ["`requests` is banned, use `httpx`"]
+    assert canon("- Use httpx instead of requests\n") == ["`requests` is banned, use `httpx`"]
+    assert canon("- Reuse one client across requests instead of one per call\n") == []
+    assert canon("- 必须包含`created_at`和`updated_at`时间戳字段\n") == [
+        "Every model has a `created_at` column",
+        "Every model has a `updated_at` column",
+    ]

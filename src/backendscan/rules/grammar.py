@@ -1013,6 +1013,10 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
         subject, s_at, s_end = _entity_in(norm)
     if not subject and c.context:
         subject = _entity_in(c.context.split(" / ")[-1])[0] or _entity_in(c.context)[0]
+    if not subject:
+        ts = [_clean(t.code(int(x))) for x in re.findall(r"⟦(\d+)⟧", norm)]
+        if ts and all(re.fullmatch(r"(?:created|updated|deleted)_at", x) for x in ts) and (c.mod.obligation or _QUANTIFIER.search(norm)):
+            subject = "models"  # "must have `created_at` and `updated_at` timestamp fields": only models have columns
     if not subject and not re.search(r"type hints?|annotations?|docstrings?|snake_case|pascalcase|camelcase|upper_snake|async def|驼峰|下划线|类型注解|타입 힌트|型ヒント", t.restore(norm).lower()):
         return None
     codes = [t.code(int(x)) for x in re.findall(r"⟦(\d+)⟧", norm)]
@@ -1330,8 +1334,10 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
         or re.search(r"\b(?:usare|usa|gunakan|dùng|sử dụng|usar|use)\s+(?P<y>.+?)\s+(?:invece di|bukan|thay vì|em vez de|en lugar de)\s+(?P<x>.+)$", norm)
     )
     if repl:
-        xs = [o for o in _names(t, repl.start("x"), repl.end("x")) if _bannable(o, t)]
         ys = [o for o in _names(t, repl.start("y"), repl.end("y"))]
+        # "use httpx instead of requests": opposite a library, a common-word library name is the library
+        lib_pair = any(o.kind in ("lib", "code") for o in ys)
+        xs = [o for o in _names(t, repl.start("x"), repl.end("x")) if _bannable(o, t) or (lib_pair and o.kind == "lib" and _FOLLOW_OK.match(t.norm[o.end : o.end + 24]))]
         if xs:
             names = tuple(dict.fromkeys(_ban_name(o) for o in xs))
             y = ys[0].ref.text if ys else ""

@@ -39,6 +39,10 @@ class Text:
         return PLACEHOLDER.sub(lambda m: f"`{self.code(int(m.group(1)))}`", s)
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_LATIN = re.compile(f"(?<=[{_CJK}])(?=[A-Za-z])|(?<=[A-Za-z])(?=[{_CJK}])")
+
+
 def normalise(raw: str) -> Text:
     """Placeholders for code spans, lower case, ASCII punctuation, single spaces."""
     codes: list[str] = []
@@ -49,6 +53,8 @@ def normalise(raw: str) -> Text:
 
     body = _CODE.sub(sub, raw)
     body = body.translate(_FULLWIDTH)
+    # "使用SQLAlchemy", "FastAPI를": a Latin word glued to CJK text is still a word of its own
+    body = _CJK_LATIN.sub(" ", body)
     body = re.sub(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", body)
     body = body.lower()
     body = re.sub(r"[ \t]+", " ", body).strip()
