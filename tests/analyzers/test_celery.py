@@ -502,6 +502,120 @@ def test_self_attribute_producer_and_duplicate_names(tmp_path: Path) -> None:
     ]
 
 
+def test_class_based_django_settings(tmp_path: Path) -> None:
+    """Read the Docs: settings are class attributes, turned into module globals by load_settings()."""
+    r = scan_files(tmp_path, {
+        "manage.py": '''
+            import os
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_docs.settings.dev")
+        ''',
+        "site_docs/__init__.py": "",
+        "site_docs/settings/__init__.py": "",
+        "site_docs/settings/base.py": '''
+            from celery.schedules import crontab
+
+
+            class Settings:
+                INSTALLED_APPS = ["site_docs.builds"]
+                ROOT_URLCONF = "site_docs.urls"
+                CELERY_BEAT_SCHEDULE = {
+                    "archive": {"task": "site_docs.builds.tasks.archive", "schedule": crontab(minute=0, hour=1)},
+                }
+
+                @classmethod
+                def load_settings(cls, module_name):
+                    return None
+        ''',
+        "site_docs/settings/dev.py": '''
+            from .base import Settings
+
+
+            class DevSettings(Settings):
+                DEBUG = True
+
+
+            DevSettings.load_settings(__name__)
+        ''',
+        "site_docs/worker.py": '''
+            from celery import Celery
+
+
+            def create_application():
+                application = Celery("site_docs")
+                application.config_from_object("django.conf:settings", namespace="CELERY")
+                return application
+
+
+            app = create_application()
+        ''',
+        "site_docs/builds/__init__.py": "",
+        "site_docs/builds/tasks.py": '''
+            from site_docs.worker import app
+
+
+            @app.task
+            def archive():
+                return None
+        ''',
+    }, analyzers=("celery",))
+    assert _beat(r) == [
+        ("archive", "site_docs.builds.tasks.archive", "crontab(minute=0, hour=1)", "site_docs/settings/base.py:8",
+         "beat_schedule", ()),
+    ]
+    assert r.beat[0].function == "site_docs.builds.tasks.archive"
+    assert _findings(r, "task-never-started", "unknown-task-name") == []
+
+
+def test_schedule_built_by_a_function(tmp_path: Path) -> None:
+    """Paperless-ngx: CELERY_BEAT_SCHEDULE = parse_beat_schedule(), entries with env-driven cron defaults."""
+    r = scan_files(tmp_path, {
+        "manage.py": '''
+            import os
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paper.settings")
+        ''',
+        "paper/__init__.py": "",
+        "paper/custom.py": '''
+            import os
+
+
+            def parse_beat_schedule():
+                schedule = {}
+                tasks = [
+                    {
+                        "name": "Train the classifier",
+                        "env_key": "PAPER_TRAIN_CRON",
+                        "env_default": "5 */1 * * *",
+                        "task": "paper.tasks.train",
+                        "options": {"expires": 59.0 * 60.0},
+                    },
+                ]
+                for task in tasks:
+                    value = os.getenv(task["env_key"], task["env_default"])
+                    if value != "disable":
+                        schedule[task["name"]] = {"task": task["task"], "schedule": value}
+                return schedule
+        ''',
+        "paper/settings.py": '''
+            from paper.custom import parse_beat_schedule
+
+            INSTALLED_APPS = ["paper"]
+            CELERY_BEAT_SCHEDULE = parse_beat_schedule()
+        ''',
+        "paper/tasks.py": '''
+            from celery import shared_task
+
+
+            @shared_task
+            def train():
+                return None
+        ''',
+    }, analyzers=("celery",))
+    assert [(b.entry, b.task, b.schedule, f"{b.file}:{b.line}", b.status, dict(b.options)) for b in r.beat] == [
+        ("Train the classifier", "paper.tasks.train", "5 */1 * * * (env PAPER_TRAIN_CRON)", "paper/custom.py:7",
+         "partial", {"options": "{'expires': 59.0 * 60.0}", "from": "django settings", "built_by": "paper.custom.parse_beat_schedule"}),
+    ]
+
+
 def test_no_celery_means_no_output(tmp_path: Path) -> None:
     r = scan_files(tmp_path, {
         "pkg/__init__.py": "",

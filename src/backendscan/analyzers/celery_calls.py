@@ -161,10 +161,15 @@ class CallsAndBeat(ResolverState):
             task_name, status, function = self._beat_task(raw.module, raw.scope, raw.task_node)
             entry = raw.entry.value if isinstance(raw.entry.value, str) else unparse(raw.task_node)
             st = status if raw.entry.ok else (PARTIAL if raw.entry.status == PARTIAL else UNRESOLVED)
+            options = raw.options + (("from", raw.origin),)
+            if raw.built_by:
+                st = PARTIAL if st == RESOLVED else st  # the function decides at runtime
+                options += (("built_by", raw.built_by),)
             out.append(BeatEntry(
-                entry=entry, task=task_name, schedule=unparse(raw.schedule) if raw.schedule is not None else "",
+                entry=entry, task=task_name,
+                schedule=raw.schedule_text or (unparse(raw.schedule) if raw.schedule is not None else ""),
                 file=self.p.path_of(raw.module), line=raw.line, source="beat_schedule", status=st,
-                options=raw.options + (("from", raw.origin),), function=function, conditions=raw.conditions,
+                options=options, function=function, conditions=raw.conditions,
             ))
         for module, summary in self.summaries.items():
             for cs in summary.calls:

@@ -254,12 +254,17 @@ class RawBeat:
     options: tuple[tuple[str, str], ...]
     conditions: tuple[str, ...]
     origin: str
+    schedule_text: str = ""  # set when the schedule is not one expression (env-driven defaults)
+    built_by: str = ""  # the function that builds the schedule at runtime
 
 
 def beat_entries(project: Project, settings: list[Setting]) -> Iterator[RawBeat]:
     """Entries of every ``beat_schedule`` setting operation."""
     for s in settings:
         if s.key != "beat_schedule" or s.value is None:
+            continue
+        if isinstance(s.value, ast.Call):
+            yield from _built_entries(project, s)
             continue
         if s.op == "item":
             items = [DictItem(s.item_key, s.value, s.module, s.scope)]
@@ -291,6 +296,59 @@ def beat_entries(project: Project, settings: list[Setting]) -> Iterator[RawBeat]
                 options=options,
                 conditions=s.conditions,
                 origin=s.origin,
+            )
+
+
+def _built_entries(project: Project, s: Setting) -> Iterator[RawBeat]:
+    """``CELERY_BEAT_SCHEDULE = build()``: the entry dicts (with a ``"task"`` key) written in ``build``.
+
+    Paperless-ngx builds its schedule from a literal list of dicts whose cron string
+    comes from the environment with a default (``env_key``/``env_default``); those
+    defaults are reported, and every entry is ``partial`` (the function decides at
+    runtime which entries exist).
+    """
+    callee = _dotted(s.value.func) if isinstance(s.value, ast.Call) else ""
+    d = project.lookup(project.resolve_name(s.module, callee, s.scope)) if callee else None
+    if d is None or d.kind != "function":
+        return
+    fn = d.obj
+    syms = project.symbols[d.module]
+    scope = fn.qualname
+    for a in syms.assignments:
+        if a.scope != scope or a.value is None:
+            continue
+        values = a.value.elts if isinstance(a.value, (ast.List, ast.Tuple)) else [a.value]
+        for v in values:
+            spec = dict_items(project, d.module, scope, v) if isinstance(v, ast.Dict) else None
+            fields: dict[str, DictItem] = {}
+            for f in spec or []:
+                kv = project.evaluate(f.module, f.key, f.scope) if f.key is not None else None
+                if kv is not None and kv.ok and isinstance(kv.value, str):
+                    fields[kv.value] = f
+            if "task" not in fields:
+                continue
+            name = fields.get("name")
+            entry = project.evaluate_string(d.module, name.value, scope) if name is not None else project.evaluate_string(
+                d.module, fields["task"].value, scope)
+            text = ""
+            if "schedule" not in fields and "env_default" in fields:
+                default = project.evaluate_string(d.module, fields["env_default"].value, scope)
+                text = str(default.value) if default.value is not None else unparse(fields["env_default"].value)
+                if "env_key" in fields:
+                    env = project.evaluate_string(d.module, fields["env_key"].value, scope)
+                    text += f" (env {env.value if isinstance(env.value, str) else unparse(fields['env_key'].value)})"
+            yield RawBeat(
+                entry=entry,
+                task_node=fields["task"].value,
+                schedule=fields["schedule"].value if "schedule" in fields else None,
+                module=d.module,
+                scope=scope,
+                line=getattr(v, "lineno", a.line),
+                options=tuple((k, unparse(fields[k].value)) for k in ("args", "kwargs", "options") if k in fields),
+                conditions=s.conditions,
+                origin=s.origin,
+                schedule_text=text,
+                built_by=f"{d.module}.{fn.qualname}",
             )
 
 

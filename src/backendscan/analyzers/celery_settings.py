@@ -187,17 +187,30 @@ class SettingsReader(ResolverState):
                          if a.scope == "" and a.op == "=" and not a.conditional and a.line > b.line}
                 self._read_module(b.target, mode, namespace, origin, keys, seen, shadow | later)
         self._read_scope(module, "", mode, namespace, origin, keys, shadow)
+        if mode == "django":
+            # class-based settings (Read the Docs' ``DockerBaseSettings.load_settings(__name__)``,
+            # django-configurations): the settings module's own classes and their bases
+            read: set[str] = set()
+            for c in syms.classes:
+                if not c.scope:
+                    self._read_class(f"{module}.{c.qualname}", keys, origin, mode, namespace, read)
 
-    def _read_class(self, qualified: str, keys: list[str], origin: str) -> None:
-        """Class attributes of a settings class and its first-party bases (subclasses override)."""
+    def _read_class(self, qualified: str, keys: list[str], origin: str, mode: str = "module",
+                    namespace: str | None = None, read: set[str] | None = None) -> None:
+        """Class attributes of a settings class and its first-party bases (subclasses override).
+
+        ``read`` lists classes already read for the same keys (several classes of one module share bases).
+        """
         shadow: set[str] = set()
+        read = read if read is not None else set()
         for c in self.p.mro(qualified):
             found = self.p.class_info(c)
-            if found is None:
+            if found is None or c in read:
                 continue
+            read.add(c)
             module, info = found
             self.used_sources.add((module, info.qualname))
-            self._read_scope(module, info.qualname, "module", None, origin, keys, frozenset(shadow))
+            self._read_scope(module, info.qualname, mode, namespace, origin, keys, frozenset(shadow))
             shadow |= {a.target for a in self.p.symbols[module].class_assignments(info.qualname)
                        if a.op == "=" and not a.conditional}
 
