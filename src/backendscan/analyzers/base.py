@@ -14,7 +14,9 @@ An analyzer works in two phases:
 
 Analyzers return values; they never print, read files or touch shared state.
 A new analyzer needs one module, one entry-point line in ``pyproject.toml``
-and one fixture project.
+and one fixture project.  An optional ``provides = ("routes",)`` class attribute
+(routes, models, tasks) lets ``backendscan routes|models|tasks`` run only the
+analyzers that matter for the listing.
 """
 
 from __future__ import annotations

@@ -60,3 +60,19 @@ def load_analyzers(config: Config | None = None) -> tuple[tuple[Analyzer, ...], 
     if config.disable_analyzers:
         selected = [a for a in selected if a.name not in config.disable_analyzers]
     return tuple(selected), tuple(problems)
+
+
+#: which built-in analyzers provide which facts (plugins declare ``provides = ("routes",)``)
+FACTS_OF = {
+    "routes": ("fastapi", "flask", "django_urls"),
+    "models": ("sqlalchemy", "alembic", "django_models"),
+    "tasks": ("celery", "rq", "dramatiq"),
+}
+
+
+def analyzers_providing(facts: str, config: Config | None = None) -> tuple[str, ...]:
+    """Names of the installed (and configured) analyzers that provide ``facts``."""
+    loaded, _ = load_analyzers(config)
+    return tuple(
+        a.name for a in loaded if a.name in FACTS_OF.get(facts, ()) or facts in getattr(a, "provides", ())
+    )

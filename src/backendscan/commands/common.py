@@ -87,11 +87,19 @@ class Progress:
             self.stream.flush()
 
 
-def run_scan(args: argparse.Namespace, scope: str = "full") -> "ScanResult":
-    """Scan ``args.path`` with the command-line configuration (see :func:`backendscan.pipeline.scan`)."""
+def run_scan(args: argparse.Namespace, scope: str = "full", facts: str = "") -> "ScanResult":
+    """Scan ``args.path`` with the command-line configuration (see :func:`backendscan.pipeline.scan`).
+
+    ``facts`` ("routes", "models" or "tasks") runs only the analyzers that provide
+    those facts: a listing does not pay for the others.
+    """
+    from ..analyzers.registry import analyzers_providing
     from ..pipeline import scan
 
     config, problems = config_for(args)
+    if facts:
+        wanted = analyzers_providing(facts, config)
+        config = config.with_overrides(analyzers=wanted)
     progress = Progress(not getattr(args, "quiet", False))
     return scan(args.path, config if not problems else None, progress=progress, scope=scope)
 

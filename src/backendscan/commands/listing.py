@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report.serialize import to_data
 
     args.no_metrics = True
-    result = run_scan(args)
+    result = run_scan(args, facts=args.listing)
     kind = args.listing
     if kind == "routes":
         routes = result.routes
