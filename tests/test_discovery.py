@@ -76,6 +76,27 @@ def test_a_package_path_is_scanned_as_that_package(tmp_path):
     assert sorted(r.graph.edges) == [("pkg", "pkg.a"), ("pkg.a", "pkg.b")]
 
 
+def test_configured_roots_win_over_package_mode(tmp_path):
+    # Label Studio puts its own package folder on sys.path: label_studio/core/urls.py is ``core.urls``
+    write_files(
+        tmp_path,
+        {
+            "site/app/__init__.py": "",
+            "site/app/core/__init__.py": "",
+            "site/app/core/urls.py": "from core import views\n",
+            "site/app/core/views.py": "",
+        },
+    )
+    d, mods = _mods(tmp_path / "site" / "app", roots=(".",))
+    assert d.package_mode and d.prefix == ""
+    assert [(r.path, r.reason) for r in d.roots] == [(".", "configured in [tool.backendscan] roots")]
+    assert sorted(mods) == ["core", "core.urls", "core.views"]
+    assert ("__init__.py", "__init__.py at an import root is not a module") in [(s.path, s.reason) for s in d.skipped]
+    r = scan(tmp_path / "site" / "app", Config(use_cache=False, jobs=1, roots=(".",)))
+    assert sorted(r.graph.edges) == [("core.urls", "core.views")]
+    assert r.name == "app"
+
+
 def test_skips_are_listed_with_reasons(tmp_path):
     write_files(
         tmp_path,

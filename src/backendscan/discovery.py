@@ -2,9 +2,9 @@
 
 Import roots are the folders code is importable from:
 
+* ``[tool.backendscan] roots`` (or ``--config FILE``) when given, whatever the path is;
 * a path that is itself a package (it has ``__init__.py``) is scanned as that one
   package, with its parent as the import root;
-* ``[tool.backendscan] roots`` when given;
 * otherwise every *project folder* (the scanned path, and any folder below it that
   holds ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or a Django ``manage.py``)
   is a root, plus its ``src/`` folder (src layout) and the package folders its
@@ -395,13 +395,15 @@ def discover(path: Path, config: Config | None = None) -> Discovery:
     walker.walk()
     roots: list[ImportRoot] = []
     prefix = ""
-    if package_mode:
-        prefix = root.name
-        roots.append(ImportRoot("..", "the scanned folder is a package; its parent is the import root"))
-    elif config.roots:
+    if config.roots:
+        # explicit roots win, also over package mode: an app that puts its own package folder on
+        # sys.path (Label Studio's ``core.urls``) is scanned from that folder with ``roots = ["."]``
         for configured in config.roots:
             r_norm = PurePosixPath(configured).as_posix().strip("/") or "."
             roots.append(ImportRoot(r_norm, "configured in [tool.backendscan] roots"))
+    elif package_mode:
+        prefix = root.name
+        roots.append(ImportRoot("..", "the scanned folder is a package; its parent is the import root"))
     else:
         roots.extend(_auto_roots(root, walker))
     files, namespaces = _assign_modules(walker, roots, prefix)

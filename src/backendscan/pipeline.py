@@ -458,7 +458,7 @@ def scan(
         stages=tuple((n, round(s, 4)) for n, s in stages),
         workers=jobs if len(misses) >= 48 else 1,
     )
-    name = declarations.project_name or (disc.prefix if disc.package_mode else disc.root.name)
+    name = declarations.project_name or disc.prefix or disc.root.name
     result = ScanResult(
         root=disc.root,
         name=name,
