@@ -333,3 +333,26 @@ def test_latin_names_glued_to_cjk_text_and_common_word_libraries_in_replacements
         "Every model has a `created_at` column",
         "Every model has a `updated_at` column",
     ]
+
+
+def test_table_row_whose_first_cell_names_the_layer():
+    table = (
+        "| Principle | Detail |\n|---|---|\n"
+        "| **Controller has no business logic** | Only calls service + DTO |\n"
+        "| **Service không biết HTTP** | Không import FastAPI, không throw HTTPException |\n"
+    )
+    assert canon(table) == ["controller may only import service and dto", "service must not import fastapi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 除了 `app.api.deps`，`app.api` 不得导入 `app.db`",
+        "- `app.api` 不得导入 `app.db`（`app.api.deps` 除外）",
+        "- `app.api.deps`를 제외하고 `app.api`는 `app.db`를 import 금지",
+        "- `app.api.deps`を除いて、`app.api`は`app.db`をimportしてはいけない",
+        "- Except `app.api.deps`, `app.api` must not import `app.db`",
+    ],
+)
+def test_exceptions_before_or_after_the_rule(text):  # type: ignore[no-untyped-def]
+    assert canon(text) == ["`app.api` must not import `app.db`, except `app.api.deps`"]

@@ -49,7 +49,7 @@ from .model import (
     Shared,
     Spec,
 )
-from .names import normalise, refs_in
+from .names import normalise, occurrences, refs_in
 from .parser import Statement, clauses, heading_polarity, parse_markdown
 
 
@@ -129,7 +129,7 @@ class _State:
         cols = _table_columns(header)
         if not cols:
             for r in rows:
-                self.statement(r)
+                self._generic_row(r)
             return
         for r in rows:
             self._table_row(r, cols)
@@ -143,6 +143,8 @@ class _State:
         elif "layer" in cols:
             layer_cell = cells[cols["layer"]]
             subj = _cell_refs(layer_cell)
+            if len(re.sub(r"[*_`]", "", layer_cell).split()) > 3:
+                subj = subj[:1]  # "Controller has no business logic": the layer is the first name, the rest is prose
             if not subj:
                 made.append((row.line, make_clause(row.line, row.text, 0, context, "table"), not_checkable("descriptive", "a table row without a layer name")))
             else:
@@ -183,8 +185,25 @@ class _State:
                     c = make_clause(row.line, row.text, 0, context, "table", subj)
                     made.append((row.line, c, compile_clause(c)))
         else:
+            self._generic_row(row)
+            return
+        self._resolve_statement(made)
+
+    def _generic_row(self, row: Statement) -> None:
+        """A row of a table whose columns say nothing known: a statement, or a layer and its rule."""
+        cells = list(row.cells) + [""] * (len(row.header) - len(row.cells))
+        lead = _row_subject(cells)
+        if lead is None:
             self.statement(row)
             return
+        # "| **Service knows no HTTP** | no FastAPI imports |": the first cell names the layer, the others say the rule
+        _subject, _roles, context = _context(row)
+        body = " ; ".join(c for c in cells[1:] if c.strip())
+        neg = any(heading_polarity(h) < 0 for h in row.header[1:])
+        made: list[tuple[int, Clause, Outcome]] = []
+        for _line, raw in clauses(replace(row, text=body, cells=(), breaks=())):
+            c = make_clause(row.line, raw, -1 if neg else row.polarity, context, "table", (lead,))
+            made.append((row.line, c, compile_clause(c)))
         self._resolve_statement(made)
 
     def _metric_row(self, row: Statement, cells: list[str], cols: dict[str, int], context: str) -> list[tuple[int, Clause, Outcome]]:
@@ -463,6 +482,22 @@ def _table_columns(header: list[str]) -> dict[str, int]:
         cols.pop("metric", None)
         return cols
     return {}
+
+
+def _row_subject(cells: list[str]) -> Ref | None:
+    """The layer a table row is about, when its first cell starts with a layer name and the row says more."""
+    if len(cells) < 2 or not any(c.strip() for c in cells[1:]):
+        return None
+    t = normalise(re.sub(r"[*_]", "", cells[0]))
+    if len(t.norm.split()) > 6:
+        return None
+    occ = occurrences(t)
+    if not occ or occ[0].start > 0:
+        return None
+    ref = occ[0].ref
+    if ref.text in lexicon.ROLE_WORDS or (ref.quoted and " " not in ref.text):
+        return ref
+    return None
 
 
 def _cell_refs(cell: str) -> tuple[Ref, ...]:

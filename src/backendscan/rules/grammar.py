@@ -144,7 +144,7 @@ def _refs(occ: Sequence[Occurrence]) -> tuple[Ref, ...]:
 
 def _except_split(t: Text, start: int, end: int) -> tuple[int, tuple[Ref, ...]]:
     """Position where an "except ..." part starts in [start, end) and the names it lists."""
-    m = re.search(r"\b" + _EXCEPT + r"\b|" + _EXCEPT, t.norm[start:end])
+    m = re.search(r"(?<![A-Za-z0-9_])" + _EXCEPT + r"(?![A-Za-z0-9_])", t.norm[start:end])
     if not m:
         return end, ()
     at = start + m.start()
@@ -407,11 +407,26 @@ def _subject_object(c: Clause, t: Text, anchor: re.Match[str]) -> tuple[tuple[Re
     end = min(end, exc_at)
     after = _names(t, anchor.end(), end)
     # exceptions written before the verb: "except X, Y must not ..."
+    mk = re.search(r"(?P<x>⟦\d+⟧(?:\s*(?:,|와|과|및)\s*⟦\d+⟧)*)\s*(?:를|을)?\s*(?:제외(?:하고|한|하면)?|を除(?:く|いて))", norm[: anchor.start()])
+    if not exceptions and mk:
+        # "X를 제외하고 Y는 Z를 import 금지": the names before the postposition are excused
+        exceptions = _refs(_names(t, mk.start("x"), mk.end("x")))
+        before = [o for o in before if o.start >= mk.end()]
     if not exceptions:
         pre_exc_at, pre_exc = _except_split(t, 0, anchor.start())
-        if pre_exc:
+        comma = norm.find(",", pre_exc_at, anchor.start()) if pre_exc else -1
+        if pre_exc and comma > 0 and any(o.start > comma for o in before):
+            # "除了 X，Y 不得导入 Z" / "except X, Y must not import Z": X is excused, Y is the subject
+            exceptions = _refs(_names(t, pre_exc_at, comma))
+            before = [o for o in before if o.start > comma]
+        elif pre_exc:
             exceptions = pre_exc
             before = [o for o in before if o.start < pre_exc_at]
+    if not exceptions:
+        # "X 不得导入 Y（Z 除外）": a trailing parenthesis names the exception
+        mp = re.search(r"\((?P<x>[^)]*?)\s*(?:除外|제외|を除く|除く|excepted)\s*\)", norm)
+        if mp:
+            exceptions = _refs(_names(t, mp.start("x"), mp.end("x")))
     subject: list[Occurrence] = []
     obj: list[Occurrence] = []
     # locative particles mark the subject wherever it is
@@ -1022,7 +1037,7 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     codes = [t.code(int(x)) for x in re.findall(r"⟦(\d+)⟧", norm)]
     exceptions = _exceptions(t)
     body_end = len(norm)
-    em = re.search(r"\b" + _EXCEPT + r"\b|" + _EXCEPT, norm)
+    em = re.search(r"(?<![A-Za-z0-9_])" + _EXCEPT + r"(?![A-Za-z0-9_])", norm)
     if em:
         body_end = em.start()
     body = norm[:body_end]
