@@ -977,3 +977,31 @@ def test_patterns_from_netbox_and_wagtail(tmp_path: Path) -> None:
          "table sitecore_extra of site_core.models.Extra is not created by any migration of app 'sitecore' "
          "(the model is defined only if settings.FEATURE)"),
     ]
+
+
+def test_graphene_abstract_types_are_not_models_and_swapper_targets(tmp_path: Path) -> None:
+    result = _inline(tmp_path, {
+        "app/__init__.py": "",
+        "app/types.py": '''
+            import graphene
+            from graphene import AbstractType
+
+            class SessionBase(AbstractType):
+                data = graphene.Field(graphene.String)
+
+                class Meta:
+                    abstract = True
+        ''',
+        "app/models.py": '''
+            import swapper
+            from django.db import models
+
+            class Page(models.Model):
+                title = models.CharField(max_length=10)
+
+            class Redirect(models.Model):
+                page = models.ForeignKey(swapper.get_model_name("app", "Page"), on_delete=models.CASCADE)
+        ''',
+    })
+    assert [m.class_name for m in result.models] == ["app.models.Page", "app.models.Redirect"]
+    assert _fks(_model(result, "app.models.Redirect")) == [("page_id", "app_page.id", "resolved", "CASCADE", 8)]

@@ -44,7 +44,8 @@ MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"
 
 # qualified name -> (model bases, fields as source).  Versions: Django 5.2, django-polymorphic 4,
 # django-mptt 0.16, django-model-utils 5, django-extensions 4.1, django-treebeard 4.7,
-# django-tree-queries 0.24, django-taggit 6.1, django-otp 1.7, django-oauth-toolkit 2.3/3.x.
+# django-tree-queries 0.24, django-taggit 6.1, django-modelcluster 6, django-otp 1.7,
+# django-oauth-toolkit 2.3/3.x.
 _ABSTRACT: dict[str, tuple[tuple[str, ...], str]] = {
     "django.contrib.auth.base_user.AbstractBaseUser": (
         ("django.db.models.Model",),
@@ -204,6 +205,7 @@ _ABSTRACT: dict[str, tuple[tuple[str, ...], str]] = {
         object_id = models.UUIDField(db_index=True)
         """,
     ),
+    "modelcluster.models.ClusterableModel": (("django.db.models.Model",), ""),
     "django_otp.models.Device": (
         ("django.db.models.Model",),
         """

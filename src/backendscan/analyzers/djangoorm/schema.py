@@ -35,12 +35,12 @@ time, from the symbol tables alone:
   Django does for fields inherited from abstract bases): class objects,
   ``"self"``, ``"Model"`` (same app), ``"app_label.Model"`` (by label, not by
   module), ``settings.AUTH_USER_MODEL`` / ``get_user_model()`` (default
-  ``auth.User``).  The referenced column is the target's primary key (or
-  ``to_field``).  Targets outside the scan: ``django.contrib`` tables from
-  :data:`~.catalogue.KNOWN_TABLES` or config ``django-external-tables``
-  (keys ``"label.Model"`` or a class path, e.g. ``{"taggit.Tag" = "taggit_tag.id"}``),
-  status ``external``; anything else is
-  ``external:<label.Model>`` with status ``unresolved``.
+  ``auth.User``), ``swapper.get_model_name(app, model)``.  The referenced
+  column is the target's primary key (or ``to_field``).  Targets outside the
+  scan: ``django.contrib`` tables from :data:`~.catalogue.KNOWN_TABLES` or
+  config ``django-external-tables`` (keys ``"label.Model"`` or a class path,
+  e.g. ``{"taggit.Tag" = "taggit_tag.id"}``), status ``external``; anything
+  else is ``external:<label.Model>`` with status ``unresolved``.
 * **Many-to-many** without ``through=``: an auto-created table
   ``<model table>_<field>`` (or the field's ``db_table``) with ``id`` and two
   foreign keys ``<model>_id``/``<target>_id`` (``from_<model>_id``/``to_<model>_id``
@@ -84,6 +84,11 @@ EXTERNAL = "external"
 UNRESOLVED = "unresolved"
 LOGICAL = "logical"
 
+_DJANGO_ONLY_META = frozenset({
+    "db_table", "app_label", "managed", "proxy", "unique_together", "index_together", "default_related_name",
+    "get_latest_by", "order_with_respect_to", "db_table_comment", "required_db_vendor", "select_on_save",
+    "default_permissions", "base_manager_name", "default_manager_name", "verbose_name_plural",
+})
 _META_OPTIONS = ("app_label", "db_table", "managed", "proxy", "swappable", "db_table_comment", "required_db_vendor")
 _ENGINE_LIMITS = (("postgis", 63), ("postgresql", 63), ("postgres", 63), ("mysql", 64), ("oracle", 30), ("sqlite", 0))
 
@@ -344,6 +349,9 @@ class Schema:
         return result
 
     def _looks_like_model(self, qual: str) -> bool:
+        """Evidence that a class on an unknown external base is a Django model: a Django field in its
+        body, a Django-only ``Meta`` option, or ``class Meta(Base.Meta)`` over that external base
+        (``Meta.abstract`` alone is not enough: graphene types use it too)."""
         found = self.p.class_info(qual)
         if found is None:
             return False
@@ -351,12 +359,20 @@ class Schema:
         for a in self._assignments(module, info.qualname):
             if isinstance(a.value, ast.Call):
                 name = dotted_name(a.value.func)
-                if name and self.p.resolve_name(module, name, info.scope).startswith("django.db.models."):
+                resolved = self.p.resolve_name(module, name, info.scope) if name else ""
+                if resolved.startswith("django.db.models.") and F.external_kind(resolved) is not None:
                     return True
         meta = self.p.symbols[module].cls(info.qualname + ".Meta")
-        if meta is not None:
-            names = {a.target for a in self._assignments(module, meta.qualname)}
-            return bool(names & {"db_table", "abstract", "app_label", "managed", "proxy", "unique_together"})
+        if meta is None:
+            return False
+        names = {a.target for a in self._assignments(module, meta.qualname)}
+        if names & _DJANGO_ONLY_META:
+            return True
+        external = {b for b in self.p.bases(qual) if not self.p.first_party(b)}
+        for b in meta.bases:
+            base = dotted_name(b)
+            if base.endswith(".Meta") and self.p.resolve_name(module, base[: -len(".Meta")], info.scope) in external:
+                return True
         return False
 
     def is_model(self, qual: str) -> bool:
@@ -809,6 +825,12 @@ class Schema:
             q = self.resolve(src, callee) if callee else ""
             if q.endswith("get_user_model"):
                 return self._from_label(self.auth_user_model, owner)
+            if q in ("swapper.get_model_name", "swapper.get_model_names") and len(node.args) == 2:
+                # swapper: setting <APP>_<MODEL>_MODEL, else "app.Model"
+                app, model = (self.string(F.Src(a, src.module, src.scope)) for a in node.args)
+                if app and model:
+                    v = setting(self.p, f"{app.upper()}_{model.upper()}_MODEL")
+                    return self._from_label(v.value if v.ok and isinstance(v.value, str) else f"{app}.{model}", owner)
             if q in ("builtins.getattr", "getattr") and len(node.args) >= 2:
                 obj = dotted_name(node.args[0])
                 key = node.args[1]
