@@ -204,11 +204,16 @@ class _Resolver:
                             name_expr = name_expr or keyword(call, "actor_name")
                             queue_expr = queue_expr or keyword(call, "queue_name")
                         queue_module, queue_scope = module, fn.scope
-                        if queue_expr is None and w.queue_param:  # the wrapper's default for queue_name
-                            queue_expr = _param_default(w.fn, w.queue_param)
+                        if queue_expr is None and w.queue_param and not self._reassigned(w, w.queue_param):
+                            queue_expr = _param_default(w.fn, w.queue_param)  # the wrapper's default
                             queue_module, queue_scope = w.module, w.fn.scope
                         self._actor(module, fn, dec.lineno, call, name_expr, queue_expr, wrapper=q,
                                     queue_at=(queue_module, queue_scope))
+
+    def _reassigned(self, w: _Wrapper, param: str) -> bool:
+        """Does the wrapper compute the parameter itself (Polar picks the queue from ``priority``)?"""
+        return any(a.target == param and a.scope.startswith(w.fn.qualname)
+                   for a in self.p.symbols[w.module].assignments)
 
     def _actor(self, module: str, fn: FunctionInfo, line: int, call: ast.Call | None, name_expr: ast.expr | None,
                queue_expr: ast.expr | None, wrapper: str = "", registered_at: Location | None = None,
@@ -229,7 +234,7 @@ class _Resolver:
             unknowns = v.unknowns
         queue = "default" if not wrapper else ""
         if isinstance(queue_expr, ast.Constant) and queue_expr.value is None:
-            queue = "default"  # dramatiq.actor(queue_name=None) is not valid; None defaults only in wrappers
+            queue = ""  # dramatiq.actor() rejects queue_name=None: the wrapper must set it some other way
         elif queue_expr is not None:
             qmod, qscope = queue_at or (module, scope)
             qv = self.p.evaluate_string(qmod, queue_expr, qscope)
@@ -304,7 +309,8 @@ class _Resolver:
             for r in a.refs:
                 by_ref.setdefault(r, a)
             by_name[a.task.name].append(a)
-        configured = {c for c in (self.p.config.get_extra("dramatiq-producers", []) or []) if isinstance(c, str)}
+        configured = {self.p.canonical(c) for c in (self.p.config.get_extra("dramatiq-producers", []) or [])
+                      if isinstance(c, str)}  # ``polar.worker.enqueue_job`` is re-exported from polar.worker._enqueue
         out: list[TaskCall] = []
         for module, summary in self.summaries.items():
             for cs in summary.calls:
