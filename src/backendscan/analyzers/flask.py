@@ -85,7 +85,7 @@ class FlaskAnalyzer:
     """The ``flask`` analyzer plugin (see the module docstring)."""
 
     name: ClassVar[str] = "flask"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "7"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _KEYWORDS)

@@ -33,7 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..model import Finding, Location, Severity, Unresolved
 from ..project import Instance, Opaque, Project, Value
-from .flask_summary import Branch, Def, FlaskSummary, Loop, Record, Stmt
+from .flask_summary import Branch, Def, FlaskSummary, Loop, Record, Stmt, With
 
 MAX_CALL_DEPTH = 8
 MAX_UNROLL = 256
@@ -64,6 +64,7 @@ REGISTRARS = {
                   "before_request", "before_app_request"},
     "api": {"add_resource", "resource", "route", "add_namespace", "namespace", "init_app", "register_blueprint"},
     "namespace": {"add_resource", "route"},
+    "state": {"add_url_rule"},  # a project BlueprintSetupState (see Interpreter.setup_state_rules)
 }
 # attribute names whose presence in a function makes it worth running
 RELEVANT_ATTRS = frozenset({"route", "add_url_rule", "register_blueprint", "add_resource", "add_namespace",
@@ -100,6 +101,7 @@ class FObj:
     url_prefix: Text | None = None  # Blueprint url_prefix / Namespace path / Api prefix
     decorators: tuple[tuple[ast.expr, str, str], ...] = ()  # (expr, module, scope) of decorators=[...]
     overrides: tuple[str, ...] = ()  # registrar methods a project subclass overrides ("Cls.add_url_rule")
+    attrs: dict[str, Any] = field(default_factory=dict)  # instance attributes set by project methods
 
 
 @dataclass(eq=False)
@@ -150,6 +152,21 @@ class LambdaRef:
 class Bound:
     obj: FObj
     attr: str
+    native: bool = False  # super().attr: Flask's own method, not a project override
+
+
+@dataclass(frozen=True, eq=False)
+class Super:
+    """``super()`` inside a method of a project subclass of a Flask class."""
+
+    obj: FObj
+
+
+@dataclass(frozen=True, eq=False)
+class ObjAttrs:
+    """A snapshot of an object's attributes, for folding ``self.x`` in expressions."""
+
+    attrs: tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,11 +241,18 @@ class Const:
 class LazyEnv(Mapping[str, Value]):
     """Bindings for :meth:`Project.evaluate` that fold each :class:`Const` only when it is read."""
 
-    def __init__(self, consts: dict[str, Const]) -> None:
+    def __init__(self, consts: "dict[str, Const | ObjAttrs]") -> None:
         self._consts = consts
 
     def __getitem__(self, key: str) -> Value:
-        return self._consts[key].value
+        item = self._consts[key]
+        if isinstance(item, ObjAttrs):
+            out: dict[str, Any] = {}
+            for k, v in item.attrs:
+                if isinstance(v, Const) and v.value.ok:
+                    out[k] = v.value.value
+            return Value("resolved", out)
+        return item.value
 
     def __contains__(self, key: object) -> bool:
         return key in self._consts
@@ -332,7 +356,7 @@ class Frame:
     """One activation: module, scope (qualname), bindings, lexical parent and call-chain key."""
 
     __slots__ = ("module", "scope", "key", "env", "parent", "conditions", "depth", "returns", "cur_conds",
-                 "cur_withs", "cur_target", "loops", "iteration", "settled", "branches")
+                 "cur_withs", "cur_target", "loops", "iteration", "settled", "branches", "site", "withs", "exit")
 
     def __init__(self, module: str, scope: str, key: str, env: dict[str, Any] | None = None,
                  parent: "Frame | None" = None, conditions: tuple[str, ...] = (), depth: int = 0) -> None:
@@ -351,6 +375,9 @@ class Frame:
         self.iteration = ""  # "[line:i]..." of the unrolled loop iterations being run (part of object keys)
         self.settled: set[str] = set()  # if-tests known to hold in the branch being run (not shown as conditions)
         self.branches = 0  # depth of if-branches being run (module-level names are bound there too)
+        self.site: Location | None = None  # registration site to report (the call of an inlined override)
+        self.withs: tuple[str, ...] = ()  # with-contexts of the call site (inlined overrides)
+        self.exit = ""  # "continue"/"break"/"return"/"raise" once a branch with a folded test left the block
 
     def conds(self, own: tuple[str, ...]) -> tuple[str, ...]:
         out = self.conditions + own
@@ -368,6 +395,8 @@ class Frame:
             for k, v in fr.env.items():
                 if isinstance(v, Const):
                     out[k] = v
+                elif isinstance(v, FObj) and v.attrs:
+                    out[k] = ObjAttrs(tuple(v.attrs.items()))  # type: ignore[assignment]
                 elif k in out:
                     del out[k]
         return out
@@ -416,6 +445,8 @@ class Interpreter:
         self._override_cache: dict[tuple[str, str], str] = {}
         self._quick: dict[str, Any] = {}
         self._bound: dict[tuple[str, str, str], bool] = {}
+        self._states: dict[tuple[str, str | None, str], list[Text] | None] = {}
+        self._captured: list[Text] = []
 
     # ------------------------------------------------------------------ setup
     def _index(self, module: str, body: Iterable[Record]) -> None:
@@ -544,6 +575,8 @@ class Interpreter:
     # ------------------------------------------------------------------ statements
     def exec_block(self, body: Iterable[Record], frame: Frame) -> None:
         for rec in body:
+            if frame.exit:
+                return
             self.steps += 1
             if self.steps > STEP_BUDGET:
                 raise _Budget()
@@ -561,6 +594,48 @@ class Interpreter:
             elif isinstance(rec, Branch):
                 frame.cur_conds = frame.conds(rec.conditions)
                 self.exec_branch(rec, frame)
+            elif isinstance(rec, With):
+                frame.cur_conds = frame.conds(rec.conditions)
+                self.exec_with(rec, frame)
+
+    def exec_with(self, rec: With, frame: Frame) -> None:
+        """``with``: a project ``@contextmanager`` runs up to its ``yield``, then the body, then the rest."""
+        rests: list[tuple[Frame, tuple[Record, ...]]] = []
+        for expr, target in zip(rec.items, rec.targets):
+            rest = self.enter_context(expr, frame) if isinstance(expr, ast.Call) else None
+            if rest is not None:
+                rests.append(rest)
+            elif not isinstance(expr, ast.Call):
+                self.eval(expr, frame)
+            if target is not None:
+                self.bind(target, UNKNOWN, frame)
+        self.exec_block(rec.body, frame)
+        for gen_frame, records in reversed(rests):
+            self.exec_block(records, gen_frame)
+
+    def enter_context(self, node: ast.Call, frame: Frame) -> tuple[Frame, tuple[Record, ...]] | None:
+        callee = self.eval(node.func, frame)
+        func: Func | None = None
+        self_obj: Any = None
+        if isinstance(callee, Bound):
+            owner = self.override_of(callee.obj, callee.attr)
+            found = self.defs.get(owner) if owner else None
+            if found is not None:
+                func, self_obj = Func(owner, found[0], found[1]), callee.obj
+        elif isinstance(callee, Func):
+            func = callee
+        rec = func.rec or (self.defs.get(func.qualname, (None, None))[1]) if func is not None else None
+        if func is None or rec is None or rec.args is None or not any(
+                _dotted(d).rsplit(".", 1)[-1] == "contextmanager" for d in rec.decorators):
+            self.eval(node, frame)
+            return None
+        split = next((i for i, r in enumerate(rec.body) if isinstance(r, Stmt) and r.kind == "yield"), len(rec.body))
+        env = self.bind_params(rec, node, frame, None, self_obj, func.module)
+        gen = Frame(func.module, rec.qualname, f"{frame.key}{frame.iteration}|{frame.module}:{node.lineno}:with",
+                    env, func.closure, frame.cur_conds, frame.depth + 1)
+        gen.site, gen.withs = frame.site, frame.withs
+        self.exec_block(rec.body[:split], gen)
+        return gen, rec.body[split + 1:]
 
     def exec_branch(self, rec: Branch, frame: Frame) -> None:
         """Run the branch a folded test selects; with an unknown test run both, each from the same bindings."""
@@ -573,8 +648,11 @@ class Interpreter:
     def _exec_branch(self, rec: Branch, frame: Frame) -> None:
         test = self.eval(rec.test, frame)
         text = _unparse(rec.test)
+        if isinstance(test, (FObj, Func, ClassRef, ViewOf)):
+            test = Const(Value("resolved", True))
         if isinstance(test, Const) and test.value.ok and not test.value.env_overridable:
             taken, settled = (rec.body, text) if test.value.value else (rec.orelse, f"not ({text})")
+            exit_kind = rec.body_exit if test.value.value else rec.orelse_exit
             added = settled not in frame.settled
             frame.settled.add(settled)
             try:
@@ -582,6 +660,8 @@ class Interpreter:
             finally:
                 if added:
                     frame.settled.discard(settled)
+            if exit_kind and not frame.exit:
+                frame.exit = exit_kind
             return
         before = dict(frame.env)
         self.exec_block(rec.body, frame)
@@ -589,6 +669,11 @@ class Interpreter:
         frame.env = dict(before)
         self.exec_block(rec.orelse, frame)
         after_else = frame.env
+        if rec.body_exit and not rec.orelse_exit:
+            return  # only the else-branch reaches the code after the if
+        if rec.orelse_exit and not rec.body_exit:
+            frame.env = after_body
+            return
         merged: dict[str, Any] = {}
         for k in set(after_body) | set(after_else):
             a, b = after_body.get(k), after_else.get(k)
@@ -605,7 +690,8 @@ class Interpreter:
         if rec.kind == "assign":
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
             value_node = node.value  # type: ignore[attr-defined]
-            name_target = targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else ""
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            name_target = names[0] if names else ""  # a = b = Blueprint(...) is named after a
             frame.cur_target = (value_node, name_target) if name_target else None
             try:
                 value = self.eval(value_node, frame)
@@ -614,6 +700,10 @@ class Interpreter:
             if frame.scope or frame.loops or frame.branches or (name_target and self._rebound(frame.module, name_target)):
                 for t in targets:
                     self.bind(t, value, frame)
+            else:
+                for t in targets:
+                    if isinstance(t, ast.Attribute):
+                        self.bind(t, value, frame)
         elif rec.kind == "augassign":
             aug: ast.AugAssign = node  # type: ignore[assignment]
             name = aug.target.id  # type: ignore[attr-defined]
@@ -634,6 +724,10 @@ class Interpreter:
     def bind(self, target: ast.expr, value: Any, frame: Frame) -> None:
         if isinstance(target, ast.Name):
             frame.env[target.id] = value
+        elif isinstance(target, ast.Attribute):
+            owner = self.eval(target.value, frame)
+            if isinstance(owner, FObj):
+                owner.attrs[target.attr] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items: list[Any] | None = None
             if isinstance(value, Seq) and len(value.items) == len(target.elts):
@@ -652,6 +746,8 @@ class Interpreter:
     def exec_loop(self, rec: Loop, frame: Frame) -> None:
         if rec.iter is None or rec.target is None:
             self.exec_block(rec.body, frame)
+            if frame.exit in ("continue", "break"):
+                frame.exit = ""
             return
         items = self.loop_items(rec.iter, frame)
         frame.loops += 1
@@ -660,6 +756,8 @@ class Interpreter:
                 dyn = Dyn(_unparse(rec.iter), self.p.location(frame.module, rec.iter))
                 self.bind(rec.target, dyn, frame)
                 self.exec_block(rec.body, frame)
+                if frame.exit in ("continue", "break"):
+                    frame.exit = ""
             else:
                 saved = frame.iteration
                 try:
@@ -667,6 +765,12 @@ class Interpreter:
                         frame.iteration = f"{saved}[{rec.line}:{i}]"
                         self.bind(rec.target, item, frame)
                         self.exec_block(rec.body, frame)
+                        if frame.exit in ("continue", "break"):
+                            stop, frame.exit = frame.exit == "break", ""
+                            if stop:
+                                break
+                        elif frame.exit:
+                            break
                 finally:
                     frame.iteration = saved
         finally:
@@ -798,6 +902,12 @@ class Interpreter:
             return self.eval_comp(node, frame)  # type: ignore[arg-type]
         elif t is ast.Starred or t is ast.Await:
             return self.eval(node.value, frame)  # type: ignore[attr-defined]
+        elif t is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
+                and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:  # type: ignore[attr-defined]
+            left = self.eval(node.left, frame)  # type: ignore[attr-defined]
+            if isinstance(left, (FObj, Func, ClassRef, ViewOf, Wrapped, LambdaRef, Seq, KwDict, Bound)):
+                return Const(Value("resolved", isinstance(node.ops[0], ast.IsNot)))  # type: ignore[attr-defined]
+            v = None
         elif t is ast.Lambda:
             scope = frame.scope + ".<locals>." if frame.scope else ""
             return LambdaRef(f"{frame.module}.{scope}<lambda>", frame.module, node.lineno)
@@ -924,7 +1034,11 @@ class Interpreter:
 
     def getattr(self, base: Any, attr: str, frame: Frame) -> Any:
         if isinstance(base, FObj):
+            if attr in base.attrs:
+                return base.attrs[attr]
             return Bound(base, attr)
+        if isinstance(base, Super):
+            return Bound(base.obj, attr, native=True)
         if isinstance(base, ModRef):
             return self.global_value(f"{base.qualname}.{attr}", frame)
         if isinstance(base, ClassRef):
@@ -944,7 +1058,10 @@ class Interpreter:
         func = node.func
         callee = self.eval(func, frame)
         if isinstance(callee, Bound):
-            return self.obj_method(callee.obj, callee.attr, node, frame)
+            return self.obj_method(callee.obj, callee.attr, node, frame, callee.native)
+        if isinstance(callee, External) and callee.qualname == "builtins.super":
+            me = self._self_of(frame)
+            return Super(me) if me is not None else UNKNOWN
         if isinstance(callee, AsView):
             return ViewOf(callee.cls, node)
         if isinstance(callee, ClassRef):
@@ -959,10 +1076,11 @@ class Interpreter:
         if isinstance(callee, Func):
             if callee.qualname in self._relevant:
                 return self.call(callee, node, frame)
+            wrapped = self.wrapped_or_const(node, frame)
+            if isinstance(wrapped, Wrapped):
+                return wrapped
             obj = self.quick_return(callee)
-            if obj is not None:
-                return obj
-            return self.wrapped_or_const(node, frame)
+            return obj if obj is not None else wrapped
         if isinstance(callee, Dyn):
             return callee
         if isinstance(func, ast.Attribute) and func.attr == "register_blueprint" and not isinstance(callee, Func):
@@ -971,6 +1089,15 @@ class Interpreter:
             if isinstance(child, FObj) and child.kind == "blueprint":
                 self._bp_reg(None, child, node, frame, parent_expr=_unparse(func.value))
         return self.wrapped_or_const(node, frame)
+
+    def _self_of(self, frame: Frame) -> FObj | None:
+        """The object bound to the first parameter of the method being run (for ``super()``)."""
+        found = self.defs.get(f"{frame.module}.{frame.scope}")
+        if found is None or found[1].args is None:
+            return None
+        params = found[1].args.posonlyargs + found[1].args.args
+        me = frame.env.get(params[0].arg) if params else None
+        return me if isinstance(me, FObj) else None
 
     def quick_return(self, func: Func) -> Any:
         """A Flask object a function without registrations returns by name (``def get_app(): return app``)."""
@@ -986,6 +1113,8 @@ class Interpreter:
                     v = self.eval(value, Frame(module, rec.qualname, "", {}, func.closure))
                     if isinstance(v, FObj):
                         result = v
+                    elif isinstance(v, Func) and v.qualname.startswith(f"{func.qualname}.<locals>."):
+                        result = v  # a view factory returning its closure (redirect_view(...))
         self._quick[func.qualname] = result
         return result
 
@@ -1000,7 +1129,8 @@ class Interpreter:
         return self.const(node, frame)
 
     def call(self, func: Func, node: ast.Call | None, frame: Frame | None, args: list[Any] | None = None,
-             self_obj: Any = None, fallback: bool = False, site_key: str = "") -> Any:
+             self_obj: Any = None, fallback: bool = False, site_key: str = "",
+             kwargs: dict[str, Any] | None = None, site: Location | None = None) -> Any:
         rec = func.rec
         if rec is None:
             found = self.defs.get(func.qualname)
@@ -1019,9 +1149,12 @@ class Interpreter:
         if key in self._calls:
             return self._calls[key]
         self._calls[key] = UNKNOWN
-        env = self.bind_params(rec, node, frame, args, self_obj, func.module)
+        env = self.bind_params(rec, node, frame, args, self_obj, func.module, kwargs)
         new = Frame(func.module, rec.qualname, key, env, func.closure,
                     frame.cur_conds if frame is not None else (), depth)
+        if frame is not None:
+            new.site = site or frame.site
+            new.withs = frame.withs + frame.cur_withs
         self.executed.add(func.qualname)
         self.exec_block(rec.body, new)
         result = _pick_return(new.returns)
@@ -1031,7 +1164,7 @@ class Interpreter:
         return result
 
     def bind_params(self, rec: Def, node: ast.Call | None, frame: Frame | None, args: list[Any] | None,
-                    self_obj: Any, module: str) -> dict[str, Any]:
+                    self_obj: Any, module: str, kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
         a = rec.args
         assert a is not None
         positional = [x.arg for x in a.posonlyargs + a.args]
@@ -1042,6 +1175,7 @@ class Interpreter:
         complete = True
         if args is not None:
             pos_vals.extend(args)
+            kw_vals.update(kwargs or {})
         elif node is not None and frame is not None:
             for x in node.args:
                 if isinstance(x, ast.Starred):
@@ -1131,7 +1265,78 @@ class Interpreter:
                 target_obj = self.eval(app_expr, frame)
                 if isinstance(target_obj, FObj) and target_obj.kind in ("app", "blueprint"):
                     self._bind_api(obj, target_obj, node, frame)
+        init = self.override_of(obj, "__init__")
+        found = self.defs.get(init) if init else None
+        if found is not None:
+            # a project subclass's __init__ sets the attributes its other methods read
+            self.call(Func(init, found[0], found[1]), node, frame, self_obj=obj, site_key=f"{key}|init")
         return obj
+
+    def setup_state_rules(self, obj: FObj, prefix: Text | None, rule: Text) -> list[Text] | None:
+        """Rules a Blueprint subclass's own setup state makes of ``rule`` (``make_setup_state`` override).
+
+        Flask joins each rule to the prefix in ``BlueprintSetupState.add_url_rule``; a project
+        subclass can change that (indico's ``'!/'`` rules ignore the prefix).  The override is run
+        with ``self.url_prefix`` bound; every ``super().add_url_rule(...)`` it makes is one rule.
+        None when the blueprint does not override ``make_setup_state`` or the override is not followed.
+        """
+        maker = self.override_of(obj, "make_setup_state")
+        found = self.defs.get(maker) if maker else None
+        if found is None:
+            return None
+        key = (obj.cls, prefix.text if prefix else None, rule.text)
+        if key in self._states:
+            cached = self._states[key]
+            return None if cached is None else [Text(t.text, (prefix.unknowns if prefix else ()) + rule.unknowns)
+                                               for t in cached]
+        self._states[key] = None
+        module, rec = found
+        state_cls = ""
+        for value in _return_values(rec.body):
+            if isinstance(value, ast.Call):
+                v = self.eval(value.func, Frame(module, rec.qualname, ""))
+                if isinstance(v, ClassRef):
+                    state_cls = v.qualname
+        if not state_cls:
+            return None
+        state = FObj("state", "flask", state_cls, f"state|{state_cls}", state_cls, module, "", obj.location)
+        state.attrs["url_prefix"] = Const(Value("resolved", prefix.text) if prefix is not None and not prefix.unknowns
+                                          else Value("partial", prefix.text, prefix.unknowns) if prefix is not None
+                                          else Value("resolved", None))
+        adder = self.override_of(state, "add_url_rule")
+        found_adder = self.defs.get(adder) if adder else None
+        if found_adder is None:
+            return None
+        self._captured = []
+        try:
+            frame = Frame(module, "", f"state|{state_cls}|{key[1]}|{rule.text}")
+            rule_value = Const(Value("resolved", rule.text) if not rule.unknowns else Value("partial", rule.text, rule.unknowns))
+            self.call(Func(adder, found_adder[0], found_adder[1]), None, frame,
+                      args=[rule_value, Const(Value("resolved", None)), UNKNOWN], self_obj=state, site_key="state")
+            captured = self._captured
+        finally:
+            self._captured = []
+        if not captured:
+            return None
+        self._states[key] = captured
+        return [Text(t.text, (prefix.unknowns if prefix else ()) + rule.unknowns) for t in captured]
+
+    def state_rule(self, state: FObj, node: ast.Call, frame: Frame) -> None:
+        """Flask's ``BlueprintSetupState.add_url_rule``: join the rule to ``self.url_prefix``."""
+        rule_expr = _arg(node, 0, "rule")
+        if rule_expr is None:
+            return
+        rule = self.text_of(self.eval(rule_expr, frame), rule_expr, frame)
+        prefix_v = state.attrs.get("url_prefix")
+        prefix = None
+        if isinstance(prefix_v, Const) and not (prefix_v.value.ok and prefix_v.value.value is None):
+            prefix = self.text_of(prefix_v, rule_expr, frame)
+        if prefix is None:
+            self._captured.append(rule)
+        elif rule.text:
+            self._captured.append(Text("/".join((prefix.text.rstrip("/"), rule.text.lstrip("/"))), rule.unknowns))
+        else:
+            self._captured.append(prefix)
 
     def override_of(self, obj: FObj, attr: str) -> str:
         """``Cls.attr`` when a project subclass of the object's class defines ``attr`` itself."""
@@ -1143,19 +1348,36 @@ class Interpreter:
             self._override_cache[key] = f"{owner}.{attr}" if owner else ""
         return self._override_cache[key]
 
-    def obj_method(self, obj: FObj, attr: str, node: ast.Call, frame: Frame) -> Any:
-        override = self.override_of(obj, attr)
+    def site_of(self, node: ast.AST, frame: Frame) -> Location:
+        """Where a registration is reported: the call of an inlined override, else the node itself."""
+        return frame.site or self.p.location(frame.module, node)
+
+    def registered(self) -> int:
+        o = self.out
+        return len(o.routes) + len(o.blueprints) + len(o.resources) + len(o.namespaces) + len(o.api_binds)
+
+    def obj_method(self, obj: FObj, attr: str, node: ast.Call, frame: Frame, native: bool = False) -> Any:
+        override = "" if native else self.override_of(obj, attr)
         known = attr in REGISTRARS.get(obj.kind, ())
-        if override and not known:
+        if override:
             found = self.defs.get(override)
             if found is not None:
-                return self.call(Func(override, found[0], found[1]), node, frame, self_obj=obj)
-            return UNKNOWN
+                # a project subclass method: run it with self bound (super().x reaches Flask's own x)
+                before = self.registered()
+                site = self.site_of(node, frame)
+                result = self.call(Func(override, found[0], found[1]), node, frame, self_obj=obj, site=site)
+                if not known or self.registered() > before:
+                    return result
+            elif not known:
+                return UNKNOWN
         if not known:
             return UNKNOWN
-        site = self.p.location(frame.module, node)
+        site = self.site_of(node, frame)
         if attr in ROUTE_DECORATORS or attr == "resource":
-            return Deco(obj, attr, node, frame, site, frame.cur_conds, frame.cur_withs, override)
+            return Deco(obj, attr, node, frame, site, frame.cur_conds, frame.withs + frame.cur_withs, override)
+        if obj.kind == "state":
+            self.state_rule(obj, node, frame)
+            return UNKNOWN
         if attr == "add_url_rule":
             self.add_url_rule(obj, node, frame, override)
         elif attr == "register_blueprint":
@@ -1196,11 +1418,11 @@ class Interpreter:
         return UNKNOWN
 
     def _bind_api(self, api: FObj, target: FObj, node: ast.AST, frame: Frame) -> None:
-        site = self.p.location(frame.module, node)
+        site = self.site_of(node, frame)
         self.out.api_binds[(api.key, target.key)] = ApiBind(api.key, target.key, site, frame.cur_conds)
 
     def _bp_reg(self, parent: FObj | None, child: FObj, node: ast.Call, frame: Frame, parent_expr: str = "") -> None:
-        site = self.p.location(frame.module, node)
+        site = self.site_of(node, frame)
         prefix = self.kw_text(node, "url_prefix", frame)
         name = self.kw_text(node, "name", frame)
         options = self.options(node, ("url_prefix",), frame)
@@ -1213,7 +1435,7 @@ class Interpreter:
         self.out.hooks[(obj.key, handler.qualname, scope)] = Hook(obj.key, handler, scope, site)
 
     def add_url_rule(self, obj: FObj, node: ast.Call, frame: Frame, override: str) -> None:
-        site = self.p.location(frame.module, node)
+        site = self.site_of(node, frame)
         rule_expr = _arg(node, 0, "rule")
         endpoint_expr = _arg(node, 1, "endpoint")
         view_expr = _arg(node, 2, "view_func")
@@ -1231,13 +1453,13 @@ class Interpreter:
         if endpoint is None and isinstance(view, ViewOf):
             endpoint = self.text_opt(_arg(view.node, 0, "name"), frame)  # as_view("name")
         options = self.options(node, ("rule", "endpoint", "view_func", "methods"), frame)
-        options += _context_options(frame.cur_withs, override)
+        options += _context_options(frame.withs + frame.cur_withs, override)
         reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", site, frame.cur_conds,
                        options, unknown)
         self.out.routes[(obj.key, site, rule.text, handler.qualname, methods)] = reg
 
     def add_resource(self, target: FObj, node: ast.Call, frame: Frame) -> None:
-        site = self.p.location(frame.module, node)
+        site = self.site_of(node, frame)
         res_expr = _arg(node, 0, "resource")
         if res_expr is None:
             return
@@ -1266,7 +1488,7 @@ class Interpreter:
         handler = self.handler_of(res, res_expr, frame, site)
         endpoint = self.kw_text(node, "endpoint", frame)
         options = self.options(node, ("endpoint",), frame)
-        options += _context_options(frame.cur_withs, "")
+        options += _context_options(frame.withs + frame.cur_withs, "")
         reg = ResourceReg(target.key, handler, tuple(urls), endpoint.text if endpoint else "", site, frame.cur_conds,
                           options)
         self.out.resources[(target.key, site, handler.qualname, tuple(u.text for u in urls))] = reg
@@ -1279,6 +1501,8 @@ class Interpreter:
             if obj.kind in ("app", "blueprint") and attr in ROUTE_DECORATORS:
                 rule_expr = _arg(node, 0, "rule")
                 if rule_expr is None:
+                    return
+                if self.route_through_override(deco, rule_expr, value):
                     return
                 rule_v = self.eval(rule_expr, frame)
                 if isinstance(rule_v, Dyn):
@@ -1357,6 +1581,31 @@ class Interpreter:
             else:
                 out.append(("**", _unparse(kw.value)))
         return tuple(out)
+
+    def route_through_override(self, deco: Deco, rule_expr: ast.expr, view: Any) -> bool:
+        """``@bp.route`` calls ``self.add_url_rule``: run a project override of it, if there is one."""
+        obj, frame, node = deco.obj, deco.frame, deco.call
+        owner = self.override_of(obj, "add_url_rule")
+        found = self.defs.get(owner) if owner else None
+        if found is None:
+            return False
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is not None and kw.arg != "rule":
+                kwargs[kw.arg] = self.eval(kw.value, frame)
+        shortcut = ROUTE_DECORATORS[deco.attr]
+        if shortcut is not None:
+            kwargs["methods"] = Seq((Const(Value("resolved", shortcut)),))
+        endpoint = kwargs.pop("endpoint", Const(Value("resolved", None)))
+        before = self.registered()
+        saved = frame.cur_withs
+        frame.cur_withs = deco.withs
+        try:
+            self.call(Func(owner, found[0], found[1]), None, frame, args=[self.eval(rule_expr, frame), endpoint, view],
+                      self_obj=obj, kwargs=kwargs, site=deco.site, site_key=f"{deco.site.path}:{deco.site.line}:route")
+        finally:
+            frame.cur_withs = saved
+        return self.registered() > before
 
     def methods_of(self, node: ast.Call, frame: Frame) -> tuple[tuple[str, ...] | None, tuple[Unresolved, ...]]:
         expr, value = self.keyword(node, "methods", frame)
@@ -1543,7 +1792,8 @@ def _return_values(body: Iterable[Record]) -> Iterable[ast.expr]:
 
 
 def _pick_return(values: list[Any]) -> Any:
-    for kinds in ((FObj,), (Func, ClassRef, ViewOf, Wrapped), (Seq, KwDict)):
+    # a view factory may return a closure or the class it wraps: the class is the view that runs
+    for kinds in ((FObj,), (ClassRef, ViewOf), (Func, Wrapped, LambdaRef), (Seq, KwDict)):
         found = [v for v in values if isinstance(v, kinds)]
         if found:
             return found[-1]

@@ -260,18 +260,23 @@ class Composer:
 
     # ------------------------------------------------------------------ emitting
     def emit_rule(self, obj: FObj, rr: RouteReg, st: _State) -> int:
-        if obj.kind == "app" or st.prefix is None:
-            raw = rr.rule
-        elif not st.prefix.text:
-            raw = Text("/" + rr.rule.text.lstrip("/") if rr.rule.text else "", st.prefix.unknowns + rr.rule.unknowns)
-        else:
-            raw = Text(join_flask(st.prefix.text, rr.rule.text), st.prefix.unknowns + rr.rule.unknowns)
+        raws: list[Text] | None = None
+        if obj.kind == "blueprint":
+            raws = self.interp.setup_state_rules(obj, st.prefix, rr.rule)
+        if raws is None:
+            if obj.kind == "app" or st.prefix is None:
+                raws = [rr.rule]
+            elif not st.prefix.text:
+                raws = [Text("/" + rr.rule.text.lstrip("/") if rr.rule.text else "", st.prefix.unknowns + rr.rule.unknowns)]
+            else:
+                raws = [Text(join_flask(st.prefix.text, rr.rule.text), st.prefix.unknowns + rr.rule.unknowns)]
         methods, munknown = (rr.methods, rr.methods_unresolved) if rr.methods is not None else self.default_methods(rr.handler)
         auth = self.handler_evidence(rr.handler, methods) + st.hooks
         endpoint = rr.endpoint or _short(rr.handler)
         name = ".".join([n for n in st.names if n] + [endpoint]) if endpoint else ""
-        self.add(raw, methods, munknown, rr.handler, auth, obj, st, rr.site, name, rr.conditions, rr.options)
-        return 1
+        for raw in raws:
+            self.add(raw, methods, munknown, rr.handler, auth, obj, st, rr.site, name, rr.conditions, rr.options)
+        return len(raws)
 
     def emit_resource(self, owner: FObj, res: ResourceReg, base: Text, st: _State,
                       hooks: tuple[AuthEvidence, ...]) -> int:

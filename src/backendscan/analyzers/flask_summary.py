@@ -96,9 +96,22 @@ class Branch:
     body: tuple["Record", ...]
     orelse: tuple["Record", ...]
     conditions: tuple[str, ...] = ()
+    body_exit: str = ""  # "raise", "return", "break" or "continue" when the branch ends with one: its
+    orelse_exit: str = ""  # bindings never reach the code after the if, which does not run either
 
 
-Record = Union[Stmt, Loop, Def, Branch]
+@dataclass(frozen=True)
+class With:
+    """A ``with`` statement: its context expressions (and ``as`` targets) and its body."""
+
+    items: tuple[ast.expr, ...]
+    targets: tuple[ast.expr | None, ...]
+    line: int
+    body: tuple["Record", ...]
+    conditions: tuple[str, ...] = ()
+
+
+Record = Union[Stmt, Loop, Def, Branch, With]
 
 
 class _IfBuilder:
@@ -115,6 +128,11 @@ class FlaskSummary:
     """What phase 2 needs from one file."""
 
     body: tuple[Record, ...]
+
+
+def _exit(stmts: list[ast.stmt]) -> str:
+    kinds = {ast.Raise: "raise", ast.Return: "return", ast.Break: "break", ast.Continue: "continue"}
+    return kinds.get(type(stmts[-1]), "") if stmts else ""
 
 
 def condition_texts(ctx: Context) -> tuple[str, ...]:
@@ -195,9 +213,10 @@ class FlaskVisitor(FileVisitor):
     def leave_If(self, node: ast.If, ctx: Context) -> None:
         top = self.stack.pop()
         assert isinstance(top, _IfBuilder)
-        if (top.body or top.orelse) and not ctx.in_class_body and not ctx.type_checking:
+        if (top.body or top.orelse or _exit(node.body) or _exit(node.orelse)) and not ctx.in_class_body \
+                and not ctx.type_checking:
             self._append(Branch(node.test, node.lineno, tuple(top.body), tuple(top.orelse),
-                                condition_texts(ctx)), ctx)
+                                condition_texts(ctx), _exit(node.body), _exit(node.orelse)), ctx)
 
     # -- blocks -----------------------------------------------------------------
     def _open(self, node: ast.stmt, ctx: Context) -> None:
@@ -209,6 +228,21 @@ class FlaskVisitor(FileVisitor):
     visit_For = _open
     visit_AsyncFor = _open
     visit_While = _open
+    visit_With = _open
+    visit_AsyncWith = _open
+
+    def _leave_with(self, node: ast.With | ast.AsyncWith, ctx: Context) -> None:
+        body = self._pop()
+        if ctx.in_class_body or ctx.type_checking:
+            return
+        calls = [i for i in node.items if isinstance(i.context_expr, ast.Call)]
+        if not body and not calls:
+            return
+        self._append(With(tuple(i.context_expr for i in node.items), tuple(i.optional_vars for i in node.items),
+                          node.lineno, body, condition_texts(ctx)), ctx)
+
+    leave_With = _leave_with
+    leave_AsyncWith = _leave_with
 
     def _leave_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
         body = self._pop()
@@ -281,6 +315,8 @@ class FlaskVisitor(FileVisitor):
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
         if isinstance(value, ast.Call):
             self._stmt("expr", node, ctx)
+        elif isinstance(value, (ast.Yield, ast.YieldFrom)) and ctx.in_function:
+            self._stmt("yield", node, ctx)  # where a @contextmanager hands over to the with-body
 
     def visit_Return(self, node: ast.Return, ctx: Context) -> None:
         if node.value is not None and ctx.in_function:
