@@ -245,18 +245,18 @@ _ABSTRACT: dict[str, tuple[tuple[str, ...], str]] = {
         ("django.db.models.Model",),
         """
         id = models.BigAutoField(primary_key=True)
-        client_id = models.CharField(max_length=100, unique=True, db_index=True)
+        client_id = models.CharField(max_length=100, unique=True, default=oauth2_provider.generators.generate_client_id, db_index=True)
         user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="%(app_label)s_%(class)s", null=True, blank=True, on_delete=models.CASCADE)
         redirect_uris = models.TextField(blank=True)
         post_logout_redirect_uris = models.TextField(blank=True)
         client_type = models.CharField(max_length=32)
         authorization_grant_type = models.CharField(max_length=32)
-        client_secret = oauth2_provider.models.ClientSecretField(max_length=255, blank=True, db_index=True)
+        client_secret = oauth2_provider.models.ClientSecretField(max_length=255, blank=True, default=oauth2_provider.generators.generate_client_secret, db_index=True)
         name = models.CharField(max_length=255, blank=True)
         skip_authorization = models.BooleanField(default=False)
         created = models.DateTimeField(auto_now_add=True)
         updated = models.DateTimeField(auto_now=True)
-        algorithm = models.CharField(max_length=5, blank=True)
+        algorithm = models.CharField(max_length=5, default="", blank=True)
         """,
     ),
     "oauth2_provider.models.AbstractGrant": (

@@ -222,6 +222,13 @@ _BY_CLASS = {
 }
 _SIZE_ARGS = ("max_length", "max_digits", "decimal_places")
 INDEXED_BY_DEFAULT = frozenset({"SlugField"})  # Django field classes with db_index=True by default
+# third-party field classes and the Django class they extend (for Django's defaults, e.g. SlugField's index)
+THIRD_PARTY_BASES = {
+    "django_extensions.db.fields.AutoSlugField": "django.db.models.SlugField",
+    "autoslug.fields.AutoSlugField": "django.db.models.SlugField",
+    "django_extensions.db.fields.CreationDateTimeField": "django.db.models.DateTimeField",
+    "django_extensions.db.fields.ModificationDateTimeField": "django.db.models.DateTimeField",
+}
 
 
 def external_kind(qualname: str) -> str | None:

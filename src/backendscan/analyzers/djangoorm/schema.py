@@ -394,7 +394,7 @@ class Schema:
                     continue
                 k = F.external_kind(c)
                 if k is not None:
-                    result = F.FieldClass(qual, k, c, tuple(chain), mro)
+                    result = F.FieldClass(qual, k, F.THIRD_PARTY_BASES.get(c, c), tuple(chain), mro)
                     break
             if result is None:
                 for c in mro:
@@ -406,7 +406,7 @@ class Schema:
             k = F.external_kind(qual)
             if k is not None:
                 by_name = not qual.startswith("django.") and qual.rsplit(".", 1)[-1] not in ("TaggableManager",)
-                result = F.FieldClass(qual, k, qual, (), (qual,), by_name=by_name)
+                result = F.FieldClass(qual, k, F.THIRD_PARTY_BASES.get(qual, qual), (), (qual,), by_name=by_name)
         self._class_cache[qual] = result
         return result
 
