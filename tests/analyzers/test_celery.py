@@ -616,6 +616,39 @@ def test_schedule_built_by_a_function(tmp_path: Path) -> None:
     ]
 
 
+def test_tasks_under_migrations_count_but_tests_do_not(tmp_path: Path) -> None:
+    """Saleor keeps data-migration tasks in <app>/migrations/tasks/ (autodiscovered by related_name)."""
+    r = scan_files(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/celeryconf.py": '''
+            from celery import Celery
+
+            app = Celery("shop")
+            app.autodiscover_tasks(["shop.order.migrations"], related_name="tasks")
+        ''',
+        "shop/order/__init__.py": "",
+        "shop/order/migrations/__init__.py": "",
+        "shop/order/migrations/0001_initial.py": "from django.db import migrations\n",
+        "shop/order/migrations/tasks.py": '''
+            from ...celeryconf import app
+
+
+            @app.task
+            def fill_totals():
+                return None
+        ''',
+        "tests/test_tasks.py": '''
+            from celery import shared_task
+
+
+            @shared_task
+            def fake():
+                return None
+        ''',
+    }, analyzers=("celery",))
+    assert [(t.name, t.loaded_by) for t in r.tasks] == [("shop.order.migrations.tasks.fill_totals", "autodiscover")]
+
+
 def test_no_celery_means_no_output(tmp_path: Path) -> None:
     r = scan_files(tmp_path, {
         "pkg/__init__.py": "",

@@ -280,19 +280,19 @@ class TaskSiteVisitor(FileVisitor):
 
 # ----------------------------------------------------------------- phase-2 helpers
 def source_summaries(project: Project, analyzer: str) -> dict[str, TaskSiteSummary]:
-    """Summaries of the analyzer's modules that are application source (no tests, no migrations)."""
+    """Summaries of the analyzer's modules that are application code (see :func:`is_source`)."""
     out: dict[str, TaskSiteSummary] = {}
     for module, summary in sorted(project.summaries_of(analyzer).items()):
-        m = project.modules.get(module)
-        if m is None or m.kind is not FileKind.SOURCE or not isinstance(summary, TaskSiteSummary):
-            continue
-        out[module] = summary
+        if is_source(project, module) and isinstance(summary, TaskSiteSummary):
+            out[module] = summary
     return out
 
 
 def is_source(project: Project, module: str) -> bool:
+    """Application code: not tests.  Files under ``migrations/`` count: Saleor keeps Celery
+    data-migration tasks in ``<app>/migrations/tasks/`` (autodiscovered)."""
     m = project.modules.get(module)
-    return m is not None and m.kind is FileKind.SOURCE
+    return m is not None and m.kind in (FileKind.SOURCE, FileKind.MIGRATION)
 
 
 def caller_of(module: str, scope: str) -> str:
