@@ -1005,3 +1005,23 @@ def test_graphene_abstract_types_are_not_models_and_swapper_targets(tmp_path: Pa
     })
     assert [m.class_name for m in result.models] == ["app.models.Page", "app.models.Redirect"]
     assert _fks(_model(result, "app.models.Redirect")) == [("page_id", "app_page.id", "resolved", "CASCADE", 8)]
+
+
+def test_external_tables_config_for_class_objects(tmp_path: Path) -> None:
+    result = _inline(tmp_path, {
+        "jobs/__init__.py": "",
+        "jobs/models.py": '''
+            from django.db import models
+            from django_celery_beat.models import ClockedSchedule, SolarSchedule
+
+            class ScheduledJob(models.Model):
+                clocked = models.ForeignKey(ClockedSchedule, null=True, on_delete=models.PROTECT)
+                solar = models.ForeignKey(SolarSchedule, null=True, on_delete=models.PROTECT)
+        ''',
+    }, extra=(("django-external-tables", {
+        "django_celery_beat.ClockedSchedule": "django_celery_beat_clockedschedule.id",  # label form
+    }),))
+    assert _fks(_model(result, "jobs.models.ScheduledJob")) == [
+        ("clocked_id", "django_celery_beat_clockedschedule.id", "external", "PROTECT", 5),
+        ("solar_id", "external:django_celery_beat.models.SolarSchedule", "unresolved", "PROTECT", 6),
+    ]

@@ -851,7 +851,10 @@ class Schema:
             known = known_class(q)
             if known is not None:
                 return self._known(known, owner)
-            ext = self.external_tables.get(q.lower())
+            # config keys: the class path, or "<top package>.<Model>" (the usual app label)
+            ext = self.external_tables.get(q.lower()) or self.external_tables.get(
+                f"{q.split('.', 1)[0]}.{q.rsplit('.', 1)[-1]}".lower()
+            )
             if ext:
                 return self._configured(q, q.rsplit(".", 1)[-1], ext)
             d = self.p.lookup(q) if src.module != CATALOGUE_MODULE else None
