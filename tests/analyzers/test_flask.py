@@ -705,3 +705,61 @@ def test_output_is_deterministic(fixtures, tmp_path):
     a = _scan_fixture(fixtures, tmp_path / "one", "flask_factory")
     b = _scan_fixture(fixtures, tmp_path / "two", "flask_factory")
     assert a.routes == b.routes
+
+
+def test_partly_enumerable_registration_table_and_plugin_function(tmp_path):
+    result = _scan(tmp_path, {
+        "r/__init__.py": '''
+            from flask import Flask
+            from . import handlers
+
+            app = Flask(__name__)
+            for path, view, methods in handlers.get_endpoints():
+                app.add_url_rule(path, view.__name__, view, methods=methods)
+        ''',
+        "r/proto.py": '''
+            from .service_pb2 import DESCRIPTOR
+
+            def service_endpoints():
+                return [(m.path, m.handler, [m.method]) for m in DESCRIPTOR.methods]
+        ''',
+        "r/handlers.py": '''
+            from .proto import service_endpoints
+
+            def ping():
+                return "pong"
+
+            def stats():
+                return "{}"
+
+            def extra_endpoints(prefix="/x"):
+                return [(prefix + "/ping", ping, ["GET"]), (prefix + "/stats", stats, ["GET", "POST"])]
+
+            def get_endpoints():
+                return service_endpoints() + extra_endpoints()
+        ''',
+        "r/plugin.py": '''
+            from flask import Flask
+            from r import app as main_app
+
+            def admin():
+                return ""
+
+            def create_app(app: Flask = main_app):
+                app.add_url_rule("/admin", "admin", admin)
+                return app
+        ''',
+    })
+    no_errors(result)
+    assert rows(result) == [
+        ("GET", "/admin", "r.plugin.admin", "r/plugin.py", 4, "resolved"),
+        ("GET", "/x/ping", "r.handlers.ping", "r/handlers.py", 3, "resolved"),
+        ("GET/POST", "/x/stats", "r.handlers.stats", "r/handlers.py", 6, "resolved"),
+    ]
+    assert dict(route(result, "/admin").options) == {
+        "reachability": "unknown: registered by r.plugin.create_app(), which no scanned code calls"}
+    assert route(result, "/x/ping").options == ()
+    assert findings(result, "dynamic-registration") == [
+        ("r/__init__.py", 6, "add_url_rule in a loop over `handlers.get_endpoints()`: the routes from "
+                             "`service_endpoints()` come from data the scan cannot enumerate (count unknown); "
+                             "the rest are listed")]

@@ -241,7 +241,7 @@ class Const:
 class LazyEnv(Mapping[str, Value]):
     """Bindings for :meth:`Project.evaluate` that fold each :class:`Const` only when it is read."""
 
-    def __init__(self, consts: "dict[str, Const | ObjAttrs]") -> None:
+    def __init__(self, consts: "Mapping[str, Const | ObjAttrs]") -> None:
         self._consts = consts
 
     def __getitem__(self, key: str) -> Value:
@@ -270,6 +270,14 @@ class Dyn:
 
     loop: str  # source text of the iterable
     location: Location
+    parts: tuple[str, ...] = ()  # the parts that could not be enumerated when others could
+
+
+@dataclass(frozen=True, eq=False)
+class Rest:
+    """In an enumerated iterable: a part the scan cannot enumerate (``a + get_more()``)."""
+
+    text: str
 
 
 UNKNOWN = Const(Value("unresolved", None, ()))
@@ -706,7 +714,8 @@ class Interpreter:
                         self.bind(t, value, frame)
         elif rec.kind == "augassign":
             aug: ast.AugAssign = node  # type: ignore[assignment]
-            name = aug.target.id  # type: ignore[attr-defined]
+            assert isinstance(aug.target, ast.Name)  # only simple names are kept by the summary
+            name = aug.target.id
             combined = ast.BinOp(left=ast.Name(name, ast.Load()), op=aug.op, right=aug.value)
             ast.copy_location(combined, aug)
             ast.copy_location(combined.left, aug.target)
@@ -752,13 +761,15 @@ class Interpreter:
         items = self.loop_items(rec.iter, frame)
         frame.loops += 1
         try:
-            if items is None:
-                dyn = Dyn(_unparse(rec.iter), self.p.location(frame.module, rec.iter))
+            rests = [x.text for x in items if isinstance(x, Rest)] if items is not None else []
+            if items is None or rests:
+                dyn = Dyn(_unparse(rec.iter), self.p.location(frame.module, rec.iter), tuple(rests))
                 self.bind(rec.target, dyn, frame)
                 self.exec_block(rec.body, frame)
                 if frame.exit in ("continue", "break"):
                     frame.exit = ""
-            else:
+            if items is not None:
+                items = [x for x in items if not isinstance(x, Rest)]
                 saved = frame.iteration
                 try:
                     for i, item in enumerate(items[:MAX_UNROLL]):
@@ -803,37 +814,45 @@ class Interpreter:
                 return list(v.items) if isinstance(v, Seq) else None
             return [self.eval(e, frame) for e in node.elts]
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.loop_items(node.left, frame, depth + 1), self.loop_items(node.right, frame, depth + 1)
-            return left + right if left is not None and right is not None else None
-        if isinstance(node, ast.Call) and not node.keywords:
+            left, right = self.loop_items(node.left, frame, depth), self.loop_items(node.right, frame, depth)
+            if left is None and right is None:
+                return None
+            return (left if left is not None else [Rest(_unparse(node.left))]) + (
+                right if right is not None else [Rest(_unparse(node.right))])
+        if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and not node.args:
+            if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and not node.args \
+                    and not node.keywords:
                 base = self.eval(func.value, frame)
                 if isinstance(base, KwDict):
                     pairs = [(k, v) for k, v in base.items]
                     return [Seq((Const(Value("resolved", k)), v)) if func.attr == "items" else
                             (Const(Value("resolved", k)) if func.attr == "keys" else v) for k, v in pairs]
                 if isinstance(base, Const) and base.value.ok and isinstance(base.value.value, dict):
-                    d = base.value.value
-                    values = list(d.items()) if func.attr == "items" else list(d.keys()) if func.attr == "keys" \
-                        else list(d.values())
+                    mapping: dict[Any, Any] = base.value.value
+                    values = list(mapping.items()) if func.attr == "items" else list(mapping.keys()) \
+                        if func.attr == "keys" else list(mapping.values())
                     return [_const_item(x) for x in values]
                 return None
             name = _dotted(func)
             qual = self.p.resolve_name(frame.module, name, frame.scope) if name else ""
             if qual in ("itertools.chain",):
                 out: list[Any] = []
+                known = False
                 for a in node.args:
                     part = self.loop_items(a, frame, depth + 1)
-                    if part is None:
-                        return None
-                    out.extend(part)
-                return out
+                    known = known or part is not None
+                    out.extend(part if part is not None else [Rest(_unparse(a))])
+                return out if known else None
             if qual in ("builtins.list", "builtins.tuple", "builtins.sorted", "builtins.reversed") and len(node.args) == 1:
                 items = self.loop_items(node.args[0], frame, depth + 1)
                 if items is not None and qual == "builtins.reversed":
                     items = list(reversed(items))
                 return items
+            if self.p.first_party(qual):
+                items = self.enumerate_call(qual, node, frame, depth)
+                if items is not None:
+                    return items
             if qual == "builtins.enumerate" and len(node.args) == 1:
                 items = self.loop_items(node.args[0], frame, depth + 1)
                 if items is None:
@@ -853,6 +872,33 @@ class Interpreter:
         """A module-level name assigned more than once: later statements of the module see the latest value."""
         syms = self.p.symbols.get(module)
         return syms is not None and len(syms.module_level(name)) > 1
+
+    def enumerate_call(self, qual: str, node: ast.Call, frame: Frame, depth: int) -> list[Any] | None:
+        """Items of ``for x in helper(...)`` when the helper returns one enumerable expression."""
+        found = self.defs.get(qual)
+        if frame.depth >= MAX_CALL_DEPTH:
+            return None
+        if found is None:
+            # a module the summaries skip (nothing Flask-looking in it): its one-line functions still count
+            d = self.p.lookup(qual)
+            if d.kind != "function" or d.obj.single_return is None:
+                return None
+            info = d.obj
+            ret = ast.Return(info.single_return, lineno=info.line, col_offset=0)
+            rec0 = Def("function", info.name, info.qualname, info.line, (), (Stmt("return", ret, info.line),),
+                       args=info.args)
+            found = (d.module, rec0)
+        module, rec = found
+        if rec.kind != "function" or rec.args is None:
+            return None
+        returns = [r for r in rec.body if isinstance(r, Stmt) and r.kind == "return"]
+        if len(returns) != 1:
+            return None
+        env = self.bind_params(rec, node, frame, None, None, module)
+        inner = Frame(module, rec.qualname, f"{frame.key}{frame.iteration}|{frame.module}:{node.lineno}:iter", env,
+                      self._closures.get(qual), frame.cur_conds, frame.depth + 1)
+        self.exec_block([r for r in rec.body if r is not returns[0]], inner)
+        return self.loop_items(returns[0].node.value, inner, depth + 1)  # type: ignore[attr-defined]
 
     @staticmethod
     def _in_env(name: str, frame: Frame) -> bool:
@@ -902,11 +948,10 @@ class Interpreter:
             return self.eval_comp(node, frame)  # type: ignore[arg-type]
         elif t is ast.Starred or t is ast.Await:
             return self.eval(node.value, frame)  # type: ignore[attr-defined]
-        elif t is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
-                and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:  # type: ignore[attr-defined]
-            left = self.eval(node.left, frame)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Compare) and _is_none_test(node):
+            left = self.eval(node.left, frame)
             if isinstance(left, (FObj, Func, ClassRef, ViewOf, Wrapped, LambdaRef, Seq, KwDict, Bound)):
-                return Const(Value("resolved", isinstance(node.ops[0], ast.IsNot)))  # type: ignore[attr-defined]
+                return Const(Value("resolved", isinstance(node.ops[0], ast.IsNot)))
             v = None
         elif t is ast.Lambda:
             scope = frame.scope + ".<locals>." if frame.scope else ""
@@ -921,7 +966,7 @@ class Interpreter:
         loc = self.p.location(frame.module, node) if isinstance(node, ast.Call) else None
         return Const(None, node, (self, frame.module, frame.scope, frame.const_env()), loc)
 
-    def fold(self, node: ast.expr, module: str, scope: str, env: dict[str, Const]) -> Value:
+    def fold(self, node: ast.expr, module: str, scope: str, env: "Mapping[str, Const | ObjAttrs]") -> Value:
         try:
             return self.p.evaluate(module, node, scope, LazyEnv(env))
         except RecursionError:
@@ -947,7 +992,7 @@ class Interpreter:
             return UNKNOWN
         gen = node.generators[0]
         items = self.loop_items(gen.iter, frame)
-        if items is None:
+        if items is None or any(isinstance(x, Rest) for x in items):
             return UNKNOWN
         saved = dict(frame.env)
         out = []
@@ -1085,7 +1130,8 @@ class Interpreter:
             return callee
         if isinstance(func, ast.Attribute) and func.attr == "register_blueprint" and not isinstance(callee, Func):
             # registered on something the scan cannot resolve (a parameter, current_app, ...)
-            child = self.eval(_arg(node, 0, "blueprint"), frame) if _arg(node, 0, "blueprint") is not None else None
+            child_expr = _arg(node, 0, "blueprint")
+            child = self.eval(child_expr, frame) if child_expr is not None else None
             if isinstance(child, FObj) and child.kind == "blueprint":
                 self._bp_reg(None, child, node, frame, parent_expr=_unparse(func.value))
         return self.wrapped_or_const(node, frame)
@@ -1105,7 +1151,7 @@ class Interpreter:
             return self._quick[func.qualname]
         self._quick[func.qualname] = None
         found = self.defs.get(func.qualname)
-        result = None
+        result: FObj | Func | None = None
         if found is not None and found[1].kind == "function":
             module, rec = found
             for value in _return_values(rec.body):
@@ -1348,6 +1394,19 @@ class Interpreter:
             self._override_cache[key] = f"{owner}.{attr}" if owner else ""
         return self._override_cache[key]
 
+    def reachability(self, frame: Frame, obj: FObj | None) -> tuple[tuple[str, str], ...]:
+        """An option for registrations on an existing object made by a function nothing scanned calls.
+
+        App factories are run that way too, but they register on the app they create; a function
+        that adds routes to an app made elsewhere (a plugin's ``create_app(app)``) may never run.
+        """
+        if not frame.key.startswith("~") or obj is None:
+            return ()
+        root = frame.key.split("|", 1)[0]
+        if obj.key.startswith(root):
+            return ()
+        return (("reachability", f"unknown: registered by {root[1:]}(), which no scanned code calls"),)
+
     def site_of(self, node: ast.AST, frame: Frame) -> Location:
         """Where a registration is reported: the call of an inlined override, else the node itself."""
         return frame.site or self.p.location(frame.module, node)
@@ -1425,7 +1484,7 @@ class Interpreter:
         site = self.site_of(node, frame)
         prefix = self.kw_text(node, "url_prefix", frame)
         name = self.kw_text(node, "name", frame)
-        options = self.options(node, ("url_prefix",), frame)
+        options = self.options(node, ("url_prefix",), frame) + self.reachability(frame, parent)
         reg = BlueprintReg(parent.key if parent else "", child.key, prefix, site, frame.cur_conds, parent_expr,
                            name.text if name else "", options)
         self.out.blueprints[(reg.parent, child.key, site, prefix.text if prefix else None)] = reg
@@ -1453,7 +1512,7 @@ class Interpreter:
         if endpoint is None and isinstance(view, ViewOf):
             endpoint = self.text_opt(_arg(view.node, 0, "name"), frame)  # as_view("name")
         options = self.options(node, ("rule", "endpoint", "view_func", "methods"), frame)
-        options += _context_options(frame.withs + frame.cur_withs, override)
+        options += _context_options(frame.withs + frame.cur_withs, override) + self.reachability(frame, obj)
         reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", site, frame.cur_conds,
                        options, unknown)
         self.out.routes[(obj.key, site, rule.text, handler.qualname, methods)] = reg
@@ -1488,7 +1547,7 @@ class Interpreter:
         handler = self.handler_of(res, res_expr, frame, site)
         endpoint = self.kw_text(node, "endpoint", frame)
         options = self.options(node, ("endpoint",), frame)
-        options += _context_options(frame.withs + frame.cur_withs, "")
+        options += _context_options(frame.withs + frame.cur_withs, "") + self.reachability(frame, target)
         reg = ResourceReg(target.key, handler, tuple(urls), endpoint.text if endpoint else "", site, frame.cur_conds,
                           options)
         self.out.resources[(target.key, site, handler.qualname, tuple(u.text for u in urls))] = reg
@@ -1517,7 +1576,7 @@ class Interpreter:
                     methods, unknown = self.methods_of(node, frame)
                 endpoint = self.kw_text(node, "endpoint", frame)
                 options = self.options(node, ("rule", "methods", "endpoint"), frame)
-                options += _context_options(deco.withs, deco.override)
+                options += _context_options(deco.withs, deco.override) + self.reachability(frame, obj)
                 reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", deco.site,
                                deco.conditions, options, unknown)
                 self.out.routes[(obj.key, deco.site, rule.text, handler.qualname, methods)] = reg
@@ -1530,10 +1589,10 @@ class Interpreter:
                         return
                     urls.append(self.text_of(v, x, frame))
                 endpoint = self.kw_text(node, "endpoint", frame)
-                options = self.options(node, ("endpoint",), frame)
-                reg = ResourceReg(obj.key, handler, tuple(urls), endpoint.text if endpoint else "", deco.site,
+                options = self.options(node, ("endpoint",), frame) + self.reachability(frame, obj)
+                res = ResourceReg(obj.key, handler, tuple(urls), endpoint.text if endpoint else "", deco.site,
                                   deco.conditions, options)
-                self.out.resources[(obj.key, deco.site, handler.qualname, tuple(u.text for u in urls))] = reg
+                self.out.resources[(obj.key, deco.site, handler.qualname, tuple(u.text for u in urls))] = res
         finally:
             frame.cur_conds, frame.cur_withs = saved
 
@@ -1715,7 +1774,11 @@ class Interpreter:
 
     def dynamic(self, node: ast.Call, frame: Frame, source: Any, what: str) -> None:
         site = self.p.location(frame.module, node)
-        if isinstance(source, Dyn):
+        if isinstance(source, Dyn) and source.parts:
+            parts = ", ".join(f"`{p}`" for p in source.parts)
+            msg = (f"{what} in a loop over `{source.loop}`: the routes from {parts} come from data the scan cannot "
+                   f"enumerate (count unknown); the rest are listed")
+        elif isinstance(source, Dyn):
             msg = (f"{what} in a loop over `{source.loop}`: the routes it registers come from data the scan "
                    f"cannot enumerate (count unknown)")
         else:
@@ -1733,6 +1796,12 @@ class Interpreter:
 
 
 # -------------------------------------------------------------------------------------------- helpers
+def _is_none_test(node: ast.Compare) -> bool:
+    """``x is None`` / ``x is not None``."""
+    return len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
+        and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None
+
+
 def _const_item(x: Any) -> Any:
     """An item of a folded container: tuples become sequences (so ``for a, b in ...`` unpacks them)."""
     if isinstance(x, tuple):

@@ -72,6 +72,7 @@ class _State:
     hooks: tuple[AuthEvidence, ...]
     chain: tuple[str, ...]
     orphan: bool
+    options: tuple[tuple[str, str], ...] = ()  # inherited from registrations (reachability)
 
 
 @dataclass
@@ -146,7 +147,7 @@ class Composer:
         if obj.key in st.chain:
             return 0
         st = _State(st.app, st.prefix, st.names, st.conditions, st.hooks + self.hook_evidence(obj, st), st.chain +
-                    (obj.key,), st.orphan)
+                    (obj.key,), st.orphan, st.options)
         self.reached.add(obj.key)
         count = 0
         for rr in self.routes_on.get(obj.key, ()):
@@ -175,7 +176,9 @@ class Composer:
             prefix = st.prefix
         name = reg.name if reg is not None and reg.name else (child.bp_name.text if child.bp_name else "")
         conds = st.conditions + (reg.conditions if reg is not None else ()) + child.conditions
-        return self.walk(child, _State(st.app, prefix, st.names + (name,), conds, st.hooks, st.chain, st.orphan))
+        inherited = st.options + tuple(o for o in (reg.options if reg is not None else ()) if o[0] == "reachability")
+        return self.walk(child, _State(st.app, prefix, st.names + (name,), conds, st.hooks, st.chain, st.orphan,
+                                       inherited))
 
     def walk_api(self, api: FObj, st: _State) -> int:
         if api.key in st.chain:
@@ -316,7 +319,7 @@ class Composer:
             name=name,
             conditions=tuple(dict.fromkeys(st.conditions + conditions)),
             is_async=handler.is_async,
-            options=options,
+            options=tuple(dict.fromkeys(options + st.options)),
             kind="http",
             orphan=st.orphan,
         )
