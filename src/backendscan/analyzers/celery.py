@@ -433,21 +433,21 @@ class _Resolver(SettingsReader, CallsAndBeat):
             file=self.p.path_of(module),
             line=dec.lineno,
             options=options,
+            queue=self._explicit_queue(call, module, fn.scope),
             app=apps[0].key if len(apps) == 1 else "",
             is_async=fn.is_async,
             unresolved=unknowns,
-        ), {f"{module}.{fn.qualname}"}, shared, apps)
-        self._explicit_queue(call, module, fn.scope)
+        ), {f"{module}.{fn.qualname}"}, shared)
 
-    def _explicit_queue(self, call: ast.Call | None, module: str, scope: str) -> None:
+    def _explicit_queue(self, call: ast.Call | None, module: str, scope: str) -> str:
+        """The ``queue=`` option of a task decorator or factory call ("" when absent)."""
         q = keyword(call, "queue")
-        if q is not None and self.defs:
-            v = self.p.evaluate_string(module, q, scope)
-            d = self.defs[-1]
-            d.task = replace(d.task, queue=v.value if isinstance(v.value, str) else "")
+        if q is None:
+            return ""
+        v = self.p.evaluate_string(module, q, scope)
+        return v.value if isinstance(v.value, str) else ""
 
-    def _define(self, module: str, scope: str, task: Task, refs: set[str], shared: bool, apps: list[CeleryApp],
-                wrapper: str = "") -> None:
+    def _define(self, module: str, scope: str, task: Task, refs: set[str], shared: bool, wrapper: str = "") -> None:
         if shared and len(self.apps) > 1:
             self.findings.append(Finding(
                 "ambiguous-shared-task", Severity.INFO,
@@ -467,11 +467,10 @@ class _Resolver(SettingsReader, CallsAndBeat):
                     name_expr = call.args[0]
             if name_expr is None and w.forwards_kwargs:
                 name_expr = keyword(call, "name")
-        env: dict[str, Value] | None = None
         if name_expr is None and w.name_const is not None:
             name, status, unknowns = self._name_for(w.module, w.fn.qualname if w.fn else "", w.name_const, fn.name, apps)
         else:
-            name, status, unknowns = self._name_for(module, fn.scope, name_expr, fn.name, apps, env)
+            name, status, unknowns = self._name_for(module, fn.scope, name_expr, fn.name, apps)
         queue = ""
         qexpr = None
         if call is not None and w.queue_param and w.fn is not None:
@@ -494,7 +493,7 @@ class _Resolver(SettingsReader, CallsAndBeat):
             app=apps[0].key if len(apps) == 1 else "",
             is_async=fn.is_async,
             unresolved=unknowns,
-        ), {f"{module}.{fn.qualname}"}, w.shared and not w.apps, apps, wrapper=w.qualname)
+        ), {f"{module}.{fn.qualname}"}, w.shared and not w.apps, wrapper=w.qualname)
         if w.periodic and call is not None:
             sched = param_argument(w.fn, call, w.schedule_param) if w.fn is not None else None
             if sched is None:
@@ -538,12 +537,12 @@ class _Resolver(SettingsReader, CallsAndBeat):
                     file=self.p.path_of(d.module),
                     line=fn.decorator_line or fn.line,
                     options=keyword_options(call),
+                    queue=self._explicit_queue(call, module, cs.scope),
                     app=apps[0].key if len(apps) == 1 else "",
                     is_async=fn.is_async,
                     unresolved=unknowns,
                     registered_at=self.loc(module, cs.node),
-                ), {f"{d.module}.{fn.qualname}"} | target_refs, shared, apps)
-                self._explicit_queue(call, module, cs.scope)
+                ), {f"{d.module}.{fn.qualname}"} | target_refs, shared)
 
     def _subclass_tasks(self, module: str, cls: str, cs: CallSite, call: ast.Call, fn: FunctionInfo, fn_module: str,
                         apps: list[CeleryApp], shared: bool) -> None:
@@ -566,12 +565,12 @@ class _Resolver(SettingsReader, CallsAndBeat):
                 file=self.p.path_of(fn_module),
                 line=fn.decorator_line or fn.line,
                 options=keyword_options(call) + (("subclass", sub),),
+                queue=self._explicit_queue(call, module, cs.scope),
                 app=apps[0].key if len(apps) == 1 else "",
                 is_async=fn.is_async,
                 unresolved=unknowns,
                 registered_at=self.loc(smod, _class_node_stub(info)),
-            ), refs, shared, apps)
-            self._explicit_queue(call, module, cs.scope)
+            ), refs, shared)
 
     # ------------------------------------------------------------ task classes
     def _is_task_class(self, qualified: str) -> bool:
@@ -656,7 +655,7 @@ class _Resolver(SettingsReader, CallsAndBeat):
                     kind="class",
                     unresolved=unknowns,
                     registered_at=self.loc(rmod, cs.node) if cs is not None else None,
-                ), refs, False, apps)
+                ), refs, False)
 
     def _task_classes(self) -> list[tuple[str, ClassInfo]]:
         """First-party ``celery.Task`` subclasses (only classes whose bases could be one are resolved)."""
