@@ -649,6 +649,46 @@ def test_tasks_under_migrations_count_but_tests_do_not(tmp_path: Path) -> None:
     assert [(t.name, t.loaded_by) for t in r.tasks] == [("shop.order.migrations.tasks.fill_totals", "autodiscover")]
 
 
+def test_backend_folder_import_root_and_send_task_route(tmp_path: Path) -> None:
+    """The old full-stack FastAPI template: code in backend/, a route calls send_task by name."""
+    r = scan_files(tmp_path, {
+        "frontend/package.json": "{}",
+        "backend/pyproject.toml": '''
+            [project]
+            name = "app"
+            version = "0"
+            dependencies = ["celery", "fastapi"]
+        ''',
+        "backend/app/__init__.py": "",
+        "backend/app/core/__init__.py": "",
+        "backend/app/core/celery_app.py": '''
+            from celery import Celery
+
+            celery_app = Celery("worker", broker="amqp://guest@queue//")
+            celery_app.conf.task_routes = {"app.worker.test_celery": "main-queue"}
+        ''',
+        "backend/app/worker.py": '''
+            from app.core.celery_app import celery_app
+
+
+            @celery_app.task(acks_late=True)
+            def test_celery(word: str) -> str:
+                return f"test task return {word}"
+        ''',
+        "backend/app/api/__init__.py": "",
+        "backend/app/api/utils.py": '''
+            from app.core.celery_app import celery_app
+
+
+            def test_celery(msg):
+                celery_app.send_task("app.worker.test_celery", args=[msg.msg])
+        ''',
+    }, analyzers=("celery",))
+    assert _tasks(r) == [("app.worker.test_celery", "default", "app.worker.test_celery", "backend/app/worker.py:4",
+                          "main-queue")]
+    assert _callers(r.tasks[0]) == [("backend/app/api/utils.py:5", "send_task", "app.api.utils.test_celery", {})]
+
+
 def test_no_celery_means_no_output(tmp_path: Path) -> None:
     r = scan_files(tmp_path, {
         "pkg/__init__.py": "",

@@ -88,13 +88,14 @@ def test_django_rq_defaults(tmp_path: Path) -> None:
                 return user_id
 
 
-            def later():
+            def later(when):
                 django_rq.get_queue("low").enqueue(reindex)
                 notify.delay(3)
+                django_rq.get_queue().enqueue_at(when, notify, 4)
         ''',
     }, analyzers=("rq",))
     assert [(t.name, t.queue, [(c.line, c.method, dict(c.options)) for c in t.callers]) for t in r.tasks] == [
-        ("site.jobs.notify", "high", [(17, "delay", {})]),
+        ("site.jobs.notify", "high", [(17, "delay", {}), (18, "enqueue_at", {"queue": "default"})]),
         ("site.jobs.reindex", "default", [(16, "enqueue", {"queue": "low"})]),
     ]
 
