@@ -125,6 +125,11 @@ def test_plan_for_password_reset(shop_ctx):
     rules = {r.line: r.checked for r in p.rules}
     assert rules[38] is True and rules[22] is False  # auth rule is checked; "keep transactions short" is not
     assert ("tests/test_users.py", "imports it: shop.services.security") in p.tests_existing
+    assert all(why.startswith("imports it") for _, why in p.tests_existing[:2])  # direct importers first
+    assert p.tests_to_add[:2] == (
+        "add tests/test_login.py: the new entry point's success path, validation errors",
+        "extend tests/test_users.py: unit tests of the new logic (no HTTP)",
+    )
 
 
 def test_plan_without_matches(shop):

@@ -283,7 +283,7 @@ def detect_stack(result: "ScanResult") -> Stack:
             hits = {id(s): s for p in prefixes for s in by_prefix.get((is_test, p), ())}
             found = sorted(
                 hits.values(),
-                key=lambda s: (kinds.get(s.importer) is FileKind.MIGRATION, s.sort_key()),
+                key=lambda s: (kinds.get(s.importer) is FileKind.MIGRATION, "/." in "/" + s.location.path, s.sort_key()),
             )
             evidence = [Evidence(s.code.strip() or f"import {s.target}", s.location.path, s.location.line) for s in found[:2]]
             dep = deps.get(dist) if dist else None

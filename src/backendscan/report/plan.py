@@ -73,7 +73,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    "api": ("api", "apis", "routes", "routers", "router", "views", "view", "endpoints", "endpoint", "controllers", "handlers", "resources", "blueprints", "urls", "viewsets", "rest", "http", "web"),
+    "api": ("api", "apis", "routes", "routers", "router", "views", "view", "endpoints", "endpoint", "controllers", "handlers", "resources", "blueprints", "urls", "viewsets", "rest", "http", "web", "graphql", "mutations", "mutation", "resolvers", "resolver"),
     "services": ("services", "service", "usecases", "use_cases", "domain", "logic", "business", "actions", "interactors", "managers"),
     "repositories": ("repositories", "repository", "repos", "repo", "crud", "dal", "store", "stores", "queries", "selectors", "dao"),
     "models": ("models", "model", "entities", "tables", "orm", "db_models"),
@@ -377,8 +377,17 @@ def make_plan(
             text += "; " + "; ".join(conventions)
         steps.append(PlanStep("api", text, anchor_route.file, anchor_route.line, f"{' '.join(anchor_route.methods)} {anchor_route.path}"))
         touched.append(api_module)
+    if anchor_route is None:
+        api_hit = next((h for h in hits.get("module", []) if role_of(h.key) == "api"), None)
+        if api_hit is not None:
+            api_module = api_hit.key
+            steps.append(PlanStep("api", f"Add or extend the API entry point next to {api_hit.file} (the most relevant API module: {api_hit.key})", api_hit.file))
+            touched.append(api_module)
     services = imported_by(api_module, "services") if api_module else []
-    service = services[0] if services else next((r.key for r in hits.get("module", []) if role_of(r.key) == "services"), "")
+    service = services[0] if services else next((h.key for h in hits.get("module", []) if role_of(h.key) == "services"), "")
+    domain = ""
+    if not service:  # no services layer: the most relevant module outside the API/data/task layers holds the logic
+        domain = next((h.key for h in hits.get("module", []) if role_of(h.key) in ("", "domain") and modules[h.key].is_package is False), "")
     schemas = imported_by(api_module, "schemas") if api_module else []
     if schemas:
         steps.append(PlanStep("schemas", f"Request/response models in {path(schemas[0])} (the schema module {api_module} already imports)", path(schemas[0])))
@@ -387,6 +396,9 @@ def make_plan(
         why = f"{api_module} calls it" if service in services else "most relevant service module"
         steps.append(PlanStep("services", f"Business logic in {path(service)} ({why}); keep the route thin", path(service)))
         touched.append(service)
+    if domain:
+        steps.append(PlanStep("logic", f"Domain logic next to {path(domain)} (the most relevant module outside the API, data and task layers)", path(domain)))
+        touched.append(domain)
     repos = imported_by(service, "repositories") if service else []
     if repos:
         steps.append(PlanStep("repositories", f"Data access in {path(repos[0])} (used by {service})", path(repos[0])))
@@ -425,6 +437,7 @@ def make_plan(
     tests_existing: list[tuple[str, str]] = []
     if reach is not None:
         seen: set[str] = set()
+        pairs = {(s.importer, s.target) for s in result.imports}
         for module in touched:
             mr = reach.of_module(module)
             if mr is None:
@@ -432,28 +445,39 @@ def make_plan(
             for tmod in mr.tests:
                 if tmod in seen or not modules.get(tmod):
                     continue
+                direct = mr.status == "direct" and (tmod, module) in pairs
                 seen.add(tmod)
-                how = "imports it" if mr.status == "direct" and tmod == mr.tests[0] else "reaches it through imports"
+                how = "imports it" if direct else "reaches it through imports"
                 tests_existing.append((modules[tmod].path, f"{how}: {module}"))
+        tests_existing.sort(key=lambda t: not t[1].startswith("imports it"))  # direct importers first (stable)
         for rr in reach.routes:
             if rr.status == "called" and api_module and module_of(rr.route.handler) == api_module:
                 for call in rr.calls[:2]:
                     tests_existing.append((call, f"calls {' '.join(rr.route.methods)} {rr.route.path}"))
-    test_dir = _test_dir(result)
     tests_to_add: list[str] = []
-    if anchor_route is not None:
+
+    def test_home(module: str, name: str) -> str:
+        """The test file that imports ``module`` directly, else test_<name>.py in the nearest test folder."""
+        mr = reach.of_module(module) if reach is not None and module else None
+        if mr is not None and mr.status == "direct" and mr.tests and modules.get(mr.tests[0]):
+            return f"extend {modules[mr.tests[0]].path}"
+        existing = _existing_test(result, name)
+        return f"extend {existing}" if existing else f"add {_test_dir(result, path(module))}/test_{name}.py"
+
+    if api_module:
         resource = api_module.rsplit(".", 1)[-1]
-        existing = _existing_test(result, resource)
-        where = existing or f"{test_dir}/test_{resource}.py"
         has_auth = any(a for rt in result.routes if module_of(rt.handler) == api_module for a in rt.auth if not a.public)
         extra = " and a 401/403 case without credentials" if has_auth else ""
-        tests_to_add.append(f"{where}: the new route's success path, validation errors{extra}")
-    if service:
-        name = service.rsplit(".", 1)[-1]
-        tests_to_add.append(f"{_existing_test(result, name) or f'{test_dir}/test_{name}.py'}: unit tests of the new service function (no HTTP)")
-    if any(s.layer == "tasks" for s in steps):
-        tests_to_add.append(f"{test_dir}: assert the task is enqueued (mock .delay/.apply_async) and test the task body directly")
-    if any(s.layer == "models" and "migration" in s.text for s in steps):
+        tests_to_add.append(f"{test_home(api_module, resource)}: the new entry point's success path, validation errors{extra}")
+    logic = service or domain
+    if logic:
+        name = logic.rsplit(".", 1)[-1]
+        tests_to_add.append(f"{test_home(logic, name)}: unit tests of the new logic (no HTTP)")
+    task_steps = [st for st in steps if st.layer == "tasks"]
+    if task_steps:
+        tmod = next((module_of(t.function) for t in result.tasks if t.file == task_steps[0].file), "")
+        tests_to_add.append(f"{test_home(tmod, tmod.rsplit('.', 1)[-1] if tmod else 'tasks')}: assert the task is enqueued (mock .delay/.apply_async) and test the task body directly")
+    if any(st.layer == "models" and "migration" in st.text for st in steps):
         tests_to_add.append("a migration check (upgrade/downgrade on an empty database) if the schema changes")
 
     rules: list[RuleRef] = []
@@ -535,11 +559,24 @@ def relevant_rules(text: str, roles: set[str], terms: set[str]) -> list[RuleRef]
     return out
 
 
-def _test_dir(result: "ScanResult") -> str:
-    tests = sorted(m.path for m in result.modules if m.kind is FileKind.TEST and m.path)
-    if not tests:
+def _test_dir(result: "ScanResult", near: str = "") -> str:
+    """The test folder closest to ``near`` (longest shared path), else the one with most tests."""
+    dirs = Counter(m.path.rsplit("/", 1)[0] if "/" in m.path else "." for m in result.modules if m.kind is FileKind.TEST and m.path)
+    if not dirs:
         return "tests"
-    return Counter(t.rsplit("/", 1)[0] if "/" in t else "." for t in tests).most_common(1)[0][0]
+    if near:
+        parts = near.split("/")[:-1]
+
+        def shared(d: str) -> int:
+            n = 0
+            for a, b in zip(parts, d.split("/")):
+                if a != b:
+                    break
+                n += 1
+            return n
+
+        return max(sorted(dirs), key=lambda d: (shared(d), dirs[d], -len(d)))
+    return dirs.most_common(1)[0][0]
 
 
 def _existing_test(result: "ScanResult", name: str) -> str:
