@@ -171,13 +171,45 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, idx) + 1 if idx >= 0 else 0
 
 
-def read_declarations(files: Mapping[str, str], parsed_toml: Mapping[str, Any] | None = None) -> Declarations:
+def _project_requirements(path: str, project_dirs: frozenset[str]) -> bool:
+    """Whether a requirements file declares a project's dependencies (not a helper tool's).
+
+    It does at the scanned folder or a project folder (``pyproject.toml``, ``setup.py``,
+    ``setup.cfg``, ``manage.py``), directly or in a ``requirements/`` folder there.
+    ``translations/requirements.txt`` or ``docs/requirements.txt`` deep in a package
+    list what one script needs: judging every import of the code against them
+    would call Flask undeclared in Superset.
+    """
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    parts = folder.split("/") if folder else []
+    if "requirements" in parts:
+        folder = "/".join(parts[: parts.index("requirements")])
+    return folder in project_dirs
+
+
+def read_declarations(
+    files: Mapping[str, str],
+    parsed_toml: Mapping[str, Any] | None = None,
+    project_dirs: Iterable[str] | None = None,
+) -> Declarations:
     """Read declarations from the project's auxiliary files (path -> text).
 
     ``parsed_toml`` maps paths of TOML files to their parsed content; a TOML file
     that failed to parse is simply absent from it (the caller reports it).
+    ``project_dirs`` are the folders that hold a project (relative POSIX paths; the
+    scanned folder is always one, as is every folder with a ``pyproject.toml``,
+    ``setup.py``, ``setup.cfg`` or ``Pipfile`` among ``files``).  A requirements
+    file elsewhere is a helper tool's: its dependencies are listed in group
+    ``tool`` and it is not a source, so it alone never makes imports "undeclared".
     """
     parsed_toml = parsed_toml or {}
+    homes = {""} | {d.strip("/") for d in project_dirs or ()}
+    homes |= {
+        p.rsplit("/", 1)[0] if "/" in p else ""
+        for p in files
+        if p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+    }
+    project_homes = frozenset(homes)
     deps: list[Dependency] = []
     sources: list[str] = []
     findings: list[Finding] = []
@@ -241,6 +273,10 @@ def read_declarations(files: Mapping[str, str], parsed_toml: Mapping[str, Any] |
             low = path.lower()
             if any(w in low for w in ("dev", "test", "lint", "doc", "ci")):
                 group = "dev"
+            if not _project_requirements(path, project_homes):
+                for raw in text.splitlines():
+                    add(raw, path, text, "tool")
+                continue
             for raw in text.splitlines():
                 add(raw, path, text, group)
             sources.append(path)

@@ -21,7 +21,7 @@ import networkx as nx
 from . import __version__
 from .analyzers.base import Analyzer, AnalyzerOutput
 from .analyzers.registry import load_analyzers
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, code_version
 from .config import Config, load_config, read_toml
 from .dependencies import Declarations, dependency_findings, read_declarations
 from .discovery import Discovery, discover, test_by_name_only
@@ -241,7 +241,8 @@ def scan(
     if full and config.metrics:
         want_parts.add(METRICS)
     columns = ("symbols", "summaries", "metrics") if full else ()
-    keyed = [(f, data, cache_key(d, f.module, f.is_package, __version__)) for f, data, d in sources]
+    version = code_version()
+    keyed = [(f, data, cache_key(d, f.module, f.is_package, version)) for f, data, d in sources]
     records: dict[str, FileRecord] = cache.get_many((k for _, _, k in keyed), columns) if cache else {}
     stale = [k for k, r in records.items() if not r.has(want_parts)]
     previous = cache.get_many(stale) if cache and stale else {}
@@ -337,7 +338,7 @@ def scan(
                     findings.append(
                         Finding("config-error", Severity.ERROR, str(exc).replace(str(disc.root) + "/", ""), Location(p), category="config")
                     )
-    declarations = read_declarations(aux_texts, toml_data)
+    declarations = read_declarations(aux_texts, toml_data, disc.project_dirs)
     declared_names = [d.name for d in declarations.dependencies]
 
     # resolve imports
