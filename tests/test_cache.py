@@ -73,3 +73,25 @@ def test_installed_packages_are_never_written_into(tmp_path, monkeypatch):
     scan(pkg, Config(jobs=1))
     assert not (pkg / ".backendscan_cache").exists()
     assert list((tmp_path / "xdg" / "backendscan").iterdir())
+
+
+def test_an_entry_that_no_longer_unpickles_is_a_miss(tmp_path):
+    import sqlite3
+
+    proj = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", proj)
+    first = scan(proj, _cfg(tmp_path))
+    db = sqlite3.connect(tmp_path / "cache" / "records.sqlite3")
+    # a summary pickled against a class that no longer exists
+    db.execute("UPDATE records SET summaries = ? WHERE summaries IS NOT NULL AND length(summaries) > 0", (b"\x80\x04cnowhere\nGone\n.",))
+    db.commit()
+    db.close()
+    again = scan(proj, _cfg(tmp_path))
+    assert again.routes == first.routes and again.tasks == first.tasks
+    assert again.stats.from_cache < again.stats.files
+
+
+def test_cache_key_tracks_the_code():
+    from backendscan.cache import code_version
+
+    assert len(code_version()) == 24 and code_version() == code_version()

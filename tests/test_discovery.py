@@ -119,7 +119,7 @@ def test_skips_are_listed_with_reasons(tmp_path):
     skipped = {s.path: s.reason for s in d.skipped}
     assert skipped["app/generated.py"] == "ignored by .gitignore"
     assert skipped["buildout/"] == "ignored by .gitignore"
-    assert skipped[".venv"] == "virtual environment (pyvenv.cfg)"
+    assert skipped[".venv/"] == "virtual environment (pyvenv.cfg)"
     assert skipped["node_modules/"].startswith("node_modules")
     assert skipped[".git/"] == "version control folder"
     assert skipped["docs/"] == "documentation folder (not a package)"
@@ -218,3 +218,20 @@ def test_a_test_named_module_imported_by_application_code_is_application_code(tm
     assert kinds["app.test_models"] is FileKind.TEST
     assert r.graph.has_edge("app.models", "app.connection_test")
     assert [f.rule_id for f in r.findings if f.location.path == "app/connection_test.py"] == ["test-name-imported"]
+
+
+def test_hidden_folders_are_skipped(tmp_path):
+    write_files(tmp_path, {"app/__init__.py": "", ".semgrep/rules/fixture.py": "", ".github/scripts/x.py": ""})
+    d, mods = _mods(tmp_path)
+    assert sorted(mods) == ["app"]
+    skipped = {s.path: s.reason for s in d.skipped}
+    assert skipped[".semgrep/"] == "hidden folder" and skipped[".github/"] == "hidden folder"
+
+
+def test_a_repository_root_with_an_init_file_is_not_package_mode(tmp_path):
+    write_files(tmp_path, {"__init__.py": "", "pyproject.toml": "[project]\nname='w'\n", "tasks/__init__.py": "", "tasks/a.py": ""})
+    d, mods = _mods(tmp_path)
+    assert not d.package_mode and sorted(mods) == ["tasks", "tasks.a"]
+    write_files(tmp_path / "p2", {"__init__.py": "", "sub/__init__.py": ""})
+    d2, mods2 = _mods(tmp_path / "p2", roots=(".",))
+    assert d2.prefix == "" and sorted(mods2) == ["sub"]

@@ -26,6 +26,31 @@ SCHEMA = 2
 _COLUMNS = ("head", "symbols", "summaries", "metrics")
 
 
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """A digest of backendscan's own source: any change to the code invalidates the cache.
+
+    Hand-kept version numbers get forgotten; a summary class renamed without a
+    bump would otherwise fail to unpickle (or, worse, load stale meaning).
+    """
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        from . import __version__
+
+        h = hashlib.blake2b(__version__.encode(), digest_size=12)
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode())
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                continue
+        _CODE_VERSION = h.hexdigest()
+    return _CODE_VERSION
+
+
 def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:
     """Cache key of one file's record."""
     basis = f"{digest}\x1f{module}\x1f{int(is_package)}\x1f{salt}"
@@ -102,6 +127,7 @@ class Cache:
                             object.__setattr__(rec, "symbols", pickle.loads(extra["symbols"]))
                         if extra.get("summaries"):
                             object.__setattr__(rec, "summaries_blob", extra["summaries"])
+                            rec.summaries  # noqa: B018 - unpickle now: a broken entry is a cache miss
                         if extra.get("metrics"):
                             object.__setattr__(rec, "metrics", pickle.loads(extra["metrics"]))
                         if "symbols" not in cols or "metrics" not in cols or "summaries" not in cols:

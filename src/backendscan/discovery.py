@@ -365,6 +365,10 @@ class _Walker:
             return SKIP_DIRS[name]
         if name.endswith(".egg-info") or name.endswith(".dist-info"):
             return "package metadata"
+        if name.startswith("."):
+            if (self.root / rel / "pyvenv.cfg").exists():
+                return "virtual environment (pyvenv.cfg)"
+            return "hidden folder"
         if self.cache_rel and rel == self.cache_rel:
             return "backendscan cache"
         if name in DOC_DIRS and not (self.root / rel / "__init__.py").exists():
@@ -390,7 +394,9 @@ def discover(path: Path, config: Config | None = None) -> Discovery:
     """List the Python files under ``path`` with their module names and import roots."""
     config = config or Config()
     root = Path(os.path.realpath(path))
-    package_mode = (root / "__init__.py").is_file()
+    # a package given directly (site-packages/django) is scanned as that package; a
+    # repository whose root happens to hold an __init__.py is still a repository
+    package_mode = (root / "__init__.py").is_file() and not any((root / m).exists() for m in PROJECT_MARKERS)
     walker = _Walker(root, config, top_skip_site_packages=True)
     walker.walk()
     roots: list[ImportRoot] = []

@@ -112,6 +112,9 @@ class ModuleSymbols:
     all_names: tuple[str, ...] | None = None
     docstring: str = ""
     detail_blob: bytes = b""
+    #: every name an assignment or def binds, in any scope; lets name lookups skip
+    #: modules without unpickling their details
+    detail_names: frozenset[str] = frozenset()
 
     @cached_property
     def _detail(self) -> tuple[tuple[Assignment, ...], tuple[FunctionInfo, ...], tuple[CallSite, ...], tuple[int, ...]]:
@@ -140,7 +143,10 @@ class ModuleSymbols:
         return {}
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in ("module", "bindings", "classes", "all_names", "docstring", "detail_blob")}
+        return {
+            k: getattr(self, k)
+            for k in ("module", "bindings", "classes", "all_names", "docstring", "detail_blob", "detail_names")
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -172,11 +178,7 @@ class ModuleSymbols:
         return [o for _, o in found]
 
     def _mentions(self, name: str) -> bool:
-        names = self._index.get("names")
-        if names is None:
-            names = {a.target for a in self.assignments} | {f.name for f in self.functions}
-            self._index["names"] = names
-        return name in names  # type: ignore[operator]
+        return name in self.detail_names
 
     def cls(self, qualname: str) -> ClassInfo | None:
         key = "c:" + qualname
@@ -456,4 +458,5 @@ class SymbolExtractor(FileVisitor):
             all_names=self.all_names,
             docstring=_docstring(self.parsed.tree.body),
             detail_blob=pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL),
+            detail_names=frozenset(a.target for a in self.assignments) | frozenset(f.name for f in self.functions),
         )
