@@ -156,7 +156,7 @@ def compute_reach(result: "ScanResult") -> ReachReport:
             packages.add(".".join(parts[:i]))
 
     def first(bits: int, n: int) -> list[str]:
-        out = []
+        out: list[str] = []
         while bits and len(out) < n:
             low = bits & -bits
             out.append(tests[low.bit_length() - 1])
