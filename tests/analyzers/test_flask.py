@@ -763,3 +763,32 @@ def test_partly_enumerable_registration_table_and_plugin_function(tmp_path):
         ("r/__init__.py", 6, "add_url_rule in a loop over `handlers.get_endpoints()`: the routes from "
                              "`service_endpoints()` come from data the scan cannot enumerate (count unknown); "
                              "the rest are listed")]
+
+
+def test_lists_built_with_append_in_loops(tmp_path):
+    result = _scan(tmp_path, {
+        "t/__init__.py": '''
+            from flask import Flask
+            from .pb import DESCRIPTOR
+
+            def view():
+                return ""
+
+            def endpoints():
+                ret = [("/a", view)]
+                for x in ("/b", "/c"):
+                    ret.append((x, view))
+                ret += [("/d", view)]
+                for m in DESCRIPTOR.methods:
+                    ret.append((m.path, view))
+                return ret
+
+            app = Flask(__name__)
+            for rule, fn in endpoints():
+                app.add_url_rule(rule, view_func=fn)
+        ''',
+    })
+    assert pairs(result) == [("GET", "/a"), ("GET", "/b"), ("GET", "/c"), ("GET", "/d")]
+    assert [m for _, _, m in findings(result, "dynamic-registration")] == [
+        "add_url_rule in a loop over `endpoints()`: the routes from `endpoints()` come from data the scan cannot "
+        "enumerate (count unknown); the rest are listed"]

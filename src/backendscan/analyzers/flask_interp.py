@@ -278,6 +278,7 @@ class Rest:
     """In an enumerated iterable: a part the scan cannot enumerate (``a + get_more()``)."""
 
     text: str
+    mutation: bool = False  # added by items.append(...) in a loop the scan cannot enumerate
 
 
 UNKNOWN = Const(Value("unresolved", None, ()))
@@ -364,7 +365,8 @@ class Frame:
     """One activation: module, scope (qualname), bindings, lexical parent and call-chain key."""
 
     __slots__ = ("module", "scope", "key", "env", "parent", "conditions", "depth", "returns", "cur_conds",
-                 "cur_withs", "cur_target", "loops", "iteration", "settled", "branches", "site", "withs", "exit")
+                 "cur_withs", "cur_target", "loops", "iteration", "settled", "branches", "site", "withs", "exit",
+                 "dyn_loops")
 
     def __init__(self, module: str, scope: str, key: str, env: dict[str, Any] | None = None,
                  parent: "Frame | None" = None, conditions: tuple[str, ...] = (), depth: int = 0) -> None:
@@ -386,6 +388,7 @@ class Frame:
         self.site: Location | None = None  # registration site to report (the call of an inlined override)
         self.withs: tuple[str, ...] = ()  # with-contexts of the call site (inlined overrides)
         self.exit = ""  # "continue"/"break"/"return"/"raise" once a branch with a folded test left the block
+        self.dyn_loops = 0  # depth of loops over data the scan cannot enumerate being run (once)
 
     def conds(self, own: tuple[str, ...]) -> tuple[str, ...]:
         out = self.conditions + own
@@ -720,7 +723,12 @@ class Interpreter:
             ast.copy_location(combined, aug)
             ast.copy_location(combined.left, aug.target)
             combined.end_lineno, combined.end_col_offset = aug.end_lineno, aug.end_col_offset
-            if frame.scope or frame.loops or frame.branches:
+            owner = self._env_frame(name, frame)
+            if owner is not None and isinstance(owner.env[name], Seq) and isinstance(aug.op, ast.Add):
+                more = self.loop_items(aug.value, frame)
+                added = more if more is not None and not frame.dyn_loops else [Rest(_unparse(aug), True)]
+                owner.env[name] = Seq(owner.env[name].items + tuple(added))
+            elif frame.scope or frame.loops or frame.branches:
                 frame.env[name] = self.const(combined, frame)
         elif rec.kind == "expr":
             value_node = node.value  # type: ignore[attr-defined]
@@ -754,18 +762,26 @@ class Interpreter:
 
     def exec_loop(self, rec: Loop, frame: Frame) -> None:
         if rec.iter is None or rec.target is None:
-            self.exec_block(rec.body, frame)
+            frame.dyn_loops += 1
+            try:
+                self.exec_block(rec.body, frame)
+            finally:
+                frame.dyn_loops -= 1
             if frame.exit in ("continue", "break"):
                 frame.exit = ""
             return
         items = self.loop_items(rec.iter, frame)
         frame.loops += 1
         try:
-            rests = [x.text for x in items if isinstance(x, Rest)] if items is not None else []
+            rests = list(dict.fromkeys(x.text for x in items if isinstance(x, Rest))) if items is not None else []
             if items is None or rests:
                 dyn = Dyn(_unparse(rec.iter), self.p.location(frame.module, rec.iter), tuple(rests))
                 self.bind(rec.target, dyn, frame)
-                self.exec_block(rec.body, frame)
+                frame.dyn_loops += 1
+                try:
+                    self.exec_block(rec.body, frame)
+                finally:
+                    frame.dyn_loops -= 1
                 if frame.exit in ("continue", "break"):
                     frame.exit = ""
             if items is not None:
@@ -898,7 +914,17 @@ class Interpreter:
         inner = Frame(module, rec.qualname, f"{frame.key}{frame.iteration}|{frame.module}:{node.lineno}:iter", env,
                       self._closures.get(qual), frame.cur_conds, frame.depth + 1)
         self.exec_block([r for r in rec.body if r is not returns[0]], inner)
-        return self.loop_items(returns[0].node.value, inner, depth + 1)  # type: ignore[attr-defined]
+        items = self.loop_items(returns[0].node.value, inner, depth + 1)  # type: ignore[attr-defined]
+        if items is None:
+            return None
+        out: list[Any] = []
+        for x in items:  # what the helper could not enumerate is reported as the helper call
+            if isinstance(x, Rest) and x.mutation:
+                x = Rest(_unparse(node))
+                if out and isinstance(out[-1], Rest) and out[-1].text == x.text:
+                    continue
+            out.append(x)
+        return out
 
     @staticmethod
     def _in_env(name: str, frame: Frame) -> bool:
@@ -1101,6 +1127,11 @@ class Interpreter:
     # ------------------------------------------------------------------ calls
     def eval_call(self, node: ast.Call, frame: Frame) -> Any:
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _LIST_MUTATORS and isinstance(func.value, ast.Name):
+            owner = self._env_frame(func.value.id, frame)
+            if owner is not None and isinstance(owner.env[func.value.id], Seq):
+                self.mutate(owner, func.value.id, func.attr, node, frame)
+                return UNKNOWN
         callee = self.eval(func, frame)
         if isinstance(callee, Bound):
             return self.obj_method(callee.obj, callee.attr, node, frame, callee.native)
@@ -1135,6 +1166,31 @@ class Interpreter:
             if isinstance(child, FObj) and child.kind == "blueprint":
                 self._bp_reg(None, child, node, frame, parent_expr=_unparse(func.value))
         return self.wrapped_or_const(node, frame)
+
+    @staticmethod
+    def _env_frame(name: str, frame: Frame) -> Frame | None:
+        f: Frame | None = frame
+        while f is not None:
+            if name in f.env:
+                return f
+            f = f.parent
+        return None
+
+    def mutate(self, owner: Frame, name: str, method: str, node: ast.Call, frame: Frame) -> None:
+        """``items.append(x)`` / ``items.extend(xs)`` on a list the frame tracks (else it becomes unknown)."""
+        seq: Seq = owner.env[name]
+        added: list[Any]
+        if method == "append" and len(node.args) == 1:
+            added = [self.eval(node.args[0], frame)]
+        elif method == "extend" and len(node.args) == 1:
+            more = self.loop_items(node.args[0], frame)
+            added = more if more is not None else [Rest(_unparse(node.args[0]))]
+        else:
+            owner.env[name] = UNKNOWN  # insert/remove/pop/clear/sort: the contents are no longer known
+            return
+        if frame.dyn_loops:
+            added = [Rest(_unparse(node), True)]  # added once per item of a loop the scan cannot enumerate
+        owner.env[name] = Seq(seq.items + tuple(added))
 
     def _self_of(self, frame: Frame) -> FObj | None:
         """The object bound to the first parameter of the method being run (for ``super()``)."""
@@ -1796,6 +1852,9 @@ class Interpreter:
 
 
 # -------------------------------------------------------------------------------------------- helpers
+_LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
+
+
 def _is_none_test(node: ast.Compare) -> bool:
     """``x is None`` / ``x is not None``."""
     return len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
