@@ -757,7 +757,7 @@ def test_partly_enumerable_registration_table_and_plugin_function(tmp_path):
         ("GET/POST", "/x/stats", "r.handlers.stats", "r/handlers.py", 6, "resolved"),
     ]
     assert dict(route(result, "/admin").options) == {
-        "reachability": "unknown: registered by r.plugin.create_app(), which no scanned code calls"}
+        "reachability": "via r.plugin.create_app(), which no scanned code calls (an entry point or a plugin hook)"}
     assert route(result, "/x/ping").options == ()
     assert findings(result, "dynamic-registration") == [
         ("r/__init__.py", 6, "add_url_rule in a loop over `handlers.get_endpoints()`: the routes from "

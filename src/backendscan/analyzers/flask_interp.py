@@ -1461,7 +1461,7 @@ class Interpreter:
         root = frame.key.split("|", 1)[0]
         if obj.key.startswith(root):
             return ()
-        return (("reachability", f"unknown: registered by {root[1:]}(), which no scanned code calls"),)
+        return (("reachability", f"via {root[1:]}(), which no scanned code calls (an entry point or a plugin hook)"),)
 
     def site_of(self, node: ast.AST, frame: Frame) -> Location:
         """Where a registration is reported: the call of an inlined override, else the node itself."""
