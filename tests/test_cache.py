@@ -84,6 +84,7 @@ def test_an_entry_that_no_longer_unpickles_is_a_miss(tmp_path):
     db = sqlite3.connect(tmp_path / "cache" / "records.sqlite3")
     # a summary pickled against a class that no longer exists
     db.execute("UPDATE records SET summaries = ? WHERE summaries IS NOT NULL AND length(summaries) > 0", (b"\x80\x04cnowhere\nGone\n.",))
+    db.execute("DELETE FROM results")  # make the analyzers run again, on the broken summaries
     db.commit()
     db.close()
     again = scan(proj, _cfg(tmp_path))
@@ -95,3 +96,18 @@ def test_cache_key_tracks_the_code():
     from backendscan.cache import code_version
 
     assert len(code_version()) == 24 and code_version() == code_version()
+
+
+def test_whole_program_results_are_reused_until_something_changes(tmp_path):
+    proj = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", proj)
+    first = scan(proj, _cfg(tmp_path))
+    again = scan(proj, _cfg(tmp_path))
+    assert again.routes == first.routes and again.models == first.models and again.tasks == first.tasks
+    assert again.findings == first.findings
+    # an edit anywhere invalidates the whole-program results
+    target = proj / "shop" / "api" / "health.py"
+    target.write_text(target.read_text().replace('"/live"', '"/alive"'))
+    changed = scan(proj, _cfg(tmp_path))
+    assert "/api/v1/health/alive" in {r.path for r in changed.routes}
+    assert "/api/v1/health/live" not in {r.path for r in changed.routes}

@@ -99,6 +99,7 @@ class Cache:
                     "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, head BLOB, symbols BLOB, summaries BLOB, metrics BLOB)"
                 )
                 db.execute("CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB)")
                 db.commit()
                 self._db = db
             except (OSError, sqlite3.Error) as exc:
@@ -156,6 +157,31 @@ class Cache:
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
                 [(k, *_split(r)) for k, r in records.items()],
             )
+            db.commit()
+        except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:
+            log.warning("cache write failed: %s", exc)
+
+    def get_result(self, key: str) -> object | None:
+        """A whole-program result (an analyzer's output, the checks' findings) stored under ``key``."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except Exception:  # unreadable or stale: recompute
+            return None
+
+    def put_results(self, items: Mapping[str, object]) -> None:
+        db = self._connect()
+        if db is None or not items:
+            return
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()],
+            )
+            # keep only the results of the latest state of each project/analyzer pair
             db.commit()
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("cache write failed: %s", exc)

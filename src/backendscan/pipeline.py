@@ -243,6 +243,16 @@ def scan(
     columns = ("symbols", "summaries", "metrics") if full else ()
     version = code_version()
     keyed = [(f, data, cache_key(d, f.module, f.is_package, version)) for f, data, d in sources]
+    # whole-program results (analyzer outputs, built-in checks) are cached per project state:
+    # the same files, configuration, code version and auxiliary files give the same results
+    project_key = _project_key(version, config, sources, aux_texts, scope)
+    cached_outputs: dict[str, AnalyzerOutput] = {}
+    if cache is not None and full:
+        for a in loaded:
+            got = cache.get_result(f"{project_key}:{a.name}")
+            if isinstance(got, AnalyzerOutput):
+                cached_outputs[a.name] = got
+
     records: dict[str, FileRecord] = cache.get_many((k for _, _, k in keyed), columns) if cache else {}
     stale = [k for k, r in records.items() if not r.has(want_parts)]
     previous = cache.get_many(stale) if cache and stale else {}
@@ -281,7 +291,6 @@ def scan(
     if cache is not None:
         cache.put_many(fresh)
         cache.put_digests(new_digests)
-        cache.close()
     t3 = time.perf_counter()
     stages.append(("extract", t3 - t2))
 
@@ -415,9 +424,15 @@ def scan(
         django_settings_modules=find_settings_modules(settings_texts, modules, symbols),
     )
     outputs: list[AnalyzerOutput] = []
+    fresh_results: dict[str, object] = {}
     for analyzer in loaded:
+        if analyzer.name in cached_outputs:
+            outputs.append(cached_outputs[analyzer.name])
+            continue
         try:
-            outputs.append(analyzer.resolve(project))
+            out = analyzer.resolve(project)
+            outputs.append(out)
+            fresh_results[f"{project_key}:{analyzer.name}"] = out
         except Exception as exc:
             log.debug("analyzer %s failed", analyzer.name, exc_info=True)
             import traceback
@@ -434,6 +449,8 @@ def scan(
                     category="plugins",
                 )
             )
+    if cache is not None and fresh_results:
+        cache.put_results(fresh_results)
     t6 = time.perf_counter()
     stages.append(("analyzers", t6 - t5))
 
@@ -487,8 +504,31 @@ def scan(
     if scope == "full":  # built-in best-practice checks (backendscan.checks)
         from .checks import with_checks
 
-        result = with_checks(result)
+        checks_key = f"{project_key}:checks"
+        cached_checks = cache.get_result(checks_key) if cache is not None else None
+        before = set(result.findings)
+        result = with_checks(result, cached=cached_checks if isinstance(cached_checks, tuple) else None)
+        if cache is not None and not isinstance(cached_checks, tuple):
+            cache.put_results({checks_key: tuple(f for f in result.findings if f not in before)})
+    if cache is not None:
+        cache.close()
     return result
+
+
+def _project_key(
+    version: str, config: Config, sources: Sequence[tuple[SourceFile, bytes | None, str]], aux: Mapping[str, str], scope: str
+) -> str:
+    """Identity of the whole-program state: code, configuration, every file's content and kind."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{version}\x1f{scope}\x1f{config!r}".encode("utf-8", "replace"))
+    for f, _, d in sorted(sources, key=lambda t: t[0].path):
+        h.update(f"\x1e{f.path}\x1f{f.module}\x1f{f.kind.value}\x1f{d}".encode("utf-8", "replace"))
+    for path in sorted(aux):
+        h.update(f"\x1d{path}\x1f".encode("utf-8", "replace"))
+        h.update(aux[path].encode("utf-8", "replace"))
+    return h.hexdigest()
 
 
 def _namespace_kind(ns: str, modules: Mapping[str, Module]) -> FileKind:
