@@ -111,3 +111,18 @@ def test_whole_program_results_are_reused_until_something_changes(tmp_path):
     changed = scan(proj, _cfg(tmp_path))
     assert "/api/v1/health/alive" in {r.path for r in changed.routes}
     assert "/api/v1/health/live" not in {r.path for r in changed.routes}
+
+
+def test_entries_unused_for_many_runs_are_forgotten(tmp_path):
+    import sqlite3
+
+    from backendscan.cache import KEEP_RUNS
+
+    proj = write_files(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "X = 1\n"})
+    for i in range(KEEP_RUNS + 3):
+        (proj / "app" / "a.py").write_text(f"X = {i}\n")
+        scan(proj, _cfg(tmp_path))
+    db = sqlite3.connect(tmp_path / "cache" / "records.sqlite3")
+    (n_records,) = db.execute("SELECT count(*) FROM records").fetchone()
+    # app/__init__.py is used every run; of a.py's versions only the recent ones stay
+    assert n_records <= KEEP_RUNS + 2

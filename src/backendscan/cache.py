@@ -22,7 +22,9 @@ from .extraction import FileRecord
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 2
+SCHEMA = 3
+#: records and results not used by the last KEEP_RUNS scans are deleted
+KEEP_RUNS = 10
 _COLUMNS = ("head", "symbols", "summaries", "metrics")
 
 
@@ -77,6 +79,8 @@ class Cache:
         self.path = directory / "records.sqlite3"
         self._db: sqlite3.Connection | None = None
         self.disabled = False
+        self.run = 0
+        self._touched: list[str] = []
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.disabled:
@@ -93,13 +97,17 @@ class Cache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
                 row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
                 if row is None or row[0] != str(SCHEMA):
-                    db.execute("DROP TABLE IF EXISTS records")
+                    for table in ("records", "results", "stats"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
                 db.execute(
-                    "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, head BLOB, symbols BLOB, summaries BLOB, metrics BLOB)"
+                    "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, head BLOB, symbols BLOB, summaries BLOB, metrics BLOB, used INTEGER DEFAULT 0)"
                 )
                 db.execute("CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB, used INTEGER DEFAULT 0)")
+                row = db.execute("SELECT v FROM meta WHERE k='run'").fetchone()
+                self.run = (int(row[0]) if row else 0) + 1
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('run', ?)", (str(self.run),))
                 db.commit()
                 self._db = db
             except (OSError, sqlite3.Error) as exc:
@@ -142,6 +150,7 @@ class Cache:
                                 loaded |= {p for p in rec.parts if p.startswith("a:")}
                             object.__setattr__(rec, "parts", frozenset(loaded))
                         out[row[0]] = rec
+                        self._touched.append(row[0])
                     except Exception:
                         continue
         except sqlite3.Error as exc:
@@ -154,8 +163,8 @@ class Cache:
             return
         try:
             db.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
-                [(k, *_split(r)) for k, r in records.items()],
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                [(k, *_split(r), self.run) for k, r in records.items()],
             )
             db.commit()
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:
@@ -168,7 +177,10 @@ class Cache:
             return None
         try:
             row = db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
-            return pickle.loads(row[0]) if row else None
+            if row is None:
+                return None
+            db.execute("UPDATE results SET used = ? WHERE key = ?", (self.run, key))
+            return pickle.loads(row[0])
         except Exception:  # unreadable or stale: recompute
             return None
 
@@ -178,10 +190,9 @@ class Cache:
             return
         try:
             db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?)",
-                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()],
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), self.run) for k, v in items.items()],
             )
-            # keep only the results of the latest state of each project/analyzer pair
             db.commit()
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("cache write failed: %s", exc)
@@ -212,6 +223,17 @@ class Cache:
             log.warning("cache write failed: %s", exc)
 
     def close(self) -> None:
+        """Mark what this run used, forget what the last KEEP_RUNS runs did not use, close."""
         if self._db is not None:
+            try:
+                db = self._db
+                if self._touched:
+                    db.executemany("UPDATE records SET used = ? WHERE key = ?", [(self.run, k) for k in self._touched])
+                    self._touched = []
+                db.execute("DELETE FROM records WHERE used < ?", (self.run - KEEP_RUNS,))
+                db.execute("DELETE FROM results WHERE used < ?", (self.run - KEEP_RUNS,))
+                db.commit()
+            except sqlite3.Error as exc:
+                log.warning("cache maintenance failed: %s", exc)
             self._db.close()
             self._db = None
