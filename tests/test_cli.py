@@ -121,3 +121,23 @@ def test_config_file_option(tmp_path, capsys):
     assert code == 2 and "'roots' must be str list" in err
     code, _, err = run(capsys, "graph", str(proj), "--config", str(tmp_path / "nope.toml"))
     assert code == 2 and "config file not found" in err
+
+
+def test_cli_start_up_does_not_load_the_report_layer():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, backendscan.cli as c; c.build_parser(); "
+        "heavy = [m for m in ('backendscan.pipeline', 'backendscan.report.render', 'jinja2', 'networkx') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_report_engines_match_the_diagram_module():
+    from backendscan.commands.report import ENGINES
+    from backendscan.report.diagrams import ENGINES as REAL
+
+    assert ENGINES == REAL

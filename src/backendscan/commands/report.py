@@ -19,30 +19,41 @@ from typing import Callable
 
 from .. import __version__
 from ..errors import UsageError
-from ..pipeline import ScanResult
-from ..report.context import ReportContext, build_context
-from ..report.diagrams import ENGINES
-from ..report.jsondata import dumps, report_data
-from ..report.render import environment, render_html, render_markdown
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report layer loads in run(), not at CLI start-up (check/graph don't need it)
+    from ..pipeline import ScanResult
+    from ..report.context import ReportContext
+
+#: drawing engines for the HTML pictures (mirrors backendscan.report.diagrams.ENGINES)
+ENGINES = ("auto", "dot", "python")
 from .common import add_scan_options, info, run_scan, write_output
 
-Renderer = Callable[[ScanResult, ReportContext, argparse.Namespace], str]
+Renderer = Callable[["ScanResult", "ReportContext", argparse.Namespace], str]
 
 
-def _md(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+def _md(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
+    from ..report.render import render_markdown
+
     template = "plan.md.j2" if getattr(args, "plan_only", False) and ctx.plan is not None else "report.md.j2"
     return render_markdown(ctx, args.template_dir, template)
 
 
-def _html(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+def _html(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
+    from ..report.render import render_html
+
     return render_html(ctx, args.template_dir, engine=args.diagrams)
 
 
-def _json(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+def _json(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
+    from ..report.jsondata import dumps, report_data
+
     return dumps(report_data(result, ctx, include_timings=args.timings))
 
 
-def _sarif(result: ScanResult, ctx: ReportContext, args: argparse.Namespace) -> str:
+def _sarif(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
+    from ..report.jsondata import dumps
+
     try:
         from ..report.sarif import rule_descriptor, sarif_log
     except ImportError as exc:  # pragma: no cover - sarif.py ships with backendscan
@@ -142,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
     _status(args, "scanning...")
     result = run_scan(args)
     _status(args, "building the report...")
+    from ..report.context import build_context
+
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if args.timestamp else ""
     ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp)
     written = []
@@ -167,7 +180,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _update_context(args: argparse.Namespace, ctx: ReportContext, report_path: str) -> str:
+def _update_context(args: argparse.Namespace, ctx: "ReportContext", report_path: str) -> str:
+    from ..report.render import environment
+
     from ..report.contextfile import update_block
 
     path = Path(args.context)
