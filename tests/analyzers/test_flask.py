@@ -792,3 +792,36 @@ def test_lists_built_with_append_in_loops(tmp_path):
     assert [m for _, _, m in findings(result, "dynamic-registration")] == [
         "add_url_rule in a loop over `endpoints()`: the routes from `endpoints()` come from data the scan cannot "
         "enumerate (count unknown); the rest are listed"]
+
+
+def test_a_name_defined_through_itself_does_not_loop(tmp_path):
+    result = _scan(tmp_path, {
+        "s/a.py": '''
+            from flask import Blueprint
+
+            one = Blueprint("one", __name__)
+
+            @one.get("/one")
+            def view():
+                return ""
+
+            BLUEPRINTS = [one]
+            BLUEPRINTS = [b for b in BLUEPRINTS]
+        ''',
+        "s/__init__.py": '''
+            from flask import Flask
+
+            app = Flask(__name__)
+
+            def setup():
+                from .a import BLUEPRINTS
+                for bp in BLUEPRINTS:
+                    app.register_blueprint(bp)
+
+            setup()
+        ''',
+    })
+    no_errors(result)
+    assert result.notes == ()
+    assert pairs(result) == [("GET", "/one")]
+    assert [line for _, line, _ in findings(result, "dynamic-registration")] == [8]

@@ -457,6 +457,7 @@ class Interpreter:
         self._quick: dict[str, Any] = {}
         self._bound: dict[tuple[str, str, str], bool] = {}
         self._states: dict[tuple[str, str | None, str], list[Text] | None] = {}
+        self._iter_guard: set[int] = set()
         self._captured: list[Text] = []
 
     # ------------------------------------------------------------------ setup
@@ -537,8 +538,7 @@ class Interpreter:
     def run(self) -> Registrations:
         try:
             for module in sorted(self.summaries):
-                frame = self.module_frame(module)
-                self.exec_block(self.summaries[module].body, frame)
+                self._guarded(module, lambda: self.exec_block(self.summaries[module].body, self.module_frame(module)))
             pending = [q for q in sorted(self._relevant) if q not in self.executed]
             called = self._called(pending)
             order = sorted(pending, key=lambda q: (q in called, q.count("<locals>"), q))
@@ -546,12 +546,19 @@ class Interpreter:
                 if q in self.executed:
                     continue
                 module, rec = self.defs[q]
-                self.call(Func(q, module, rec, self._closures.get(q)), None, None, fallback=True)
+                func = Func(q, module, rec, self._closures.get(q))
+                self._guarded(q, lambda: self.call(func, None, None, fallback=True))
         except _Budget:
             self.out.notes.append(f"the Flask analysis stopped after {STEP_BUDGET} steps; some routes may be missing")
-        except RecursionError:
-            self.out.notes.append("the Flask analysis hit a recursion limit; some routes may be missing")
         return self.out
+
+    def _guarded(self, what: str, step: Any) -> None:
+        """Run one module body or function; a recursion limit loses that one only (and says so)."""
+        try:
+            step()
+        except RecursionError:
+            self._iter_guard.clear()
+            self.out.notes.append(f"the Flask analysis of {what} hit a recursion limit; some routes may be missing")
 
     def _called(self, pending: list[str]) -> set[str]:
         """Pending functions that some scanned call site names (so they run when their caller runs)."""
@@ -808,22 +815,35 @@ class Interpreter:
         if depth > 8:
             return None
         if isinstance(node, (ast.Name, ast.Attribute)):
-            v = self.eval(node, frame)
-            if isinstance(v, Seq):
-                return list(v.items)
-            if isinstance(v, Const) and v._job is not None and v.node is not None and v.node is not node:
-                _, module, scope, env = v._job
-                items = self.loop_items(v.node, Frame(module, scope, "", dict(env)), depth + 1)
+            if id(node) in self._iter_guard:
+                return None  # MODULES = [m for m in MODULES ...]: a name defined through itself
+            self._iter_guard.add(id(node))
+            try:
+                return self._name_items(node, frame, depth)
+            finally:
+                self._iter_guard.discard(id(node))
+        return self._expr_items(node, frame, depth)
+
+    def _name_items(self, node: ast.Name | ast.Attribute, frame: Frame, depth: int) -> list[Any] | None:
+        v = self.eval(node, frame)
+        if isinstance(v, Seq):
+            return list(v.items)
+        if isinstance(v, Const) and v._job is not None and v.node is not None and v.node is not node:
+            _, module, scope, env = v._job
+            items = self.loop_items(v.node, Frame(module, scope, "", dict(env)), depth + 1)
+            if items is not None:
+                return items
+        name = _dotted(node)
+        if isinstance(v, Const) and name and not self._in_env(name.split(".")[0], frame):
+            d = self.p.lookup(self.p.resolve_name(frame.module, name, frame.scope))
+            if d.kind == "assignment" and d.obj.value is not None and d.obj.op == "=" \
+                    and d.obj.value is not node:
+                items = self.loop_items(d.obj.value, Frame(d.module, d.obj.scope, ""), depth + 1)
                 if items is not None:
                     return items
-            name = _dotted(node)
-            if isinstance(v, Const) and name and not self._in_env(name.split(".")[0], frame):
-                d = self.p.lookup(self.p.resolve_name(frame.module, name, frame.scope))
-                if d.kind == "assignment" and d.obj.value is not None and d.obj.op == "=" \
-                        and d.obj.value is not node:
-                    items = self.loop_items(d.obj.value, Frame(d.module, d.obj.scope, ""), depth + 1)
-                    if items is not None:
-                        return items
+        return self._expr_items(node, frame, depth)
+
+    def _expr_items(self, node: ast.expr, frame: Frame, depth: int) -> list[Any] | None:
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 v = self.eval(node, frame)
