@@ -102,8 +102,10 @@ class ModuleSymbols:
 
     Import bindings and classes are loaded eagerly (name resolution and class
     hierarchies need them for every module); assignments, function headers and
-    call sites are kept as one pickled blob and unpickled on first use, so a
-    warm scan only pays for the modules an analyzer actually looks into.
+    call sites are pickled separately inside one blob and each is unpickled on
+    first use, so a warm scan only pays for the modules, and the parts, that an
+    analyzer or check actually looks into (a check over call sites does not pay
+    for the assignment trees: 1.9 s of nautobot's 2.3 s of checks did).
     """
 
     module: str
@@ -117,26 +119,30 @@ class ModuleSymbols:
     detail_names: frozenset[str] = frozenset()
 
     @cached_property
-    def _detail(self) -> tuple[tuple[Assignment, ...], tuple[FunctionInfo, ...], tuple[CallSite, ...], tuple[int, ...]]:
+    def _parts(self) -> tuple[bytes, bytes, bytes, bytes]:
         if not self.detail_blob:
-            return ((), (), (), ())
+            return (b"", b"", b"", b"")
         return pickle.loads(self.detail_blob)  # type: ignore[no-any-return]
 
-    @property
+    def _part(self, i: int) -> tuple[object, ...]:
+        blob = self._parts[i]
+        return pickle.loads(blob) if blob else ()  # type: ignore[no-any-return]
+
+    @cached_property
     def assignments(self) -> tuple[Assignment, ...]:
-        return self._detail[0]
+        return self._part(0)  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def functions(self) -> tuple[FunctionInfo, ...]:
-        return self._detail[1]
+        return self._part(1)  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def calls(self) -> tuple[CallSite, ...]:
-        return self._detail[2]
+        return self._part(2)  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def bare_excepts(self) -> tuple[int, ...]:
-        return self._detail[3]
+        return self._part(3)  # type: ignore[return-value]
 
     @cached_property
     def _index(self) -> dict[str, object]:
@@ -450,7 +456,8 @@ class SymbolExtractor(FileVisitor):
                     )
 
     def finish(self) -> ModuleSymbols:
-        detail = (tuple(self.assignments), tuple(self.functions), tuple(self.calls), tuple(self.bare))
+        parts = (tuple(self.assignments), tuple(self.functions), tuple(self.calls), tuple(self.bare))
+        detail = tuple(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) if p else b"" for p in parts)
         return ModuleSymbols(
             module=self.parsed.module,
             bindings=tuple(self.bindings),

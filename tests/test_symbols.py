@@ -1,0 +1,71 @@
+"""Per-module symbol tables: the lazily loaded parts survive the cache and load one at a time."""
+
+from __future__ import annotations
+
+import pickle
+
+from backendscan.extraction import extract
+from backendscan.model import FileKind, SourceFile
+
+
+def _symbols(module, text):
+    f = SourceFile(module.replace(".", "/") + ".py", module, ".", False, FileKind.SOURCE)
+    rec = extract(f, text.encode(), with_metrics=False)
+    return pickle.loads(pickle.dumps(rec.symbols))  # as a warm scan gets it from the cache
+
+SOURCE = '''\
+import os
+
+LIMIT = 3
+
+
+async def fetch(url):
+    return os.path.join(url, "x")
+
+
+def run():
+    try:
+        fetch("a")
+    except:
+        pass
+'''
+
+
+def _flat(obj):
+    if isinstance(obj, tuple):
+        for x in obj:
+            yield from _flat(x)
+    else:
+        yield obj
+
+
+def test_symbol_parts_round_trip_and_load_separately(monkeypatch):
+    import backendscan.symbols as symbols
+
+    sym = _symbols("pkg.mod", SOURCE)
+    loaded: list[object] = []
+
+    class Recording:
+        dumps = staticmethod(pickle.dumps)
+        HIGHEST_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+        @staticmethod
+        def loads(blob):
+            obj = pickle.loads(blob)
+            loaded.append(obj)
+            return obj
+
+    monkeypatch.setattr(symbols, "pickle", Recording)
+    # a check over call sites unpickles neither the assignment trees nor the function headers
+    assert [(c.callee, c.line, c.scope, c.in_async) for c in sym.calls] == [
+        ("os.path.join", 7, "fetch", True),
+        ("fetch", 12, "run", False),
+    ]
+    assert not any(isinstance(x, symbols.Assignment) for obj in loaded for x in _flat(obj))
+    assert not any(isinstance(x, symbols.FunctionInfo) for obj in loaded for x in _flat(obj))
+    assert [(a.target, a.line, a.scope) for a in sym.assignments] == [("LIMIT", 3, "")]
+    assert [(f.qualname, f.is_async, f.params) for f in sym.functions] == [("fetch", True, ("url",)), ("run", False, ())]
+    assert sym.bare_excepts == (13,)
+    assert sym.module_level("LIMIT")[0].line == 3
+    empty = _symbols("pkg.empty", "")
+    assert (empty.assignments, empty.functions, empty.calls, empty.bare_excepts) == ((), (), (), ())
