@@ -29,13 +29,23 @@ count):
   wrapper methods of ``Api`` subclasses (inlined: a URL transformation that
   folds gives the real URL, else a ``{...}`` placeholder); flask-smorest
   ``Api.register_blueprint``;
-* loops over literal lists/tuples are unrolled; registration driven by other
-  data gives a ``dynamic-registration`` finding at the call site;
+* project subclasses that override Flask's own methods are followed, not
+  assumed: ``add_url_rule`` overrides run with ``self`` bound (``super()``
+  reaches Flask's), ``__init__`` and ``@contextmanager`` methods set the
+  instance attributes they read, and a ``make_setup_state`` override's setup
+  state decides how each rule joins the prefix (indico's ``'!/'`` rules);
+* loops over literal lists/tuples (also ``dict.items()``, ``itertools.chain``,
+  concatenations, lists built with ``append``, and tables returned by helper
+  functions) are unrolled, with ``if``-branches whose test folds taken alone;
+  registration driven by other data gives a ``dynamic-registration`` finding
+  at the call site naming the part the scan could not enumerate;
 * prefixes and rules are constant-folded (module constants, settings,
   ``os.environ.get`` defaults, f-strings, one-line helpers); what does not
   fold stays visible as a ``{expr}`` placeholder (``path_status`` partial);
 * blueprints, ``Api`` objects and namespaces no app reaches: routes with
-  ``orphan=true`` plus an ``orphan-blueprint``/``orphan-api`` finding;
+  ``orphan=true`` plus an ``orphan-blueprint``/``orphan-api`` finding; routes
+  added to an existing app by a function no scanned code calls (an entry
+  point or a plugin hook) carry a ``reachability`` option;
 * auth evidence: decorators on the view (``login_required``,
   ``jwt_required()``, ``auth.login_required``, ``roles_required``, and project
   decorators whose body references ``current_user``, ``login_required``,
@@ -45,10 +55,11 @@ count):
   every route of their blueprint or app.
 
 Not understood (reported, never guessed): routes computed from runtime data
-(protobuf service tables, ``importlib`` plugin discovery), semantics that a
-project subclass adds by overriding ``add_url_rule`` (its routes carry an
-``overridden_by`` option), Flask-AppBuilder views, the static-file route
-Flask adds for ``static_folder`` and the documentation routes of RESTX.
+(protobuf service tables, ``importlib`` plugin discovery), overrides whose
+effect the scan cannot follow (their routes get Flask's behaviour and an
+``overridden_by`` option), auth checks inside view-class methods,
+Flask-AppBuilder views, the static-file route Flask adds for
+``static_folder`` and the documentation routes of RESTX.
 """
 
 from __future__ import annotations
