@@ -75,3 +75,17 @@ def test_raw_counts_equal_radon_on_random_programs(source):
     except Exception:
         return  # radon itself fails; we fall back to it, so nothing to compare
     assert tuple(raw_counts(source)) == expected
+    assert tuple(raw_counts(source, fast=False)) == expected
+
+
+@pytest.mark.parametrize("path", FILES[::3], ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fast_scan_equals_the_tokenize_path(path):
+    text = path.read_text("utf-8")
+    assert raw_counts(text, fast=True) == raw_counts(text, fast=False)
+
+
+def test_fast_scan_hands_unknown_characters_to_tokenize():
+    from backendscan.rawmetrics import _fast_tokens
+
+    assert _fast_tokens("x = 1 $ 2\n") is None
+    assert _fast_tokens("x = 1\n") is not None
