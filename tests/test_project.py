@@ -178,3 +178,55 @@ def test_string_tests_and_slices_fold(tmp_path):
     assert _evaluate(tmp_path / "c", files, "pkg.rules", "RULE.endswith('.ico')").value is True
     assert _evaluate(tmp_path / "d", files, "pkg.rules", "PARTS").value == ["a/b", "c"]
     assert _evaluate(tmp_path / "e", files, "pkg.rules", "RULE[UNKNOWN:]").status == "unresolved"
+
+
+def test_a_name_defined_in_terms_of_itself_is_reported_not_recursed(tmp_path):
+    # Django admin's ModelAdmin._create_formsets: ``prefix`` refers to itself twice per level, which
+    # made the evaluation take 2**25 steps (the flask analyzer folding an if-test hung on Django)
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/admin.py": '''
+            def create(items):
+                prefixes = {}
+                for item in items:
+                    prefix = item.get_default_prefix()
+                    prefixes[prefix] = prefixes.get(prefix, 0) + 1
+                    if prefixes[prefix] != 1 or not prefix:
+                        prefix = "%s-%s" % (prefix, prefixes[prefix])
+                return prefix
+
+            COUNT = COUNT + 1
+        ''',
+    }
+    result = scan_files(tmp_path, files)
+    project = result.project
+    v = project.evaluate("pkg.admin", ast.parse("prefixes[prefix] != 1 or not prefix", mode="eval").body, "create")
+    assert v.status == "unresolved"
+    v = project.evaluate("pkg.admin", ast.parse("COUNT", mode="eval").body)
+    assert v.status == "unresolved"
+    assert [(u.expr, u.reason) for u in v.unknowns] == [("COUNT", "'pkg.admin.COUNT' is defined in terms of itself")]
+
+
+def test_shared_constants_fold_once_and_exactly(tmp_path):
+    # a chain where every name uses the previous one twice: 2**30 evaluations without memoising
+    lines = ["A0 = 'x'"] + [f"A{i} = A{i - 1} + '-' + A{i - 1}[:1]" for i in range(1, 31)]
+    result = scan_files(tmp_path, {"pkg/__init__.py": "", "pkg/chain.py": "\n".join(lines) + "\n"})
+    project = result.project
+    v = project.evaluate("pkg.chain", ast.parse("A20", mode="eval").body)
+    assert (v.status, v.value) == ("resolved", "x" + "-x" * 20)
+    # past the depth limit the value is partial, and says why
+    v = project.evaluate("pkg.chain", ast.parse("A30", mode="eval").body)
+    assert v.status == "partial" and v.value.startswith("{A5}-{A5[:1]}-{A6[:1]}-")
+    assert "too many levels of indirection" in {u.reason for u in v.unknowns}
+
+
+def test_a_helper_calling_itself_twice_stops_within_the_step_budget(tmp_path):
+    import time
+
+    files = {"pkg/__init__.py": "", "pkg/rec.py": "def twice(n):\n    return twice(n) + twice(n)\n"}
+    project = scan_files(tmp_path, files).project
+    t = time.perf_counter()
+    v = project.evaluate("pkg.rec", ast.parse("twice(1)", mode="eval").body)
+    assert time.perf_counter() - t < 10
+    assert v.status != "resolved"
+    assert "evaluation took too many steps" in {u.reason for u in v.unknowns}

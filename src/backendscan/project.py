@@ -28,6 +28,7 @@ from .model import Dependency, Location, Module, Unresolved
 from .symbols import Assignment, ClassInfo, FunctionInfo, ImportBinding, ModuleSymbols
 
 _MAX_DEPTH = 25
+_MAX_STEPS = 200_000  # nodes one evaluation may visit (see _Run)
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,13 +502,44 @@ _ENV_GETTERS = {
 }
 
 
+class _Run:
+    """State shared by one evaluation and all its sub-evaluations.
+
+    ``active`` holds the assignments being evaluated, so a name defined in terms of
+    itself (``prefix = "%s-%s" % (prefix, n[prefix])`` in Django's admin) is reported
+    instead of recursing; ``memo`` keeps the value of every assignment evaluated without
+    bound parameters, per depth (the depth limit can cut an evaluation short, so the same
+    name can fold further when reached from higher up), so names used many times (a DAG
+    of constants) are folded at most once per depth.  Without both, evaluation is
+    exponential in the depth limit (2**25 steps).  ``steps`` counts evaluated nodes
+    against ``_MAX_STEPS``, the last resort for what neither catches (a helper that
+    calls itself twice).
+    """
+
+    __slots__ = ("active", "memo", "steps")
+
+    def __init__(self) -> None:
+        self.active: set[tuple[str, str, str, int]] = set()
+        self.memo: dict[tuple[str, str, str, int, int], Value] = {}
+        self.steps = 0
+
+
 class _Evaluator:
-    def __init__(self, project: Project, module: str, scope: str, env: Mapping[str, Value], depth: int) -> None:
+    def __init__(
+        self,
+        project: Project,
+        module: str,
+        scope: str,
+        env: Mapping[str, Value],
+        depth: int,
+        run: _Run | None = None,
+    ) -> None:
         self.p = project
         self.module = module
         self.scope = scope
         self.env = env
         self.depth = depth
+        self.run = run or _Run()
 
     def loc(self, node: ast.AST) -> Location:
         return self.p.location(self.module, node)
@@ -516,11 +548,14 @@ class _Evaluator:
         return unresolved(_unparse(node), reason, self.loc(node))
 
     def sub(self, module: str, scope: str = "", env: Mapping[str, Value] | None = None) -> "_Evaluator":
-        return _Evaluator(self.p, module, scope, env or {}, self.depth + 1)
+        return _Evaluator(self.p, module, scope, env or {}, self.depth + 1, self.run)
 
     def eval(self, node: ast.expr) -> Value:
         if self.depth > _MAX_DEPTH:
             return self.unknown(node, "too many levels of indirection")
+        self.run.steps += 1
+        if self.run.steps > _MAX_STEPS:
+            return self.unknown(node, "evaluation took too many steps")
         method = getattr(self, "eval_" + type(node).__name__, None)
         if method is None:
             return self.unknown(node, f"{type(node).__name__} is not folded")
@@ -665,11 +700,25 @@ class _Evaluator:
             a: Assignment = d.obj
             if a.value is None:
                 return self.unknown(node, "assigned without a value")
-            if a.op != "=":
-                return self._accumulated(qualified, node)
             # a local of the function being evaluated sees that function's bound parameters
-            same_scope = d.module == self.module and a.scope == self.scope and a.scope != ""
-            return self.sub(d.module, a.scope, self.env if same_scope else None).eval(a.value)
+            same_scope = d.module == self.module and a.scope == self.scope and a.scope != "" and bool(self.env)
+            key = (d.module, a.scope, a.target, a.line)
+            if key in self.run.active:
+                return self.unknown(node, f"'{qualified}' is defined in terms of itself")
+            memo_key = key + (self.depth,)
+            if not same_scope and memo_key in self.run.memo:
+                return self.run.memo[memo_key]
+            self.run.active.add(key)
+            try:
+                if a.op != "=":
+                    value = self._accumulated(qualified, node)
+                else:
+                    value = self.sub(d.module, a.scope, self.env if same_scope else None).eval(a.value)
+            finally:
+                self.run.active.discard(key)
+            if not same_scope:
+                self.run.memo[memo_key] = value
+            return value
         if d.kind in ("class", "function", "module"):
             return resolved(Ref(qualified))
         if d.kind == "unknown" and d.module:
