@@ -69,3 +69,25 @@ def test_symbol_parts_round_trip_and_load_separately(monkeypatch):
     assert sym.module_level("LIMIT")[0].line == 3
     empty = _symbols("pkg.empty", "")
     assert (empty.assignments, empty.functions, empty.calls, empty.bare_excepts) == ((), (), (), ())
+
+
+def test_name_lookups_unpickle_only_the_part_that_binds_the_name_in_that_scope(monkeypatch):
+    import backendscan.symbols as symbols
+
+    sym = _symbols("pkg.mod", SOURCE)
+    loaded: list[object] = []
+
+    class Recording:
+        @staticmethod
+        def loads(blob):
+            obj = pickle.loads(blob)
+            loaded.append(obj)
+            return obj
+
+    monkeypatch.setattr(symbols, "pickle", Recording)
+    # ``LIMIT`` is assigned at module level only; ``os`` is an import: neither needs a detail part
+    assert sym.in_scope("LIMIT", "run") == [] and [b.target for b in sym.in_scope("os", "")] == ["os"]
+    assert not any(isinstance(x, (symbols.Assignment, symbols.FunctionInfo)) for o in loaded for x in _flat(o))
+    assert [f.qualname for f in sym.in_scope("fetch", "")] == ["fetch"]
+    assert not any(isinstance(x, symbols.Assignment) for o in loaded for x in _flat(o))
+    assert [a.line for a in sym.module_level("LIMIT")] == [3]

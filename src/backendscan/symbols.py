@@ -114,9 +114,10 @@ class ModuleSymbols:
     all_names: tuple[str, ...] | None = None
     docstring: str = ""
     detail_blob: bytes = b""
-    #: every name an assignment or def binds, in any scope; lets name lookups skip
-    #: modules without unpickling their details
-    detail_names: frozenset[str] = frozenset()
+    #: (scope, name) of every assignment and of every def: a name lookup unpickles
+    #: the assignments (or the function headers) only when that scope binds that name
+    assigned_in: frozenset[tuple[str, str]] = frozenset()
+    defined_in: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
     def _parts(self) -> tuple[bytes, bytes, bytes, bytes]:
@@ -151,7 +152,7 @@ class ModuleSymbols:
     def __getstate__(self) -> dict[str, object]:
         return {
             k: getattr(self, k)
-            for k in ("module", "bindings", "classes", "all_names", "docstring", "detail_blob", "detail_names")
+            for k in ("module", "bindings", "classes", "all_names", "docstring", "detail_blob", "assigned_in", "defined_in")
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -173,18 +174,16 @@ class ModuleSymbols:
         for c in self.classes:
             if c.scope == scope and c.name == name:
                 found.append((c.line, c))
-        if self._mentions(name):
+        if (scope, name) in self.assigned_in:
             for a in self.assignments:
                 if a.scope == scope and a.target == name:
                     found.append((a.line, a))
+        if (scope, name) in self.defined_in:
             for f in self.functions:
                 if f.scope == scope and f.name == name:
                     found.append((f.line, f))
         found.sort(key=lambda t: t[0])
         return [o for _, o in found]
-
-    def _mentions(self, name: str) -> bool:
-        return name in self.detail_names
 
     def cls(self, qualname: str) -> ClassInfo | None:
         key = "c:" + qualname
@@ -465,5 +464,6 @@ class SymbolExtractor(FileVisitor):
             all_names=self.all_names,
             docstring=_docstring(self.parsed.tree.body),
             detail_blob=pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL),
-            detail_names=frozenset(a.target for a in self.assignments) | frozenset(f.name for f in self.functions),
+            assigned_in=frozenset((a.scope, a.target) for a in self.assignments),
+            defined_in=frozenset((f.scope, f.name) for f in self.functions),
         )
