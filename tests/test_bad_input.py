@@ -130,3 +130,24 @@ def test_unreadable_file_is_a_read_error(tmp_path, monkeypatch):
     r = scan(tmp_path, Config(use_cache=False, jobs=1))
     assert _problems(r, "app/a.py") == [("read-error", 0, "cannot read file: Permission denied")]
     assert "app.b" in r.graph
+
+
+def test_a_broken_test_file_is_a_warning_and_broken_application_code_an_error(tmp_path):
+    # nautobot keeps deliberately invalid files under extras/tests/git_data/ as test data
+    write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/views.py": "def broken(:\n",
+            "app/tests/__init__.py": "",
+            "app/tests/git_data/jobs/syntaxerror.py": "print('never closed'\n",
+        },
+    )
+    r = scan(tmp_path, Config(use_cache=False, jobs=1))
+    got = sorted((f.location.path, f.rule_id, f.severity.value) for f in r.findings if f.rule_id == "parse-error")
+    assert got == [
+        ("app/tests/git_data/jobs/syntaxerror.py", "parse-error", "warning"),
+        ("app/views.py", "parse-error", "error"),
+    ]
+    hint = next(f.hint for f in r.findings if f.location.path.endswith("syntaxerror.py"))
+    assert hint.endswith("It is a test file; tests may keep broken files as data.")

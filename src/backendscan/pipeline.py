@@ -302,7 +302,7 @@ def scan(
             continue  # unreadable: reported above
         by_module.setdefault(f.module, rec)
         file_of.setdefault(f.module, f)
-        findings.extend(rec.problems)
+        findings.extend(_problems_for(rec.problems, f.kind))
         if full:
             findings.extend(rec.metric_notes)
 
@@ -555,6 +555,26 @@ def _cache_dir(disc: Discovery, config: Config) -> Path:
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backendscan"
     return base / hashlib.blake2b(str(disc.root).encode(), digest_size=8).hexdigest()
+
+
+_UNREADABLE = frozenset({"parse-error", "decode-error"})
+
+
+def _problems_for(problems: tuple[Finding, ...], kind: FileKind) -> tuple[Finding, ...]:
+    """A file's problems, with unreadable test files as warnings, not errors.
+
+    Test suites keep deliberately broken files as data (nautobot's
+    ``extras/tests/git_data/02-invalid-files/jobs/syntaxerror.py``); the report's
+    verdict should not say the application has errors because of them.
+    """
+    if kind is not FileKind.TEST:
+        return problems
+    return tuple(
+        replace(p, severity=Severity.WARNING, hint=(p.hint + " " if p.hint else "") + "It is a test file; tests may keep broken files as data.")
+        if p.rule_id in _UNREADABLE and p.severity is Severity.ERROR
+        else p
+        for p in problems
+    )
 
 
 def _read_aux(disc: Discovery) -> dict[str, str]:
