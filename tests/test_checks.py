@@ -314,3 +314,29 @@ def test_migrations_missing(tmp_path):
 def test_checks_never_crash_on_fixtures(name):
     r = scan(FIXTURES / name, Config(use_cache=False, jobs=1))
     assert not [f for f in r.findings if f.rule_id == "analysis-error" and "built-in check" in f.message]
+
+
+def test_hardcoded_secret_ignores_names_templates_masks_and_prose(tmp_path):
+    r = scan_files(
+        tmp_path,
+        {
+            "site/__init__.py": "",
+            "site/constants.py": """
+                DEFAULT_PASSWORD_RESET_SUBJECT = "Password Reset Request from {ctf_name}"
+                DEFAULT_PASSWORD_RESET_BODY = "Click the link to reset your password"
+                CENSOR_TOKEN = '********'
+                CENSOR_TOKEN_CHANGED = '***CHANGED***'
+                CONSTRAINT_TOKEN_USER = '$user'
+                MODULE_TOKEN = '{module}'
+                API_KEY = "api_key"
+                GUEST_TOKEN_JWT_ALGO = "HS256"
+                SMTP_PASSWORD = "superset"
+                class TestingConfig:
+                    SECRET_KEY = "testing-only-key"
+            """,
+        },
+    )
+    assert found(r, "hardcoded-secret") == [
+        ("hardcoded-secret", "site/constants.py", 9, "warning"),
+        ("hardcoded-secret", "site/constants.py", 11, "info"),
+    ]

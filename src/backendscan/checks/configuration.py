@@ -25,7 +25,8 @@ NOT_SECRET = re.compile(
     r"(_(EXPIRE|EXPIRES|EXPIRY|EXPIRATION|LIFETIME|TTL|MINUTES|SECONDS|HOURS|DAYS|LENGTH|MIN_LENGTH|URL|URI|FILE|PATH|"
     r"HEADER|HEADER_NAME|NAME|FIELD|PARAM|VALIDATORS|ALGORITHM|ALGORITHMS|HASHERS|PREFIX|TYPE|COOKIE_NAME|ENABLED|"
     r"REQUIRED|RESET_TIMEOUT|TIMEOUT|URL_NAME|LOCATION|BACKEND|BACKENDS|AGE|SALT_LENGTH|CLASS|CLASSES|MODEL|VIEW|"
-    r"TEMPLATE|FORM|KEY_NAME|KEY_PREFIX|ENV|ENV_VAR)$)|^(AUTH_PASSWORD_VALIDATORS|PASSWORD_HASHERS|TOKEN_URL)$",
+    r"TEMPLATE|FORM|KEY_NAME|KEY_PREFIX|ENV|ENV_VAR|SUBJECT|BODY|MESSAGE|TEXT|TITLE|LABEL|HELP|HELP_TEXT|"
+    r"DESCRIPTION|ALGO|ERROR|PATTERN|REGEX|FORMAT|SCHEME)$)|^(AUTH_PASSWORD_VALIDATORS|PASSWORD_HASHERS|TOKEN_URL)$",
     re.I,
 )
 URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@", re.I)
@@ -33,6 +34,9 @@ SETTINGS_NAMES = {"settings", "config", "conf", "configuration", "configs", "loc
 DEV_NAMES = re.compile(r"(^|[._])(dev|devel|development|local|test|tests|testing|ci|example|sample|docker_dev)($|[._])")
 #: text that is not a value but a template filled in elsewhere (or nothing at all)
 PLACEHOLDER = re.compile(r"^(\s*|\$\{.*\}|\$[A-Z_]+|%\(.*\)s|\{\{.*\}\}|<[^>]*>)$")
+#: values that are not secrets whatever their name: prose, templates, masks
+NOT_A_SECRET_VALUE = re.compile(r"\s|\{[^}]*\}|%[sd(]|\$[A-Za-z_{]|^[*xX#._-]+$|^\*|\*{3,}")
+TEST_CLASS = re.compile(r"test", re.I)
 ENV_READERS = ("environ.get", "getenv", "environ.setdefault", "env", "env.str", "config", "os.getenv", "decouple.config", "get_env", "getenv_str")
 SETTINGS_BASES = {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic_settings.main.BaseSettings"}
 
@@ -120,15 +124,18 @@ def hardcoded_secret(ctx: CheckContext) -> Iterator[Finding]:
             text, how = found
             name = a.target
             if SECRET_NAME.search(name) and not NOT_SECRET.search(name):
-                if PLACEHOLDER.match(text):
-                    continue
+                if PLACEHOLDER.match(text) or NOT_A_SECRET_VALUE.search(text):
+                    continue  # a template, a mask or prose, not a credential
+                if text.lower().replace("-", "_") == name.lower():
+                    continue  # ``API_KEY = "api_key"``: the name of a setting, not its value
                 what = "a string literal"
             elif URL_CREDENTIALS.match(text) and not PLACEHOLDER.match(URL_CREDENTIALS.match(text).group(1)):  # type: ignore[union-attr]
                 what = "a URL with an embedded password"
             else:
                 continue
             overridable = kind == "pydantic" or how == "env-fallback"
-            severity = Severity.INFO if overridable or dev or a.conditional else Severity.WARNING
+            test_config = bool(scope and TEST_CLASS.search(scope))  # e.g. class TestingConfig
+            severity = Severity.INFO if overridable or dev or test_config or a.conditional else Severity.WARNING
             if how == "env-fallback":
                 detail = f"falls back to {what} ({len(text)} characters) when the environment does not set it"
             elif kind == "pydantic":

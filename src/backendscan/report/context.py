@@ -339,7 +339,7 @@ def _relations(models: tuple[OrmModel, ...]) -> tuple[Relation, ...]:
         for fk in m.foreign_keys:
             target = fk.references.rsplit(".", 1)[0] if "." in fk.references else fk.references
             out.append(Relation(m.table, fk.column, fk.references, target, fk.status, fk.line or m.line, m.file))
-    return tuple(sorted(set(out), key=lambda r: (r.table, r.column, r.references)))
+    return tuple(sorted(set(out), key=lambda r: (r.table, r.column, r.references, r.file, r.line, r.status, r.target_table)))
 
 
 def _cycle_package_edges(result: ScanResult, depth: int) -> set[tuple[str, str]]:
