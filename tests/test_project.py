@@ -230,3 +230,31 @@ def test_a_helper_calling_itself_twice_stops_within_the_step_budget(tmp_path):
     assert time.perf_counter() - t < 10
     assert v.status != "resolved"
     assert "evaluation took too many steps" in {u.reason for u in v.unknowns}
+
+
+def test_a_class_factory_folds_to_its_local_class(tmp_path):
+    # Polar: polar/kit/routing.py get_api_router_class(); polar/routing.py APIRouter = get_api_router_class(APIRoute)
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/kit.py": '''
+            from fastapi import APIRouter as _APIRouter
+
+
+            def get_api_router_class(route_class):
+                """Returns a subclass of `APIRouter` that uses the given `route_class`."""
+
+                class _CustomAPIRouter(_APIRouter):
+                    def __init__(self, *args, **kwargs):
+                        kwargs["route_class"] = route_class
+                        super().__init__(*args, **kwargs)
+
+                return _CustomAPIRouter
+        ''',
+        "pkg/routing.py": "from fastapi.routing import APIRoute\nfrom pkg.kit import get_api_router_class\n\nAPIRouter = get_api_router_class(APIRoute)\n",
+    }
+    project = scan_files(tmp_path, files).project
+    fn = project.symbols["pkg.kit"].function("get_api_router_class")
+    assert isinstance(fn.single_return, ast.Name) and fn.single_return.id == "_CustomAPIRouter"
+    v = project.evaluate("pkg.routing", ast.parse("APIRouter", mode="eval").body)
+    assert (v.status, v.value.qualname) == ("resolved", "pkg.kit.get_api_router_class.<locals>._CustomAPIRouter")
+    assert project.is_subclass(v.value.qualname, {"fastapi.APIRouter"})

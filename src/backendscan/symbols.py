@@ -214,12 +214,17 @@ def _docstring(body: list[ast.stmt]) -> str:
 
 
 def _statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    """A function body without its docstring and leading local imports (imports are bindings)."""
+    """A function body without its docstring, leading local imports and local def/class statements.
+
+    Imports, ``def`` and ``class`` only bind names (the symbol table records them in the
+    function's scope), so a class factory (``class C(APIRouter): ...`` then ``return C``,
+    Polar's ``get_api_router_class``) has a single return like a one-line helper.
+    """
     stmts = body[1:] if _docstring(body) else body
     i = 0
     while i < len(stmts) and isinstance(stmts[i], (ast.Import, ast.ImportFrom)):
         i += 1
-    return stmts[i:]
+    return [s for s in stmts[i:] if not isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
 def _single_return(body: list[ast.stmt]) -> ast.expr | None:
