@@ -22,7 +22,7 @@ from .extraction import FileRecord
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 3
+SCHEMA = 4
 #: records and results not used by the last KEEP_RUNS scans are deleted
 KEEP_RUNS = 10
 _COLUMNS = ("head", "symbols", "summaries", "metrics")
@@ -61,7 +61,8 @@ def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:
 
 def _split(r: FileRecord) -> tuple[bytes, bytes, bytes, bytes]:
     head = replace(r, symbols=None, summaries_blob=b"", metrics=None)
-    head.__dict__.pop("summaries", None)
+    for lazy in ("summary_blobs", "_summary_cache"):
+        head.__dict__.pop(lazy, None)
     dump = lambda obj: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
     return (
         dump(head),
@@ -136,7 +137,7 @@ class Cache:
                             object.__setattr__(rec, "symbols", pickle.loads(extra["symbols"]))
                         if extra.get("summaries"):
                             object.__setattr__(rec, "summaries_blob", extra["summaries"])
-                            rec.summaries  # noqa: B018 - unpickle now: a broken entry is a cache miss
+                            rec.summary_blobs  # noqa: B018 - a broken entry is a cache miss; summaries load lazily
                         if extra.get("metrics"):
                             object.__setattr__(rec, "metrics", pickle.loads(extra["metrics"]))
                         if "symbols" not in cols or "metrics" not in cols or "summaries" not in cols:

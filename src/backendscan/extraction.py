@@ -50,15 +50,33 @@ class FileRecord:
     problems: tuple[Finding, ...] = ()  # parse problems and analyzer crashes
     parts: frozenset[str] = frozenset()
     symbols: ModuleSymbols | None = None
-    summaries_blob: bytes = b""  # pickled {analyzer name: summary}
+    summaries_blob: bytes = b""  # pickled {analyzer name: pickled summary}; see summary()
     metrics: FileMetrics | None = None
     metric_notes: tuple[Finding, ...] = ()
     timings: tuple[float, float, float] = (0.0, 0.0, 0.0)  # CPU seconds: parse, walk, metrics
 
     @cached_property
-    def summaries(self) -> dict[str, Any]:
-        """Analyzer summaries of this file (analyzer name -> summary)."""
+    def summary_blobs(self) -> dict[str, bytes]:
+        """Analyzer name -> that analyzer's pickled summary of this file.
+
+        Each summary is unpickled only when asked for (:meth:`summary`), so a run
+        whose analyzer results come from the whole-program cache, or a report that
+        reads one analyzer's summaries, does not pay for the others.
+        """
         return pickle.loads(self.summaries_blob) if self.summaries_blob else {}
+
+    def summary(self, analyzer: str) -> Any:
+        """This file's summary from ``analyzer`` (None when it had none)."""
+        cache = self.__dict__.setdefault("_summary_cache", {})
+        if analyzer not in cache:
+            blob = self.summary_blobs.get(analyzer)
+            cache[analyzer] = pickle.loads(blob) if blob else None
+        return cache[analyzer]
+
+    @property
+    def summaries(self) -> dict[str, Any]:
+        """Every analyzer's summary of this file (unpickles them all)."""
+        return {name: self.summary(name) for name in self.summary_blobs}
 
     def has(self, parts: Iterable[str]) -> bool:
         return not self.parsed and self.parts >= {IMPORTS} or self.parts >= set(parts)
@@ -146,10 +164,10 @@ def extract(
             walk(parsed.tree, [v for v in (import_x, symbol_x) if v is not None])
         except Exception as exc2:  # pragma: no cover - core visitors are total
             problems.append(_crash(source.path, "import extraction failed", exc2))
-    summaries: dict[str, Any] = dict(previous.summaries) if previous is not None else {}
+    summaries: dict[str, bytes] = dict(previous.summary_blobs) if previous is not None else {}
     for name, v in owners:
         try:
-            summaries[name] = v.finish()
+            summaries[name] = pickle.dumps(v.finish(), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             problems.append(_crash(source.path, f"analyzer {name} failed", exc))
     symbols = previous.symbols if previous is not None else None

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
@@ -402,10 +402,10 @@ def scan(
 
     # whole-program analyzers
     symbols = {m: r.symbols for m, r in by_module.items() if r.symbols is not None}
-    summaries: dict[str, dict[str, Any]] = {}
+    summaries: dict[str, _LazySummaries] = {}
     for m, r in sorted(by_module.items()):
-        for aname, summary in r.summaries.items():
-            summaries.setdefault(aname, {})[m] = summary
+        for aname in r.summary_blobs:
+            summaries.setdefault(aname, _LazySummaries(aname)).records[m] = r
     settings_texts = {p: t for p, t in aux_texts.items()}
     for f, _, _ in sources:
         if f.path.rsplit("/", 1)[-1] in ("manage.py", "wsgi.py", "asgi.py", "celery.py", "celeryconf.py", "celery_app.py"):
@@ -529,6 +529,23 @@ def _project_key(
         h.update(f"\x1d{path}\x1f".encode("utf-8", "replace"))
         h.update(aux[path].encode("utf-8", "replace"))
     return h.hexdigest()
+
+
+class _LazySummaries(Mapping[str, Any]):
+    """module -> one analyzer's summary, unpickled when first read."""
+
+    def __init__(self, analyzer: str) -> None:
+        self.analyzer = analyzer
+        self.records: dict[str, FileRecord] = {}
+
+    def __getitem__(self, module: str) -> Any:
+        return self.records[module].summary(self.analyzer)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 def _namespace_kind(ns: str, modules: Mapping[str, Module]) -> FileKind:
