@@ -126,3 +126,16 @@ def test_entries_unused_for_many_runs_are_forgotten(tmp_path):
     (n_records,) = db.execute("SELECT count(*) FROM records").fetchone()
     # app/__init__.py is used every run; of a.py's versions only the recent ones stay
     assert n_records <= KEEP_RUNS + 2
+
+
+def test_timings_name_each_analyzer_that_ran(tmp_path):
+    proj = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", proj)
+    first = scan(proj, _cfg(tmp_path))
+    names = [n for n, _ in first.stats.stages]
+    ran = sorted(n for n in names if n.startswith("analyzer:"))
+    assert "analyzer:fastapi" in ran and "analyzer:sqlalchemy" in ran and len(ran) == len(set(ran))
+    assert names.index("analyzers") < names.index(ran[0]) < names.index("total")
+    # a warm run reuses every analyzer's whole-program output: nothing ran
+    again = scan(proj, _cfg(tmp_path))
+    assert not [n for n, _ in again.stats.stages if n.startswith("analyzer:")]

@@ -425,10 +425,12 @@ def scan(
     )
     outputs: list[AnalyzerOutput] = []
     fresh_results: dict[str, object] = {}
+    resolve_times: list[tuple[str, float]] = []  # per analyzer that ran (not cached): "analyzer:<name>" stages
     for analyzer in loaded:
         if analyzer.name in cached_outputs:
             outputs.append(cached_outputs[analyzer.name])
             continue
+        ta = time.perf_counter()
         try:
             out = analyzer.resolve(project)
             outputs.append(out)
@@ -449,10 +451,12 @@ def scan(
                     category="plugins",
                 )
             )
+        resolve_times.append((f"analyzer:{analyzer.name}", time.perf_counter() - ta))
     if cache is not None and fresh_results:
         cache.put_results(fresh_results)
     t6 = time.perf_counter()
     stages.append(("analyzers", t6 - t5))
+    stages.extend(resolve_times)
 
     routes = tuple(sorted({r for o in outputs for r in o.routes}, key=Route.sort_key))
     models = tuple(sorted({m for o in outputs for m in o.models}, key=OrmModel.sort_key))
