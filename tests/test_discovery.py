@@ -235,3 +235,34 @@ def test_a_repository_root_with_an_init_file_is_not_package_mode(tmp_path):
     write_files(tmp_path / "p2", {"__init__.py": "", "sub/__init__.py": ""})
     d2, mods2 = _mods(tmp_path / "p2", roots=(".",))
     assert d2.prefix == "" and sorted(mods2) == ["sub"]
+
+
+def test_a_duplicate_package_is_taken_from_the_root_that_holds_its_modules(tmp_path):
+    # Polar's monorepo: server/polar (the app) and sdk/python/polar (its SDK) are both ``polar``
+    write_files(
+        tmp_path,
+        {
+            "sdk/python/pyproject.toml": "[project]\nname = 'polar-sdk'\n",
+            "sdk/python/pkg/__init__.py": "SIDE = 'sdk'\n",
+            "sdk/python/pkg/client.py": "",
+            "server/pyproject.toml": "[project]\nname = 'server'\n",
+            "server/pkg/__init__.py": "SIDE = 'server'\n",
+            "server/pkg/api.py": "from pkg import SIDE\nfrom pkg.db import engine\n",
+            "server/pkg/db.py": "engine = None\n",
+        },
+    )
+    r = scan(tmp_path, Config(use_cache=False, jobs=1))
+    mods = {m.name: m for m in r.modules}
+    assert mods["pkg"].path == "server/pkg/__init__.py"
+    assert mods["pkg.client"].path == "sdk/python/pkg/client.py"
+    dup = [(f.location.path, f.message) for f in r.findings if f.rule_id == "duplicate-module"]
+    assert dup == [
+        (
+            "sdk/python/pkg/__init__.py",
+            "module pkg is defined twice (server/pkg/__init__.py and sdk/python/pkg/__init__.py); server/pkg/__init__.py is used",
+        )
+    ]
+    import ast
+
+    v = r.project.evaluate("pkg.api", ast.parse("SIDE", mode="eval").body)
+    assert (v.status, v.value) == ("resolved", "server")

@@ -296,12 +296,14 @@ def scan(
 
     by_module: dict[str, FileRecord] = {}
     file_of: dict[str, SourceFile] = {}
+    owners = _module_owners(disc.files)
     for f, _, key in keyed:
         rec = records.get(key)
         if rec is None:
             continue  # unreadable: reported above
-        by_module.setdefault(f.module, rec)
-        file_of.setdefault(f.module, f)
+        if owners[f.module].path == f.path:
+            by_module[f.module] = rec
+            file_of[f.module] = f
         findings.extend(_problems_for(rec.problems, f.kind))
         if full:
             findings.extend(rec.metric_notes)
@@ -310,15 +312,16 @@ def scan(
     modules: dict[str, Module] = {}
     for f in disc.files:
         rec = by_module.get(f.module)
-        if f.module in modules:
-            other = modules[f.module]
+        used = owners[f.module]
+        if used.path != f.path:
             findings.append(
                 Finding(
                     "duplicate-module",
                     Severity.WARNING,
-                    f"module {f.module} is defined twice ({other.path} and {f.path}); the first one is used",
+                    f"module {f.module} is defined twice ({used.path} and {f.path}); {used.path} is used",
                     Location(f.path),
                     symbol=f.module,
+                    hint="The one whose import root holds more of its top-level package wins, then the first path.",
                 )
             )
             continue
@@ -576,6 +579,28 @@ def _cache_dir(disc: Discovery, config: Config) -> Path:
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backendscan"
     return base / hashlib.blake2b(str(disc.root).encode(), digest_size=8).hexdigest()
+
+
+def _module_owners(files: Sequence[SourceFile]) -> dict[str, SourceFile]:
+    """The file each module name is taken from when several files define it.
+
+    A monorepo can hold two projects with the same top-level package (Polar's
+    ``server/polar`` and its SDK ``sdk/python/polar``; every project's ``tests``). The
+    file whose import root holds more modules of that top-level package wins, so
+    ``server/polar/__init__.py`` stays with the 1 700 ``polar.*`` modules next to it;
+    on a tie the first path (discovery order) wins.
+    """
+    weight: dict[tuple[str, str], int] = {}
+    for f in files:
+        k = (f.root, f.module.split(".", 1)[0])
+        weight[k] = weight.get(k, 0) + 1
+    owners: dict[str, SourceFile] = {}
+    for f in files:
+        cur = owners.get(f.module)
+        top = f.module.split(".", 1)[0]
+        if cur is None or weight[(f.root, top)] > weight[(cur.root, top)]:
+            owners[f.module] = f
+    return owners
 
 
 _UNREADABLE = frozenset({"parse-error", "decode-error"})
