@@ -825,3 +825,147 @@ def test_a_name_defined_through_itself_does_not_loop(tmp_path):
     assert result.notes == ()
     assert pairs(result) == [("GET", "/one")]
     assert [line for _, line, _ in findings(result, "dynamic-registration")] == [8]
+
+
+# ----------------------------------------------------------------------------- summaries and gating
+SUMMARY_SOURCE = '''
+    from flask import Blueprint, Flask
+
+    def get_app():
+        return APP
+
+    def make_bp():
+        bp = Blueprint("b", __name__)
+
+        @bp.get("/v")
+        def view():
+            rows = load()
+            return render(rows)
+
+        return bp
+
+    def unrelated(x):
+        with open(x) as fh:
+            def inner():
+                return fh
+        return x.upper()
+
+    class Shop:
+        def total(self):
+            return 1
+
+    APP = Flask(__name__)
+    APP.register_blueprint(make_bp())
+'''
+
+
+def _summary(tmp_path):
+    from backendscan.analyzers.flask import FlaskAnalyzer
+    from backendscan.discovery import discover
+    from backendscan.extraction import extract
+    from backendscan.testing import write_files
+
+    root = write_files(tmp_path / "sum", {"s/__init__.py": SUMMARY_SOURCE})
+    disc = discover(root)
+    src = disc.files[0]
+    rec = extract(src, disc.abspath(src.path).read_bytes(), [FlaskAnalyzer()], with_metrics=False)
+    return rec.summary("flask")
+
+
+def test_summary_lists_defs_with_what_the_relevance_pass_needs(tmp_path):
+    import ast
+
+    summary = _summary(tmp_path)
+    heads = [(d.kind, d.qualname, d.attr_hit, d.calls, d.indexed) for d in summary.defs]
+    assert heads == [
+        ("function", "get_app", False, (), True),
+        ("function", "make_bp", False, ("Blueprint", "get", "load", "render"), True),  # relevant: makes a Blueprint
+        ("function", "make_bp.<locals>.view", False, ("load", "render"), True),
+        ("function", "unrelated", False, ("upper",), True),
+        ("function", "unrelated.<locals>.inner", False, (), False),  # inside a with block
+        ("class", "Shop", False, (), True),
+        ("function", "Shop.total", False, (), True),
+    ]
+    assert [ast.unparse(v) for v in summary.defs[0].name_returns] == ["APP"]
+    # bodies stay packed until read; parameters travel with them
+    assert all("_body" not in d.__dict__ for d in summary.defs)
+    view = summary.defs[2]
+    assert [type(r).__name__ for r in view.body] == ["Stmt", "Stmt"]
+    assert [a.arg for a in summary.defs[3].args.args] == ["x"]
+    assert summary.defs[5].args is None
+
+
+def test_bodies_of_functions_that_never_run_are_not_unpacked(tmp_path, monkeypatch):
+    from backendscan.analyzers import flask_summary
+
+    unpacked = []
+    original = flask_summary.Def._unpacked
+
+    def spy(self):
+        if "_body" not in self.__dict__:
+            unpacked.append(self.qualname)
+        return original(self)
+
+    monkeypatch.setattr(flask_summary.Def, "_unpacked", spy)
+    result = _scan(tmp_path, {"s/__init__.py": SUMMARY_SOURCE})
+    assert pairs(result) == [("GET", "/v")]
+    assert sorted(unpacked) == ["make_bp"]  # the view, the helpers and the class are never run
+
+
+def test_django_code_with_flask_looking_words_is_not_interpreted(tmp_path, monkeypatch):
+    from backendscan.analyzers import flask as flask_plugin
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the Flask interpreter ran on a project without Flask")
+
+    monkeypatch.setattr(flask_plugin, "Interpreter", boom)
+    result = _scan(tmp_path, {
+        "d/__init__.py": "",
+        "d/views.py": '''
+            from django.views.generic import TemplateView
+
+            class Home(TemplateView):
+                template_name = "home.html"
+
+            def create_app():
+                return Home.as_view()
+        ''',
+        "d/urls.py": '''
+            from django.urls import path
+            from .views import create_app
+
+            urlpatterns = [path("", create_app())]
+        ''',
+    })
+    no_errors(result)
+    assert result.routes == ()
+
+
+def test_flask_extension_imports_count_as_flask(tmp_path):
+    result = _scan(tmp_path, {
+        "r/__init__.py": '''
+            from flask_restful import Api, Resource
+            from .app import app
+
+            class Item(Resource):
+                def get(self):
+                    return {}
+
+            api = Api(app)
+            api.add_resource(Item, "/item")
+        ''',
+        "r/app.py": '''
+            from .factory import make
+
+            app = make()
+        ''',
+        "r/factory.py": '''
+            import importlib
+
+            def make():
+                return importlib.import_module("flask").Flask(__name__)
+        ''',
+    })
+    # the app itself is not a Flask(...) call the scan sees, so the Api is an orphan; what matters
+    # here is that the interpreter ran although no module imports ``flask`` itself
+    assert pairs(result) == [("GET", "/item")]

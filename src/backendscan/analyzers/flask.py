@@ -92,11 +92,26 @@ _KEYWORDS = (
 )
 
 
+def uses_flask(project: Project) -> bool:
+    """Some module imports ``flask``, a ``flask_*`` extension or ``apiflask``.
+
+    The text pre-check (``_KEYWORDS``) also matches Django code (``as_view``,
+    ``create_app``...); without a Flask import nothing the interpreter finds can
+    be a Flask route, so it is not run.
+    """
+    for syms in project.symbols.values():
+        for b in syms.bindings:
+            top = b.target.split(".", 1)[0]
+            if top == "flask" or top.startswith("flask_") or top == "apiflask":
+                return True
+    return False
+
+
 class FlaskAnalyzer:
     """The ``flask`` analyzer plugin (see the module docstring)."""
 
     name: ClassVar[str] = "flask"
-    version: ClassVar[str] = "7"
+    version: ClassVar[str] = "8"
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _KEYWORDS)
@@ -109,7 +124,7 @@ class FlaskAnalyzer:
             m: s for m, s in project.summaries_of(self.name).items()
             if (mod := project.modules.get(m)) is not None and mod.kind.value == "source"
         }
-        if not summaries:
+        if not summaries or not uses_flask(project):
             return AnalyzerOutput()
         interp = Interpreter(project, summaries)
         regs = interp.run()

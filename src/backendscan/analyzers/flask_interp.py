@@ -33,7 +33,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..model import Finding, Location, Severity, Unresolved
 from ..project import Instance, Opaque, Project, Value
-from .flask_summary import Branch, Def, FlaskSummary, Loop, Record, Stmt, With
+from .flask_summary import RELEVANT_ATTRS, Branch, Def, DefRef, FlaskSummary, Loop, Record, Stmt, With
+from .flask_summary import return_values as _return_values
 
 MAX_CALL_DEPTH = 8
 MAX_UNROLL = 256
@@ -66,9 +67,6 @@ REGISTRARS = {
     "namespace": {"add_resource", "route"},
     "state": {"add_url_rule"},  # a project BlueprintSetupState (see Interpreter.setup_state_rules)
 }
-# attribute names whose presence in a function makes it worth running
-RELEVANT_ATTRS = frozenset({"route", "add_url_rule", "register_blueprint", "add_resource", "add_namespace",
-                            "namespace", "init_app", "before_request", "before_app_request", "as_view", "resource"})
 ROUTE_DECORATOR_ATTRS = frozenset(ROUTE_DECORATORS) | {"resource", "before_request", "before_app_request"}
 
 
@@ -442,7 +440,9 @@ class Interpreter:
         self.out = Registrations()
         self.defs: dict[str, tuple[str, Def]] = {}
         for module, summary in self.summaries.items():
-            self._index(module, summary.body)
+            for rec in summary.defs:
+                if rec.indexed:
+                    self.defs[f"{module}.{rec.qualname}"] = (module, rec)
         self._alias_map: dict[str, set[str]] | None = None
         self._relevant = self._relevance()
         self._globals: dict[str, Any] = {}
@@ -461,17 +461,6 @@ class Interpreter:
         self._captured: list[Text] = []
 
     # ------------------------------------------------------------------ setup
-    def _index(self, module: str, body: Iterable[Record]) -> None:
-        for rec in body:
-            if isinstance(rec, Def):
-                self.defs[f"{module}.{rec.qualname}"] = (module, rec)
-                self._index(module, rec.body)
-            elif isinstance(rec, Loop):
-                self._index(module, rec.body)
-            elif isinstance(rec, Branch):
-                self._index(module, rec.body)
-                self._index(module, rec.orelse)
-
     def _relevance(self) -> set[str]:
         """Functions worth running: they register, create Flask objects or call such functions (by name)."""
         creators = {"Flask", "Blueprint", "Api", "Namespace", "APIFlask", "APIBlueprint"}
@@ -489,21 +478,9 @@ class Interpreter:
         for q, (_, rec) in self.defs.items():
             if rec.kind != "function":
                 continue
-            names: set[str] = set()
-            direct = False
-            for node in _record_nodes(rec.body):
-                for sub in ast.walk(node):
-                    if isinstance(sub, ast.Attribute):
-                        if sub.attr in RELEVANT_ATTRS:
-                            direct = True
-                    elif isinstance(sub, ast.Call):
-                        f = sub.func
-                        n = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-                        if n in creators:
-                            direct = True
-                        elif n:
-                            names.add(n)
-            if direct:
+            # the visitor recorded what the body uses (rec.body itself is unpickled only if it runs)
+            names = set(rec.calls)
+            if rec.attr_hit or not names.isdisjoint(creators):
                 relevant.add(q)
             else:
                 calls_of[q] = names
@@ -605,6 +582,11 @@ class Interpreter:
             elif isinstance(rec, Loop):
                 frame.cur_conds = frame.conds(rec.conditions)
                 self.exec_loop(rec, frame)
+            elif isinstance(rec, DefRef):
+                d = self.summaries[frame.module].defs[rec.index]
+                frame.cur_conds = frame.conds(d.conditions)
+                frame.cur_withs = d.withs
+                self.exec_def(d, frame)
             elif isinstance(rec, Def):
                 frame.cur_conds = frame.conds(rec.conditions)
                 frame.cur_withs = rec.withs
@@ -921,8 +903,8 @@ class Interpreter:
                 return None
             info = d.obj
             ret = ast.Return(info.single_return, lineno=info.line, col_offset=0)
-            rec0 = Def("function", info.name, info.qualname, info.line, (), (Stmt("return", ret, info.line),),
-                       args=info.args)
+            rec0 = Def("function", info.name, info.qualname, info.line, (), arguments=info.args,
+                       inline=(Stmt("return", ret, info.line),))
             found = (d.module, rec0)
         module, rec = found
         if rec.kind != "function" or rec.args is None:
@@ -1230,7 +1212,7 @@ class Interpreter:
         result: FObj | Func | None = None
         if found is not None and found[1].kind == "function":
             module, rec = found
-            for value in _return_values(rec.body):
+            for value in rec.name_returns:  # the header keeps them: the body stays pickled
                 if isinstance(value, (ast.Name, ast.Attribute)):
                     v = self.eval(value, Frame(module, rec.qualname, "", {}, func.closure))
                     if isinstance(v, FObj):
@@ -1909,34 +1891,6 @@ def _tail(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
     return ""
-
-
-def _record_nodes(body: Iterable[Record]) -> Iterable[ast.AST]:
-    for rec in body:
-        if isinstance(rec, Branch):
-            yield rec.test
-            yield from _record_nodes(rec.body)
-            yield from _record_nodes(rec.orelse)
-        elif isinstance(rec, Stmt):
-            yield rec.node
-        elif isinstance(rec, Loop):
-            if rec.iter is not None:
-                yield rec.iter
-            yield from _record_nodes(rec.body)
-        elif isinstance(rec, Def):
-            yield from rec.decorators
-            yield from _record_nodes(rec.body)
-
-
-def _return_values(body: Iterable[Record]) -> Iterable[ast.expr]:
-    for rec in body:
-        if isinstance(rec, Stmt) and rec.kind == "return":
-            yield rec.node.value  # type: ignore[attr-defined,misc]
-        elif isinstance(rec, Loop):
-            yield from _return_values(rec.body)
-        elif isinstance(rec, Branch):
-            yield from _return_values(rec.body)
-            yield from _return_values(rec.orelse)
 
 
 def _pick_return(values: list[Any]) -> Any:

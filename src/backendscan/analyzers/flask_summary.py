@@ -11,13 +11,25 @@ that are calls, ``return`` statements, ``for``/``while`` loops and every
 their body: references to ``current_user``, ``login_required``,
 ``verify_jwt_in_request``, ``abort(401|403)`` ...).  Plain dataclasses without
 ``slots`` (they unpickle faster).
+
+Most function bodies are never run by phase 2 (view functions, helpers that
+register nothing), so each ``def`` body is pickled on its own
+and compressed (:attr:`Def.blob`), and unpickled only when the interpreter
+first reads :attr:`Def.body`.  Every ``def``/``class`` of the file is listed once in
+:attr:`FlaskSummary.defs` (in the order the statements are nested); bodies
+refer to them through :class:`DefRef`.  What phase 2 needs of a function it
+does not run is kept in the header: whether its body uses a registration
+attribute, the names it calls (:attr:`Def.calls`, for the relevance pass) and
+the names it returns (:attr:`Def.name_returns`, for ``def get_app(): return app``).
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Union
+import pickle
+import zlib
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Union
 
 from ..parsing import ParsedModule
 from ..visiting import Context, FileVisitor
@@ -45,6 +57,9 @@ _AUTH_TEXT = ("current_user", "login_required", "jwt", "abort", "Unauthorized", 
               "roles_", "auth_required", "permissions_required", "unauthorized", "401", "403")
 _AUTH_STATUS = {401, 403}
 _AUTH_STATUS_NAMES = {"UNAUTHORIZED", "FORBIDDEN"}
+# attribute names whose presence in a function makes it worth running (see Interpreter._relevance)
+RELEVANT_ATTRS = frozenset({"route", "add_url_rule", "register_blueprint", "add_resource", "add_namespace",
+                            "namespace", "init_app", "before_request", "before_app_request", "as_view", "resource"})
 
 
 @dataclass(frozen=True)
@@ -71,20 +86,54 @@ class Loop:
 
 
 @dataclass(frozen=True)
+class DefRef:
+    """A ``def``/``class`` statement in a body: entry ``index`` of :attr:`FlaskSummary.defs`."""
+
+    index: int
+
+
+@dataclass(frozen=True)
 class Def:
-    """A ``def`` or ``class`` statement with its (summarised) body."""
+    """A ``def`` or ``class`` statement: its header, and its (summarised) body on demand."""
 
     kind: str  # function, class
     name: str
     qualname: str  # __qualname__ style (``f.<locals>.g``)
     line: int
     decorators: tuple[ast.expr, ...]
-    body: tuple["Record", ...]
     conditions: tuple[str, ...] = ()
-    args: ast.arguments | None = None
+    arguments: ast.arguments | None = None  # parameters (while the visitor builds it; synthesised defs)
     is_async: bool = False
     auth_markers: tuple[str, ...] = ()
     withs: tuple[str, ...] = ()
+    inline: tuple["Record", ...] = ()  # the body as records (while the visitor builds it; synthesised defs)
+    blob: bytes = b""  # parameters and body pickled on their own, compressed (nested defs as DefRef)
+    attr_hit: bool = False  # the body uses a registration attribute (RELEVANT_ATTRS)
+    calls: tuple[str, ...] = ()  # names the body calls (last part of the callee), sorted
+    name_returns: tuple[ast.expr, ...] = ()  # ``return name`` / ``return a.b`` values of the body
+    indexed: bool = True  # reachable from the module body without entering a ``with`` block
+
+    @property
+    def body(self) -> tuple["Record", ...]:
+        """The body records, unpickled from :attr:`blob` the first time they are read."""
+        return self._unpacked()[1] if self.blob else self.inline
+
+    @property
+    def args(self) -> ast.arguments | None:
+        """The parameters of a function (None for a class), unpickled with the body."""
+        return self._unpacked()[0] if self.blob else self.arguments
+
+    def _unpacked(self) -> tuple[ast.arguments | None, tuple["Record", ...]]:
+        cached = self.__dict__.get("_body")
+        if cached is None:
+            cached = pickle.loads(zlib.decompress(self.blob))
+            self.__dict__["_body"] = cached  # a cache, not state: frozen only guards the fields
+        return cached  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_body", None)
+        return state
 
 
 @dataclass(frozen=True)
@@ -111,7 +160,7 @@ class With:
     conditions: tuple[str, ...] = ()
 
 
-Record = Union[Stmt, Loop, Def, Branch, With]
+Record = Union[Stmt, Loop, Def, DefRef, Branch, With]
 
 
 class _IfBuilder:
@@ -125,9 +174,10 @@ class _IfBuilder:
 
 @dataclass(frozen=True)
 class FlaskSummary:
-    """What phase 2 needs from one file."""
+    """What phase 2 needs from one file: the module body and every ``def``/``class`` in it."""
 
     body: tuple[Record, ...]
+    defs: tuple[Def, ...] = ()
 
 
 def _exit(stmts: list[ast.stmt]) -> str:
@@ -261,9 +311,9 @@ class FlaskVisitor(FileVisitor):
                 qualname=qual,
                 line=node.lineno,
                 decorators=tuple(node.decorator_list),
-                body=body,
+                inline=body,
                 conditions=condition_texts(ctx),
-                args=None if is_class else node.args,  # type: ignore[union-attr]
+                arguments=None if is_class else node.args,  # type: ignore[union-attr]
                 is_async=isinstance(node, ast.AsyncFunctionDef),
                 auth_markers=markers,
                 withs=with_texts(ctx),
@@ -323,7 +373,96 @@ class FlaskVisitor(FileVisitor):
             self._stmt("return", node, ctx)
 
     def finish(self) -> FlaskSummary:
-        return FlaskSummary(tuple(self.stack[0]))  # type: ignore[arg-type]
+        defs: list[Def] = []
+        body = _pack(tuple(self.stack[0]), defs, True, {})  # type: ignore[arg-type]
+        return FlaskSummary(body, tuple(defs))
+
+
+def return_values(body: Iterable[Record]) -> Iterable[ast.expr]:
+    """Values of the ``return`` statements of a body (through loops and branches, not nested defs)."""
+    for rec in body:
+        if isinstance(rec, Stmt) and rec.kind == "return":
+            yield rec.node.value  # type: ignore[attr-defined,misc]
+        elif isinstance(rec, Loop):
+            yield from return_values(rec.body)
+        elif isinstance(rec, Branch):
+            yield from return_values(rec.body)
+            yield from return_values(rec.orelse)
+
+
+def _pack(body: tuple[Record, ...], defs: list[Def], indexed: bool,
+          facts: dict[int, tuple[bool, frozenset[str]]]) -> tuple[Record, ...]:
+    """Move every ``def``/``class`` of ``body`` to ``defs`` (pre-order), its body pickled apart."""
+    out: list[Record] = []
+    for rec in body:
+        if isinstance(rec, Def):
+            index = len(defs)
+            defs.append(rec)  # placeholder: keeps the pre-order of the statements
+            inner = _pack(rec.inline, defs, indexed, facts)
+            hit, calls = _facts(rec.inline, facts)
+            names = tuple(v for v in return_values(rec.inline) if isinstance(v, (ast.Name, ast.Attribute)))
+            defs[index] = replace(rec, inline=(), arguments=None, blob=_compress(rec.arguments, inner),
+                                  attr_hit=hit, calls=tuple(sorted(calls)), name_returns=names, indexed=indexed)
+            out.append(DefRef(index))
+        elif isinstance(rec, Loop):
+            out.append(replace(rec, body=_pack(rec.body, defs, indexed, facts)))
+        elif isinstance(rec, Branch):
+            out.append(replace(rec, body=_pack(rec.body, defs, indexed, facts),
+                               orelse=_pack(rec.orelse, defs, indexed, facts)))
+        elif isinstance(rec, With):
+            out.append(replace(rec, body=_pack(rec.body, defs, False, facts)))
+        else:
+            out.append(rec)
+    return tuple(out)
+
+
+def _compress(args: ast.arguments | None, body: tuple[Record, ...]) -> bytes:
+    """Parameters and body as stored in :attr:`Def.blob` (pickled ASTs compress about threefold)."""
+    return zlib.compress(pickle.dumps((args, body), protocol=pickle.HIGHEST_PROTOCOL), 6)
+
+
+def _facts(body: tuple[Record, ...], memo: dict[int, tuple[bool, frozenset[str]]]) -> tuple[bool, frozenset[str]]:
+    """(uses a registration attribute, names called) in a body: nested defs count with their decorators.
+
+    ``with`` blocks are not looked into (phase 2 never did).
+    """
+    hit = False
+    names: set[str] = set()
+    for node in _nodes(body, memo):
+        if isinstance(node, tuple):
+            hit = hit or node[0]
+            names |= node[1]
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Attribute):
+                if sub.attr in RELEVANT_ATTRS:
+                    hit = True
+            elif isinstance(sub, ast.Call):
+                f = sub.func
+                n = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if n:
+                    names.add(n)
+    return hit, frozenset(names)
+
+
+def _nodes(body: Iterable[Record], memo: dict[int, tuple[bool, frozenset[str]]]) -> Iterable[Any]:
+    for rec in body:
+        if isinstance(rec, Branch):
+            yield rec.test
+            yield from _nodes(rec.body, memo)
+            yield from _nodes(rec.orelse, memo)
+        elif isinstance(rec, Stmt):
+            yield rec.node
+        elif isinstance(rec, Loop):
+            if rec.iter is not None:
+                yield rec.iter
+            yield from _nodes(rec.body, memo)
+        elif isinstance(rec, Def):
+            yield from rec.decorators
+            found = memo.get(id(rec))
+            if found is None:
+                found = memo[id(rec)] = _facts(rec.inline, memo)
+            yield found
 
 
 def _unparse(node: ast.AST) -> str:
