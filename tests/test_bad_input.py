@@ -151,3 +151,16 @@ def test_a_broken_test_file_is_a_warning_and_broken_application_code_an_error(tm
     ]
     hint = next(f.hint for f in r.findings if f.location.path.endswith("syntaxerror.py"))
     assert hint.endswith("It is a test file; tests may keep broken files as data.")
+
+
+def test_a_template_with_a_py_name_is_a_note_not_a_parse_error():
+    # Polar's SDK generator keeps Jinja templates as sdk/generator/python/template/polar/version/*.py
+    text = b"import typing\n\n{% for service in api.services %}\nfrom polar.{{ version }}.services import {{ service.name }}\n{% endfor %}\n"
+    out = parse_source("template/client.py", "template.client", False, text)
+    assert out.module is None
+    assert [(f.rule_id, f.severity.value, f.location.line, f.message) for f in out.problems] == [
+        ("template-file", "info", 3, "a template, not Python: template tags such as `{% for service in api.services %}`; not analysed")
+    ]
+    # a broken file that merely holds braces in a string is still a parse error
+    out = parse_source("app/broken.py", "app.broken", False, b"x = '{{ not a tag }}'\ndef (\n")
+    assert [f.rule_id for f in out.problems] == ["parse-error"]

@@ -160,6 +160,28 @@ def parse_source(path: str, module: str, is_package: bool, data: bytes) -> Parse
     return _parse_newer_syntax(path, module, is_package, text, first_error)
 
 
+_TEMPLATE_TAG_RE = re.compile(r"\{%-?\s*\w.*?-?%\}|\{\{-?\s*[\w.]+(\s*\|[^}]*)?\s*-?\}\}")
+
+
+def _template_line(text: str, error_line: int) -> tuple[str, int]:
+    """The template tag that explains a syntax error (Jinja/Django ``{% for %}`` or ``{{ name }}``) and its line.
+
+    Only called for files that do not parse: a tag on the failing line, or a line that
+    is nothing but a ``{% ... %}`` statement tag, marks a template with a ``.py`` name
+    (Polar's SDK generator, cookiecutter projects).
+    """
+    lines = text.split("\n")
+    if 0 < error_line <= len(lines):
+        m = _TEMPLATE_TAG_RE.search(lines[error_line - 1])
+        if m:
+            return m.group(0)[:60], error_line
+    for i, raw in enumerate(lines, 1):
+        stripped = raw.strip()
+        if stripped.startswith("{%") and stripped.endswith("%}"):
+            return stripped[:60], i
+    return "", 0
+
+
 _PY2_LINE_RE = re.compile(r"^\s*(print\s+[^\s(=]|exec\s+['\"]|raise\s+\w+\s*,)|\bur['\"]|`|\b0[0-7]+L?\b|<>")
 
 
@@ -186,6 +208,20 @@ def _parse_newer_syntax(
             warnings.simplefilter("ignore")
             cst_tree = cst.parse_module(text, config=cst.PartialParserConfig(python_version="3.14"))
     except Exception:  # libcst.ParserSyntaxError and anything else: really broken source
+        template, tag_line = _template_line(text, line)
+        if template:
+            return ParseOutcome(
+                None,
+                (
+                    Finding(
+                        rule_id="template-file",
+                        severity=Severity.INFO,
+                        message=f"a template, not Python: template tags such as `{template}`; not analysed",
+                        location=Location(path, tag_line, 1),
+                        hint="Code generators keep Jinja templates of Python files; exclude the folder to silence this.",
+                    ),
+                )
+            )
         return ParseOutcome(None, (_finding(path, line, col, _syntax_message(error)),))
     try:
         lowered = cst_tree.visit(_Downlevel()).code
