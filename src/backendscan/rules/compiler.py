@@ -122,7 +122,7 @@ class _State:
             if re.search(r"\(for information\)", raw):
                 out.specs = [(s, Severity.INFO) for s, _ in out.specs]
             made.append((line, c, out))
-        self._resolve_statement(made)
+        self._resolve_statement(_remedy_homes(made))
 
     def table(self, rows: list[Statement]) -> None:
         header = [h.lower() for h in rows[0].header]
@@ -454,6 +454,59 @@ def _context(stmt: Statement) -> tuple[tuple[Ref, ...], list[tuple[str, str]], s
             elif paths:
                 subject = (paths[0],)
     return subject, roles, " / ".join(texts).lower()
+
+
+_HOME_VERB = re.compile(r"^\s*⟦(\d+)⟧\s+(?:provides|wraps|defines|exposes|contains|implements|offers|holds|has)\b")
+_USE_FROM = re.compile(r"^\s*(?:use|call)\s+(?P<y>⟦\d+⟧)(?:\s+(?:from|in)\s+⟦(?P<home>\d+)⟧)?(?:\s+instead)?\s*$")
+
+
+def _path_like(code: str) -> bool:
+    return "/" in code or bool(re.fullmatch(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+", code))
+
+
+def _remedy_homes(made: list[tuple[int, Clause, Outcome]]) -> list[tuple[int, Clause, Outcome]]:
+    """Bans whose remedy is in another clause of the same statement.
+
+    "Never call `X()` directly — use `now()` from `app/time.py` instead": the
+    next clause names the replacement and the module it comes from, which may
+    call ``X`` (it is the wrapper).  "`app/time.py` provides `now()`, ... .
+    Never call `Y()` directly — use the helpers instead": the module the
+    statement says provides the helpers is where the direct call belongs.
+    """
+    homes: list[str] = []
+    for _line, c, _out in made:
+        m = _HOME_VERB.match(c.t.norm)
+        if m:
+            code = c.t.code(int(m.group(1)))
+            if _path_like(code):
+                homes.append(code)
+    out: list[tuple[int, Clause, Outcome]] = []
+    for i, (line, c, o) in enumerate(made):
+        if o.status != COMPILED or not any(isinstance(sp, Ban) for sp, _ in o.specs):
+            out.append((line, c, o))
+            continue
+        replacement, home = "", ""
+        nxt = made[i + 1][1] if i + 1 < len(made) else None
+        if nxt is not None:
+            mu = _USE_FROM.match(nxt.t.norm)
+            if mu:
+                replacement = re.sub(r"\(.*\)$", "", nxt.t.code(int(mu.group("y")[1:-1]))).strip()
+                if mu.group("home") and _path_like(nxt.t.code(int(mu.group("home")))):
+                    home = nxt.t.code(int(mu.group("home")))
+            elif re.match(r"^\s*use\s+the\s+(?:helpers?|wrappers?|utilities)\b", nxt.t.norm) and len(set(homes)) == 1:
+                home = homes[0]
+        if not home and re.search(r"\bdirectly\b", c.t.norm) and len(set(homes)) == 1 and nxt is not None and re.match(r"^\s*use\b", nxt.t.norm):
+            home = homes[0]
+        if not (replacement or home):
+            out.append((line, c, o))
+            continue
+        specs = []
+        for sp, sev in o.specs:
+            if isinstance(sp, Ban) and not sp.outside:
+                sp = replace(sp, replacement=sp.replacement or replacement, outside=(Ref(home.rstrip("/")),) if home else ())
+            specs.append((sp, sev))
+        out.append((line, c, Outcome(o.status, o.kind, specs, o.reason, o.suggestion, o.modifier, o.roles)))
+    return out
 
 
 def _table_columns(header: list[str]) -> dict[str, int]:

@@ -21,6 +21,7 @@ compilable phrasing).
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
@@ -45,7 +46,7 @@ from .model import (
     Shared,
     Spec,
 )
-from .names import Occurrence, Text, normalise, occurrences, refs_in
+from .names import PLACEHOLDER, Occurrence, Text, normalise, occurrences, refs_in
 from .parser import Modality, modality
 
 
@@ -90,7 +91,7 @@ def unrecognized(reason: str, suggestion: str, kind: str = "unrecognized") -> Ou
 
 # ===================================================================== helpers
 _MOTIVE = re.compile(
-    r":\s+(?:it|they|this|that|these|those|which|so|because)\b.*$|[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
+    r":\s+(?:it|they|this|that|these|those|which|so|because)\b.*$|[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|,\s*since\s+(?!\d)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
     r"|for (?:consistency|readability|performance|security|testability)|以避免|避免循环|以免|为了|因为|하기 위해|위해서|ために|per evitare|untuk menghindari|để tránh|para evitar).*$",
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -222,6 +223,16 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
             gt = True
         else:
             return None
+    if len(arrows) == 1 and not gt:
+        inside = [p for p in _PAREN.finditer(norm) if p.start() < arrows[0].start() < p.end()]
+        if (
+            inside
+            and norm[: inside[0].start()].strip(" -*:")
+            and re.search(r"⟦\d+⟧\s*$", norm[inside[0].start() : arrows[0].start()])
+            and re.match(r"^\s*⟦\d+⟧", norm[arrows[0].end() : inside[0].end()])
+        ):
+            # "No cryptic names (`usr_cnt` → `user_count`)": an example rename in parentheses, not a dependency
+            return not_checkable("mapping", "an arrow inside parentheses: an example (a rename or a mapping), not a dependency rule")
     # the chain is the run of arrow-separated nodes; text before the first node is a lead-in
     pieces: list[str] = []
     last = 0
@@ -357,6 +368,9 @@ def _node_end(t: Text, piece: str) -> int:
 
 def _single_arrow(c: Clause, t: Text, nodes: list[tuple[list[Ref], bool]], tail: str, roles: list[tuple[str, str]], lead: str = "", prefix: str = "") -> Outcome | None:
     left, right = nodes[0][0], nodes[1][0]
+    if right and re.match(r"^\s*(?:and|or|&)\s+[^\W\d_]", tail) and not re.match(r"^\s*,\s*(?:except|ignoring)\b", tail):
+        # "Application → Use cases and orchestration": the right side is a description that goes on, not a layer name
+        return not_checkable("mapping", "a single arrow from a name to a description: a mapping, not a dependency rule")
     rhs_text = t.norm[t.norm.rfind(">") + 1 :] if ">" in t.norm else t.norm
     nothing = re.search(r"\b(?:nothing|none|no imports|anything)\b|无|없음|なし", rhs_text)
     only = re.search(r"\bonly\b|仅|只|만|のみ", rhs_text + " " + tail)
@@ -463,8 +477,15 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     if re.search(r"each other|one another|among themselves|between (?:them|each other)|相互|互相|서로|lẫn nhau|tra loro|satu sama lain|entre si|entre ellos|mutually", norm):
         return None  # independence
-    if any(re.search(pat, norm) for _, pat in _CONSTRUCTS):
+    if _constructs_in(t):
         return None  # "relative imports are banned": a construct ban
+    # "no import path from core to `app_django`": the direction is spelled out
+    mft = re.search(r"\b(?:no|never|not|without)\s+(?:\w+\s+){0,2}?(?:imports?|import\s+paths?|dependenc(?:y|ies))\s+from\s+(?P<a>.+?)\s+(?:to|into|on)\s+(?P<b>.+?)(?=\s*(?:[;,.)]|$))", norm)
+    if mft:
+        a = _refs(_names(t, mft.start("a"), mft.end("a")))
+        b = _refs(_names(t, mft.start("b"), mft.end("b")))
+        if a and b and all(_module_like(r, t) for r in a + b):
+            return compiled("forbidden", Forbidden(a, b, ignore_imports=ignore))
     passive = _PASSIVE_RE.search(norm)
     verb = _VERB_RE.search(norm)
     noun = re.search(r"(?<![A-Za-z0-9_])(?:imports?|dependenc(?:y|ies)|access|queries|calls|coupling|usage|references?)(?![A-Za-z0-9_])|접근|쿼리|호출|의존|访问|查询|调用|依赖|アクセス|依存", norm)
@@ -481,11 +502,16 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
         before = _refs(_names(t, 0, passive.start()))
         after = _refs(_names(t, passive.end(), _except_split(t, passive.end(), len(norm))[0]))
         subject, obj = after, before
-        only_by = re.search(r"\bonly\b", norm)
+        only_by = re.search(r"\bonly\b[^,;]*$", norm[: passive.start()]) or re.match(r"^\s*(?:by\s+|from\s+)?(?:\S+\s+){0,1}only\b", norm[passive.end() :])
         if only_by and obj and subject:
             return compiled("protected", Protected(targets=obj, importers=subject))
     obj = tuple(o for o in obj if " " not in o.text or not o.quoted)
     subject = tuple(o for o in subject if " " not in o.text or not o.quoted)
+    if any(not _module_like(r, t) for r in obj + subject):
+        # "use it as an `__in` subquery", "the `id` field", "e.g. `8.8.8.0`": not modules, so no import rule
+        if any(_NOT_A_MODULE_AFTER.match(norm[m.end() :]) for m in re.finditer(r"⟦\d+⟧", norm)):
+            return not_checkable("data and domain", "about a field, attribute or argument, which import and call facts do not show")
+        return None
     if not (passive is not None and anchor is passive) and lexicon.NO_PREFIX_RE.match(norm) and not obj:
         # "no direct DB access (in X)": the names before the noun are what is forbidden
         obj = tuple(r for r in subject)
@@ -539,6 +565,8 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     weak_negation = not lexicon.NO_PREFIX_RE.match(norm) and not re.search(r"must|never|cannot|can't|shall|may not|禁止|금지|不得|不要|không|non\s|tidak|jangan|dilarang|nunca", norm) and c.polarity >= 0
     if from_context and weak_negation and not re.search(r"import|depend|导入|引入|依赖|의존|임포트|インポート|依存|importa|mengimpor|impor", norm) and not any(o.quoted or o.text in lexicon.LIBRARIES for o in obj):
         return None  # a verb like "touch" with only a heading for subject is too weak to compile
+    if subject and all(not r.quoted and r.text in lexicon.LIBRARIES for r in subject):
+        return None  # "in the Celery app, do not import tasks": a third-party library imports none of the project's code
     if set(subject) & set(obj):
         return unrecognized(
             "speaks of two members of the same kind (one domain and another); name the container of the members",
@@ -552,6 +580,38 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     through = bool(re.search(r"through other (?:declared )?layers|through any layer|via other layers", norm))
     spec = Forbidden(subject, obj, exceptions=exceptions, ignore_imports=ignore, direct=bool(direct), through_layers=through)
     return compiled("forbidden", spec)
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_NOT_A_MODULE_AFTER = re.compile(
+    r"^\s*(?:(?:db|database|model|orm|django)\s+)?(?:fields?|attributes?|columns?|parameters?|params?|arguments?|args?|kwargs?|keys?|variables?|propert(?:y|ies)|flags?|lookups?|subquer(?:y|ies)|values?|headers?)\b"
+)
+
+
+def _module_like(ref: Ref, t: Text) -> bool:
+    """Could a name of an import rule be a module, package, path, role or library?
+
+    Role words and libraries written as words are; a code span is not when it
+    is a builtin (`id`, `list`), a number or address (`8.8.8.0`), a Django
+    lookup (`__in`), a method (`.get()`) or a name followed by "field",
+    "attribute", "argument"... (what it names is data, not a module).
+    """
+    if not ref.quoted:
+        return True
+    text = ref.text
+    if text in _BUILTIN_NAMES or text.startswith(".") and not text.startswith("./"):
+        return False
+    if re.fullmatch(r"__\w+", text) and not text.endswith("__"):
+        return False
+    if not re.fullmatch(r"[A-Za-z_*][\w*-]*(?:[./][\w*-]+)*/?|[\w*./-]+/", text):
+        return False
+    for i, code in enumerate(t.codes):
+        if code.strip().strip("`") != text and not code.startswith(text):
+            continue
+        m = re.search(f"⟦{i}⟧", t.norm)
+        if m and _NOT_A_MODULE_AFTER.match(t.norm[m.end() :]):
+            return False
+    return True
 
 
 def _negation_near(c: Clause, t: Text, anchor: re.Match[str]) -> bool:
@@ -829,6 +889,8 @@ def _limits(c: Clause, t: Text) -> Outcome | None:
         offset = seg_start + len(seg) if seg_start >= 0 else offset
         for m in _NUM.finditer(seg):
             after = seg[m.end() :]
+            if re.match(r"^:\d", after) or re.search(r"\d:$", seg[: m.start("n")]):
+                continue  # "1:1", "16:9": a ratio, not a size
             if _NON_STATIC_UNIT.match(after) or re.match(r"\s*(?:%|percent)", after):
                 saw_runtime = True
                 continue
@@ -838,6 +900,8 @@ def _limits(c: Clause, t: Text) -> Outcome | None:
             metric = _metric_of(seg, m)
             if metric is None:
                 continue
+            if not (m.group("cmp") or "").strip() and re.search(r"\b(?:instead\s+of|rather\s+than)\b", seg[: m.start()]):
+                continue  # "a helper instead of narrating a ~100-line function": an example size, not a limit
             n = float(m.group("n").replace(",", "."))
             if m.group("n2"):  # a range "300-400": the upper bound is the limit
                 n = float(m.group("n2"))
@@ -1084,6 +1148,9 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     if re.search(r"docstrings?|文档字符串|功能说明|函数说明|독스트링|ドキュメンテーション|docstring", body):
         if c.mod.negative and not re.search(r"without|missing|omit|skip|省略|생략", body):
             return None
+        if re.search(r"prefer\b.*docstrings?\s+to\s|docstrings?\s+(?:over|instead\s+of|rather\s+than|vs\.?|versus|than|in\s+favou?r\s+of)\s|(?:over|instead\s+of|rather\s+than|than)\s+(?:an?\s+|the\s+)?docstrings?\b|docstrings?,?\s+not\s+(?:inline\s+)?comments?\b", body):
+            # "prefer a docstring to an inline comment": how to explain code, not a docstring on every function
+            return not_checkable("documentation", "compares docstrings with comments for explaining code; it does not ask for a docstring on every function")
         if lexicon.VAGUE_RE.search(body) or re.search(r"lengthy|long|short|verbose", body):
             return not_checkable(
                 "code quality",
@@ -1335,35 +1402,228 @@ _CONSTRUCTS = (
 _CONSTRUCT_CODES = {"except:": "bare-except", "except": "bare-except", "import *": "star-import", "from x import *": "star-import", "*": "star-import"}
 
 
-def _ban(c: Clause, t: Text) -> Outcome | None:
+_EXCEPT_CODE = re.compile(r"except\s*:?|except\s+(?:Exception|BaseException)\s*:?")
+
+
+def _constructs_in(t: Text) -> list[tuple[int, str]]:
+    """Constructs a clause names, with their positions.
+
+    "bare" counts only with ``except`` (its object): "a bare `.delay()`" or
+    "a bare `Exception`" is no bare-except rule.
+    """
+    out: list[tuple[int, str]] = []
+    for name, pat in _CONSTRUCTS:
+        for m in re.finditer(pat, t.norm):
+            if name == "bare-except":
+                codes = re.findall(r"⟦(\d+)⟧", m.group(0))
+                if codes and not all(_EXCEPT_CODE.fullmatch(t.code(int(x)).strip()) for x in codes):
+                    continue
+            out.append((m.start(), name))
+            break
+    return sorted(out)
+
+
+# a word right before a banned name that limits the ban to some of its uses: "a bare `.delay()`",
+# "needlessly broad `Model.save()` calls", "no-argument `datetime.now()`", "a blocking `Queue.get()`"
+_QUALIFIER = re.compile(
+    r"(?:(?<![A-Za-z0-9_])(?:bare|broad|unbounded|blocking|excessive|redundant|nested|naive|unguarded|unchecked|repeated|needless|unnecessar\w*"
+    r"|no-?arg(?:ument)?s?|zero-?arg(?:ument)?s?|argument-?less|arg-?less|parameter-?less)|无理由|没有理由|不必要的?|重复|手动|显式)"
+    r"\s*(?:(?:calls?\s+(?:to|of)|uses?\s+of)\s+)?$"
+)
+_NO_ARGS_AFTER = re.compile(r"^\s*(?:calls?\s+)?(?:without\s+(?:any\s+)?(?:arguments?|args?|parameters?)|with\s+no\s+(?:arguments?|args?|parameters?))\b")
+# words after the banned name that make it a condition on some calls only
+_CONDITION = re.compile(
+    r"(?<![A-Za-z0-9_])(?:when|whenever|while|if|unless|during|before|after|until|once|on\s+(?:a|an|the|every|each|any)|across|per\s+(?:row|item|object|record|request|iteration|call|loop)"
+    r"|without|with\s+(?:a|an|no|the|any)|against|back\s+to|into)(?![A-Za-z0-9_])|无理由|除非|如果|的时候|경우|とき|場合"
+)
+_SOFT_CONDITION = re.compile(r"\b(?:when|where|if)\s+(?:possible|feasible|appropriate|needed|necessary|practical)\b")
+# verbs that act on a name without using (calling or importing) it: "never gate `Queue.get()` on ...",
+# "do not swap `a()` back to `b()`", "never suggest a default for `options.get()`"
+_NON_USE_VERB = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:gate|gating|swap|catch|re-?raise|suggest|bypass|mock|patch|rename|change|modify|edit|remove|delete|compare|parse|override|shadow|wrap|cache"
+    r"|document|assign|mutate|expose|duplicate|copy|trust|assume|store|serialize|pass|bake|name|reorder|move)(?![A-Za-z0-9_-])"
+)
+_SCOPE_PHRASE = re.compile(
+    r"(?<![A-Za-z0-9_])(?:in(?!\s+(?:favou?r|place|order|case|addition|particular|general)\b)|inside|within|under|during|throughout)\s+(?P<obj>.+?)"
+    r"(?=\s*(?:[,;.(]|—|\s-\s|(?<![A-Za-z0-9_])(?:but|use|instead|rather|so|because|to|with|when|while|if|unless|except|outside|from|than|over|not)(?![A-Za-z0-9_])|$))"
+)
+_GLOBAL_SCOPE = re.compile(
+    r"^(?:(?:the|our|any|all|every|new|production|prod|application|app|source|backend|python|library|committed|server|shipped|runtime)\s+)*"
+    r"(?:production|prod|code(?:base)?|modules?|files?|source|project|repo(?:sitory)?|package|application|app|form|way|case|layer|general|practice|anywhere|places?|src)\b"
+)
+_TEST_SCOPE = re.compile(r"(?<![A-Za-z0-9_])(?:tests?|test\s+(?:code|files?|suites?|modules?|cases?|helpers?)|testing|pytest|unit\s+tests?)(?![A-Za-z0-9_])|测试|테스트|テスト")
+_ASYNC_SCOPE = re.compile(r"async|asynchronous|coroutines?|异步|비동기|非同期")
+_FUNCTIONS_SCOPE = re.compile(r"^(?:the\s+|a\s+|an\s+)?(?:functions?|methods?|function\s+bodies)\b")
+
+
+def _scope_problem(c: Clause, t: Text, spans: Sequence[tuple[int, int]]) -> Outcome | None:
+    """A scope the ban cannot keep: tests, or a place ("in request-handling code") that names no module.
+
+    ``spans`` are the parts of the clause that are not about where (the
+    replacement, the banned names).  Compiling such a ban without its scope
+    would widen it to the whole project, so it is not checkable instead.
+    """
     norm = t.norm
-    codes = t.codes
-    # "use Y instead of X" / "Y, not X" / "prefer Y over X" / "Y rather than X"
-    repl = (
-        re.search(r"\b(?:use|prefer|choose|pick)\s+(?P<y>.+?)\s*(?:,\s*)?(?:instead\s+of|rather\s+than|over|not|and\s+not|but\s+not|in\s+place\s+of)\s+(?P<x>.+)$", norm)
+    for ctx_text in c.context.split(" / ") if c.context else ():
+        if _TEST_SCOPE.search(ctx_text):
+            return not_checkable("testing practice", "a rule for test code, which the gate does not check (tests are left out of rule checks)")
+    for m in _SCOPE_PHRASE.finditer(norm):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        before = norm[max(0, m.start() - 24) : m.start()]
+        if re.search(r"(?:outside(?:\s+of)?|except|other\s+than|apart\s+from|anywhere)\s*$", before):
+            continue  # "outside tests", "except in `app/cli/`": an exemption, kept or harmless
+        obj = m.group("obj").strip()
+        if _names(t, m.start("obj"), m.end("obj")) and any(_scope_ref(o.ref) for o in _names(t, m.start("obj"), m.end("obj"))):
+            continue
+        plain = re.sub(r"^(?:the|a|an|any|all|our|every)\s+", "", obj)
+        if _ASYNC_SCOPE.search(t.restore(plain).lower()) or _FUNCTIONS_SCOPE.match(plain) or _GLOBAL_SCOPE.match(plain) or not plain:
+            continue
+        if _TEST_SCOPE.search(plain):
+            return not_checkable("testing practice", "a rule for test code, which the gate does not check (tests are left out of rule checks)")
+        return not_checkable(
+            "scope",
+            f"the ban holds only in '{t.restore(obj)}', which names no module backendscan can map (compiling it for the whole project "
+            "would widen it); name the folder or module, e.g. 'under `app/api/`'",
+        )
+    return None
+
+
+def _limited_use(t: Text, occ: Sequence[Occurrence], tail_end: int) -> Outcome | None:
+    """The ban is about some uses only (a qualifier, a condition, no arguments): not checkable on call sites."""
+    norm = t.norm
+    if not occ:
+        return None
+    names = ", ".join(str(o.ref) for o in occ)
+    for o in occ:
+        if _QUALIFIER.search(norm[max(0, o.start - 48) : o.start]):
+            if re.search(r"no-?arg|zero-?arg|argument-?less|arg-?less|parameter-?less", norm[max(0, o.start - 48) : o.start]):
+                break
+            return not_checkable(
+                "conditional ban",
+                f"bans only some uses of {names} (a qualifier such as 'bare', 'broad' or 'blocking' limits it), which call sites do not show; "
+                "banning every use would widen it",
+            )
+    else:
+        last = max(o.end for o in occ)
+        tail = _SOFT_CONDITION.sub(" ", norm[last:tail_end])
+        if not _NO_ARGS_AFTER.match(tail):
+            m = _CONDITION.search(tail)
+            if m is None:
+                return None
+            return not_checkable(
+                "conditional ban",
+                f"bans {names} only under a condition ('{t.restore(tail[m.start():].strip())[:60]}'), which static analysis of call sites "
+                "cannot tell apart; banning every use would widen it",
+            )
+    return not_checkable(
+        "conditional ban",
+        f"bans only calls of {names} without arguments; backendscan's call facts carry no argument count, and banning every call "
+        "would widen the rule",
+    )
+
+
+def _replacement_home(t: Text, start: int, end: int) -> tuple[Ref, ...]:
+    """"use `now()` from `app/timeutil.py`": the module the replacement comes from may use what is banned."""
+    m = re.search(r"\bfrom\s+(?:the\s+)?(?P<w>⟦\d+⟧)", t.norm[start:end])
+    if not m:
+        return ()
+    refs = _refs(_names(t, start + m.start("w"), start + m.end("w")))
+    return tuple(r for r in refs if "/" in r.text or ("." in r.text and not r.text.endswith(")") and re.fullmatch(r"[A-Za-z_][\w.]*", r.text)))
+
+
+_DESCRIPTIVE_VERB = re.compile(r"(?<![A-Za-z0-9_])(?:is|are|was|were|gets|becomes|returns|raises|reads|writes|sends|uses|calls|does|has|happens|runs|lives)(?![A-Za-z0-9_])")
+_REPLACEMENT_MARK = re.compile(r"instead of|rather than|in favou?r of|\(not |, not |replace|替代|대신|invece|bukan|thay vì|em vez|en lugar|\bbut\b|\bover\b")
+_DIRECTIVE_VERB = re.compile(r"(?<![A-Za-z0-9_])(?:use|prefer|choose|pick|call|import|write|switch\s+to|go\s+with|rely\s+on|replace|adopt|favou?r|usare|usa|gunakan|dùng|sử dụng|usar)(?![A-Za-z0-9_])|使用|用|사용|써")
+
+
+def _replacement_match(norm: str) -> "re.Match[str] | None":
+    """Where "use Y instead of X" (and its variants) puts Y and X, if the clause has that shape."""
+    return (
+        re.search(r"(?:\bnot|\bnever|n't)\s+(?:[a-z]+\s+){0,2}?(?P<x>⟦\d+⟧(?:\s*(?:,|or|/)\s*⟦\d+⟧)*)\s*,?\s+but\s+(?:rather\s+)?(?:use\s+|write\s+|call\s+)?(?P<y>⟦\d+⟧.*)$", norm)
+        or re.search(r"\b(?:use|prefer|choose|pick)\s+(?P<y>.+?)\s*(?:,\s*)?(?:instead\s+of|rather\s+than|in\s+favou?r\s+of|over|not|and\s+not|but\s+not|in\s+place\s+of)\s+(?P<x>.+)$", norm)
         or re.search(r"(?P<y>.+?)\s*(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<x>.+)$", norm)
         or re.search(r"^(?P<y>.+?)\s*\(\s*not\s+(?P<x>[^)]+)\)", norm)
+        or re.search(r"\bavoid\s+(?P<x>.+?)\s+in\s+favou?r\s+of\s+(?P<y>.+)$", norm)
         or re.search(r"\breplace\s+(?P<x>.+?)\s+with\s+(?P<y>.+)$", norm)
         or re.search(r"用\s*(?P<y>.+?)\s*(?:替代|代替|取代)\s*(?P<x>.+)$", norm)
         or re.search(r"(?P<x>.+?)\s*대신\s*(?P<y>.+?)(?:을|를)?\s*(?:사용|써)", norm)
         or re.search(r"\b(?:usare|usa|gunakan|dùng|sử dụng|usar|use)\s+(?P<y>.+?)\s+(?:invece di|bukan|thay vì|em vez de|en lugar de)\s+(?P<x>.+)$", norm)
     )
-    if repl:
-        ys = [o for o in _names(t, repl.start("y"), repl.end("y"))]
-        # "use httpx instead of requests": opposite a library, a common-word library name is the library
-        lib_pair = any(o.kind in ("lib", "code") for o in ys)
-        xs = [o for o in _names(t, repl.start("x"), repl.end("x")) if _bannable(o, t) or (lib_pair and o.kind == "lib" and _FOLLOW_OK.match(t.norm[o.end : o.end + 24]))]
-        if xs:
-            names = tuple(dict.fromkeys(_ban_name(o) for o in xs))
-            y = ys[0].ref.text if ys else ""
-            return compiled("ban", Ban(names, replacement=y), severity=Severity.WARNING if re.search(r"\bprefer|over\b", norm) and c.mod.soft else None)
-    if not c.mod.negative:
+
+
+def _replacement(c: Clause, t: Text) -> Outcome | None:
+    """"use Y instead of X" / "prefer Y over X" / "Y, not X" / "do not write X but Y": X is banned, never Y."""
+    norm = t.norm
+    marks = list(re.finditer(r"instead\s+of|rather\s+than", norm))
+    if len(marks) > 1:
+        # "Bulk `qs.update()` instead of saving per row, and `.iterator()` instead of `list()`": one pair per part
+        parts = [p for p in re.finditer(r"[^;]+?(?=,\s*and\s+|;|$)", norm) if p.group(0).strip(" ,")]
+        if len(parts) > 1:
+            outs = []
+            for p in parts:
+                sub = Text(t.raw, " " * p.start() + p.group(0), t.codes)  # positions kept
+                o = _replacement(c, sub)
+                if o is not None:
+                    outs.append(o)
+            specs = [sp for o in outs if o.status == COMPILED for sp in o.specs]
+            if specs:
+                return Outcome(COMPILED, "ban", specs)
+            outs.sort(key=lambda o: o.kind not in ("conditional ban", "scope", "testing practice"))
+            return outs[0] if outs else None
+    repl = _replacement_match(norm)
+    if not repl:
         return None
-    found_constructs = sorted((m.start(), name) for name, pat in _CONSTRUCTS for m in [re.search(pat, norm)] if m)
+    ys, ye = repl.span("y")
+    xs_, xe = repl.span("x")
+    # a directive, not a description: "a missing key is reported as `None` rather than raising `KeyError`"
+    lead = norm[: min(ys, xs_)] + " " + norm[ys:ye]
+    if not (c.mod.modal or c.polarity or _DIRECTIVE_VERB.search(lead)) and _DESCRIPTIVE_VERB.search(norm[: max(ys, xs_)]):
+        return Outcome(NOT_CHECKABLE, "descriptive", reason="describes what the code does instead of something else; it states no rule")
+    # the banned part ends where the sentence moves on: "..., and keep ...", ";", a dash
+    if xs_ > ys:
+        cut = re.search(r",\s*(?:and|but)\s+(?!⟦)|;|—|\s-\s|\((?!\s*(?:⟦\d+⟧\s*)?\))", norm[xs_:xe])
+        if cut:
+            xe = xs_ + cut.start()
+    ys_occ = _names(t, ys, ye)
+    lib_pair = any(o.kind in ("lib", "code") for o in ys_occ)
+    x_occ = [o for o in _names(t, xs_, xe) if _bannable(o, t) or (lib_pair and o.kind == "lib" and _FOLLOW_OK.match(norm[o.end : o.end + 24]))]
+    x_occ = [o for o in x_occ if not _NON_USE_VERB.search(norm[xs_ : o.start])]
+    if not x_occ:
+        return None
+    scope_problem = _scope_problem(c, t, [(o.start, o.end) for o in x_occ + ys_occ[:1]])
+    if scope_problem is not None:
+        return scope_problem
+    limited = _limited_use(t, x_occ, xe if xs_ > ys else min(xe, ys))
+    if limited is not None:
+        return limited
+    names = tuple(dict.fromkeys(_ban_name(o) for o in x_occ))
+    y = ys_occ[0].ref.text if ys_occ else ""
+    under: tuple[Ref, ...] = ()
+    for m in _SCOPE_PHRASE.finditer(norm):
+        under += tuple(r for r in _refs(_names(t, m.start("obj"), m.end("obj"))) if _scope_ref(r) and r.text not in names)
+    outside = _replacement_home(t, ys, ye)
+    soft = bool(re.search(r"\bprefer|over\b", norm)) and c.mod.soft
+    return compiled("ban", Ban(names, under=tuple(dict.fromkeys(under)), outside=outside, replacement=y), severity=Severity.WARNING if soft else None)
+
+
+def _ban(c: Clause, t: Text) -> Outcome | None:
+    norm = t.norm
+    repl_out = _replacement(c, t)
+    if repl_out is not None and repl_out.status == COMPILED:
+        return repl_out
+    if not c.mod.negative:
+        return repl_out if repl_out is not None and repl_out.kind != "descriptive" else None
+    # names on the recommended side of "prefer Y over X" are never banned
+    protected: tuple[int, int] = (-1, -1)
+    prefer = _replacement_match(norm)
+    if prefer:
+        protected = (prefer.start("y"), prefer.end("y") if prefer.start("y") > prefer.start("x") else prefer.start("x"))
+    found_constructs = _constructs_in(t)
     constructs = [name for _, name in found_constructs]
     # names that are banned: code spans and library words, not layer names
     scope_at = _scope_start(norm)
-    occ = [o for o in _names(t, 0, scope_at) if _bannable(o, t)]
+    occ = [o for o in _names(t, 0, scope_at) if _bannable(o, t) and not protected[0] <= o.start < protected[1]]
     for o in list(occ):
         code_construct = _CONSTRUCT_CODES.get(o.ref.text.strip())
         if code_construct:
@@ -1372,18 +1632,33 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
                 constructs.append(code_construct)
             occ.remove(o)
     if not occ and not constructs:
-        return None
+        return repl_out if repl_out is not None and repl_out.kind != "descriptive" else None
     # "no `x` imports in `y`" where x is a layer is an import rule, handled before
     replacement = ""
     scope_end = len(norm)
     mr = re.search(r"(?:,|;|—|-|\()\s*(?:统一|一律|请|应|改|instead\s+)?\s*(?:use|prefer|utilize|使用|用|사용|usare|usa|gunakan|dùng|sử dụng|usar|utilizar)\s*(?P<y>.+)$", norm)
+    outside_home: tuple[Ref, ...] = ()
     if mr:
         ys = _names(t, mr.start("y"), len(norm))
         if ys:
             replacement = ys[0].ref.text
             occ = [o for o in occ if o.start < mr.start()]
             scope_end = mr.start()
+            outside_home = _replacement_home(t, mr.start("y"), len(norm))
+    if occ:
+        first = min(o.start for o in occ)
+        if _NON_USE_VERB.search(norm[max(0, first - 40) : first]):
+            # "never gate `Queue.get()` on ...": the verb acts on the name without banning its use
+            return not_checkable("no checkable form", "the verb acts on the names (gate, swap, catch, suggest...) rather than banning their use; nothing a call site shows")
+    spans = [(o.start, o.end) for o in occ] + ([(mr.start(), len(norm))] if mr else []) + ([protected] if protected[0] >= 0 else [])
+    problem = _scope_problem(c, t, spans)
+    if problem is not None and (occ or not constructs or problem.kind == "testing practice"):
+        return problem
+    limited = _limited_use(t, occ, scope_end)
+    if limited is not None:
+        return limited
     under, outside, in_async = _ban_scope(Text(t.raw, norm[:scope_end], t.codes), min(scope_at, scope_end), c)
+    outside = tuple(dict.fromkeys(outside + outside_home))
     ordered = sorted([(o.start, _ban_name(o)) for o in occ] + [(p, n) for p, n in found_constructs])
     names = tuple(dict.fromkeys(n for _, n in ordered))
     if not names:
@@ -1405,7 +1680,7 @@ _COMMON_WORD_LIBS = {"requests", "logging", "print", "eval", "exec", "pickle", "
 _FOLLOW_OK = re.compile(
     r"^\s*(?:$|[,.;:)(/|—–-]|\b(?:is|are|was|be|in|under|outside|except|anywhere|at|on|from|calls?|imports?|usage|statements?|"
     r"should|must|may|can|cannot|can't|will|shall|never|not|isn't|aren't|use|used|allowed|banned|forbidden|"
-    r"library|libraries|modules?|packages?|directly|and|or|nor|for|itself|entirely|anymore|at all)\b|[^\x00-\x7f])"
+    r"library|libraries|modules?|packages?|directly|and|or|nor|for|itself|entirely|anymore|at all|but|since|without|with|when|while|if|unless|on|inside|within|across|during|before|after)\b|[^\x00-\x7f])"
 )
 
 
@@ -1419,7 +1694,7 @@ def _bannable(o: Occurrence, t: Text) -> bool:
     or SQL keywords.
     """
     after = t.norm[o.end : o.end + 24]
-    if not _FOLLOW_OK.match(after):
+    if not _FOLLOW_OK.match(after) or re.match(r"^\s*(?:请求头|头部|字段|参数|属性|变量|헤더|필드|변수|ヘッダ|フィールド|変数)", after):
         return False
     if o.kind == "lib":
         if o.ref.text in _COMMON_WORD_LIBS or o.ref.text in lexicon.LIBRARY_GROUPS:
@@ -1427,8 +1702,11 @@ def _bannable(o: Occurrence, t: Text) -> bool:
         return True
     if o.kind == "code":
         text = o.ref.text
-        if "/" in text or text.endswith(".py"):
-            return False
+        mcode = PLACEHOLDER.fullmatch(t.norm[o.start : o.end].strip())
+        if mcode and t.code(int(mcode.group(1))).strip().endswith("/"):
+            return False  # `core/`: a folder
+        if "/" in text or text.endswith(".py") or re.match(r"(?:self|cls)\.", text):
+            return False  # a path, or an attribute of the instance (`self._attr`): nothing a call site or import names
         if len(text) > 1 and text.replace("_", "").isupper():
             return False
         if re.fullmatch(r"[A-Za-z_][\w.]*|except:?|import \*|from \S+ import \*|@[\w.]+|[\w.]+\(\)", text):
@@ -1611,7 +1889,10 @@ def suggest(c: Clause, t: Text, cues: Sequence[str] = ()) -> str:
     """The closest compilable phrasing for an unrecognized clause, filled with its names."""
     norm = t.norm
     if cues and cues[0] == "ban":
-        names = [str(o.ref) for o in occurrences(t) if o.kind in ("code", "lib")]
+        keep = _replacement_match(norm)
+        kept = (keep.start("y"), keep.end("y")) if keep else (-1, -1)
+        # never suggest banning what the clause recommends ("prefer `dataclass` over ad-hoc dicts")
+        names = [str(o.ref) for o in occurrences(t) if o.kind in ("code", "lib") and not kept[0] <= o.start < kept[1]]
         return f"{names[0] if names else '`x`'} is banned" + (" under `app/`" if re.search(r"\b(?:in|under)\b", norm) else "")
     if cues and cues[0] == "convention":
         ent = _entity(c.subject) or _entity_in(norm)[0]
@@ -1693,7 +1974,7 @@ FORMS: tuple[tuple[str, Form], ...] = (
     ("above", _above),
     ("convention", _convention),
     ("placement", _placement),
-    ("ban-replacement", lambda c, t: _ban(c, t) if re.search(r"instead of|rather than|\(not |, not |replace|替代|대신|invece|bukan|thay vì|em vez|en lugar", t.norm) else None),
+    ("ban-replacement", lambda c, t: _ban(c, t) if _REPLACEMENT_MARK.search(t.norm) else None),
     ("import", _import_rule),
     ("ban", _ban),
 )
@@ -1741,7 +2022,7 @@ def _parallel(c: Clause, t: Text) -> Outcome | None:
     return Outcome(COMPILED, "forbidden", specs)
 
 
-_FRONTEND = re.compile(r"\b(?:typescript|javascript|react|vue|angular|svelte|css|tailwind|jsx|tsx|axios|zustand|next\.js|frontend|front-end|npm|eslint|prettier)\b|\bts\b|前端|프론트엔드|フロントエンド", re.I)
+_FRONTEND = re.compile(r"\b(?:typescript|javascript|react|vue|angular|svelte|css|tailwind|jsx|tsx|axios|zustand|next\.js|frontend|front-end|npm|eslint|prettier)\b|(?<!')\bts\b|前端|프론트엔드|フロントエンド", re.I)
 
 # prose words (code spans are masked) that put a clause in version control or test practice
 _VCS = re.compile(r"\b(?:force[- ]push(?:ed|ing)?|push(?:ed|ing)?\s+(?:directly\s+)?to|git\s+(?:add|commit|push|history)|pull\s+requests?|committ(?:are|ere|ed\s+to)|commit\s+(?:to|messages?|secrets?|generated|lock\s*files?|directly)|merge\s+(?:to|into)|rebase)\b|提交到|커밋하지|コミットしない", re.I)
@@ -1753,7 +2034,16 @@ def compile_clause(c: Clause) -> Outcome:
     t = _strip(c.t)
     if not t.norm.strip(" .,:;-*"):
         return not_checkable("empty", "no text")
-    if _FRONTEND.search(t.raw) or _FRONTEND.search(c.context.split(" / ")[-1] if c.context else ""):
+    if t.norm != c.t.norm:
+        # "X is loaded lazily to avoid Y", "..., since callers never ...": the motive's modal words are not the rule's
+        c = replace(c, mod=modality(t.restore(t.norm), c.polarity))
+    outer = c.context.split(" / ") if c.context else []  # headings above; one that names the backend too is no frontend section
+    if (
+        _FRONTEND.search(t.raw)
+        or _FRONTEND.search(c.context.split(" / ")[-1] if c.context else "")
+        or _FRONTEND.search(" ".join(r.text for r in c.subject))
+        or any(_FRONTEND.search(h) and not re.search(r"back-?end|server|\bapi\b|python|full-?stack|django|flask|fastapi|后端|백엔드|バックエンド", h) for h in outer)
+    ):
         return not_checkable("frontend", _REASONS["frontend"])
     if _VCS.search(t.norm):
         return not_checkable("version control", _REASONS["version control"])

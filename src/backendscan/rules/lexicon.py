@@ -126,7 +126,7 @@ def _add(group: str, *words: str, head: str | None = None) -> None:
 
 
 _add("api", "api", "apis", "router", "routers", "route", "routes", "route handler", "route handlers", "api handlers", "api handler",
-     "request handlers", "request handler", "handlers", "handler", "endpoint", "endpoints", "view", "views", "viewset", "viewsets",
+     "request handlers", "request handler", "request-handling code", "request handling code", "request-handling", "handlers", "handler", "endpoint", "endpoints", "view", "views", "viewset", "viewsets",
      "controller", "controllers", "presentation", "web", "http", "blueprint", "blueprints", "resources", "api/http", "path operations")
 _add("services", "service", "services", "use case", "use cases", "usecases", "application", "business logic", "interactors", "commands", "workflow", "workflows")
 _add("repositories", "repository", "repositories", "repo", "repos", "crud", "dal", "data access", "persistence", "dao", "daos", "provider", "providers", "store", "stores", "queries")

@@ -150,6 +150,36 @@ def heading_polarity(text: str) -> int:
     return 0
 
 
+_LABEL_FILLER = frozenset(
+    "do use these this those the following things patterns pattern practices list below here what to not we you in of and or a an "
+    "rules examples code ever import imports from modules module call calls libraries library packages package functions write add "
+    "s ever at all list".split()
+)
+
+
+def list_polarity(text: str) -> int:
+    """The polarity a heading gives the statements under it.
+
+    A heading that is a label ("Don'ts", "Never use these", "Anti-patterns to
+    avoid") makes the bullets below prohibitions.  A heading that states a
+    rule of its own, with its own object ("Never rely on `settings.SITE_ID`",
+    "Avoid check-then-act race conditions"), does not: the bullets below
+    explain it and often say what to do instead, and read as prohibitions
+    they would ban the remedy.
+    """
+    pol = heading_polarity(text)
+    if pol >= 0:
+        return pol
+    if re.search(r"\bsolutions?\b|\bfix(?:es)?\b|\bremed(?:y|ies)\b|\bworkarounds?\b|\bdo'?s\b(?!\s*n)|\bdos\b|\bbest\s+practices\b|\bgood\b|✅|✔", text, re.IGNORECASE):
+        return 0  # "Pitfalls & solutions", "Do's and don'ts": the bullets below are of both kinds
+    m = lexicon.NEGATIVE_HEADING_RE.search(text)
+    rest = text[m.end() :] if m else ""
+    if "`" in rest:
+        return 0
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", rest.lower()) if w not in _LABEL_FILLER]
+    return 0 if len(words) >= 2 else pol
+
+
 def _is_label(text: str) -> bool:
     """A short line ending with a colon that introduces a list (``**NEVER:**``, ``DON'T ❌:``)."""
     body = text.strip()
@@ -208,7 +238,7 @@ def _parse(text: str) -> Document:
             line = (tok.map[0] + 1) if tok.map else 0
             headings.append((line, htext))
             heading_stack[:] = [c for c in heading_stack if c.level < level]
-            heading_stack.append(Context(htext, level, heading_polarity(htext)))
+            heading_stack.append(Context(htext, level, list_polarity(htext)))
             label = None
             i += 3
             continue
@@ -411,6 +441,9 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 def modality(text: str, polarity: int = 0) -> Modality:
     """Modal reading of a clause, taking the heading polarity into account."""
     plain = _CODE_SPAN.sub(" CODE ", text)
+    # a negation inside a relative clause describes the thing, it forbids nothing:
+    # "X reads a cache, which is never invalidated by Y", "builds (which don't ship Z) can import W"
+    plain = re.sub(r"(?:,\s*|\(\s*)(?:which|who|whose)\b[^,;.()]*", " ", plain, flags=re.IGNORECASE)
     neg = bool(lexicon.PROHIBITION_RE.search(plain)) or bool(lexicon.NO_PREFIX_RE.match(plain.strip(" *-:")))
     if re.search(r"\bno\s+(?:direct|raw|bare|blocking|circular|cyclic|wildcard|star|relative|sync|synchronous)\b", plain, re.IGNORECASE):
         neg = True
