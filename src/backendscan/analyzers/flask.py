@@ -57,9 +57,15 @@ count):
 Not understood (reported, never guessed): routes computed from runtime data
 (protobuf service tables, ``importlib`` plugin discovery), overrides whose
 effect the scan cannot follow (their routes get Flask's behaviour and an
-``overridden_by`` option), auth checks inside view-class methods,
-Flask-AppBuilder views, the static-file route Flask adds for
-``static_folder`` and the documentation routes of RESTX.
+``overridden_by`` option), auth checks inside view-class methods, the
+static-file route Flask adds for ``static_folder`` and the documentation
+routes of RESTX.  Flask-AppBuilder views and APIs are the
+``flask_appbuilder`` analyzer's (:mod:`.flask_appbuilder`).
+
+The interpreter runs only when some module imports ``flask``, a ``flask_*``
+extension or ``apiflask`` (the text pre-check also matches Django code), and
+it unpickles the body of a function only when it runs it (see
+:mod:`.flask_summary`).
 """
 
 from __future__ import annotations
