@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 from .model import Finding, ImportSite, Location, Origin, Severity
 from .parsing import ParsedModule, source_segment
-from .visiting import Context, FileVisitor, dotted_name, statement_expressions
+from .visiting import Context, FileVisitor, dotted_name
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
@@ -118,43 +118,42 @@ class ImportExtractor(FileVisitor):
         )
 
     def _visit_stmt_dynamic(self, stmt: ast.stmt, ctx: Context) -> None:
-        for expr in statement_expressions(stmt):
-            for node in ast.walk(expr):
-                if not isinstance(node, ast.Call) or not node.args:
-                    continue
-                if dotted_name(node.func) not in self.dynamic_names:
-                    continue
-                first = node.args[0]
-                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                    continue
-                name = first.value.strip()
-                package = ""
-                for kw in node.keywords:
-                    if kw.arg == "package" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                        package = kw.value.value
-                if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                    package = node.args[1].value
-                level = len(name) - len(name.lstrip("."))
-                if not name.strip(".") and level == 0:
-                    continue
-                if level and not package:
-                    continue  # relative to a package only known at run time
-                flags = self._flags(ctx)
-                self.out.append(
-                    RawImport(
-                        module=name.lstrip("."),
-                        level=level,
-                        names=(),
-                        is_from=False,
-                        line=node.lineno,
-                        column=node.col_offset + 1,
-                        end_line=node.end_lineno or node.lineno,
-                        code=self._code(node),
-                        dynamic=True,
-                        package_kw=package,
-                        **flags,
-                    )
+        for node in ctx.calls(stmt):
+            if not node.args:
+                continue
+            if dotted_name(node.func) not in self.dynamic_names:
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            name = first.value.strip()
+            package = ""
+            for kw in node.keywords:
+                if kw.arg == "package" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    package = kw.value.value
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                package = node.args[1].value
+            level = len(name) - len(name.lstrip("."))
+            if not name.strip(".") and level == 0:
+                continue
+            if level and not package:
+                continue  # relative to a package only known at run time
+            flags = self._flags(ctx)
+            self.out.append(
+                RawImport(
+                    module=name.lstrip("."),
+                    level=level,
+                    names=(),
+                    is_from=False,
+                    line=node.lineno,
+                    column=node.col_offset + 1,
+                    end_line=node.end_lineno or node.lineno,
+                    code=self._code(node),
+                    dynamic=True,
+                    package_kw=package,
+                    **flags,
                 )
+            )
 
     def finish(self) -> tuple[RawImport, ...]:
         return tuple(self.out)

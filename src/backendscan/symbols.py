@@ -12,11 +12,11 @@ import ast
 import pickle
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .imports import absolute_name, RawImport
 from .parsing import ParsedModule
-from .visiting import Context, FileVisitor, dotted_name, statement_expressions
+from .visiting import Context, FileVisitor, dotted_name
 
 
 @dataclass(frozen=True)
@@ -434,30 +434,31 @@ class SymbolExtractor(FileVisitor):
         scope = ctx.scope
         fn = ctx.function
         in_async = isinstance(fn, ast.AsyncFunctionDef)
+        nodes: Iterable[ast.AST]
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            # decorators, defaults, bases run in the enclosing scope
+            # decorators, defaults, bases run in the enclosing scope (annotations are not calls made)
             exprs: list[ast.AST] = list(stmt.decorator_list)
             if isinstance(stmt, ast.ClassDef):
                 exprs += stmt.bases + [k.value for k in stmt.keywords]
             else:
                 exprs += [d for d in stmt.args.defaults + stmt.args.kw_defaults if d is not None]
+            nodes = [n for e in exprs for n in ast.walk(e)]
         else:
-            exprs = list(statement_expressions(stmt))
-        for expr in exprs:
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Call):
-                    callee = dotted_name(node.func)
-                    if not callee and isinstance(node.func, ast.Attribute):
-                        callee = "?." + node.func.attr
-                    if callee:
-                        self.calls.append(
-                            CallSite(callee, node.lineno, node.col_offset + 1, scope, in_async, None)
-                        )
-                elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                    self.assignments.append(
-                        Assignment(node.target.id, node.value, node.lineno, scope, op="walrus",
-                                   conditional=ctx.conditional)
+            nodes = ctx.expression_nodes(stmt)  # shared with the other visitors
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                callee = dotted_name(node.func)
+                if not callee and isinstance(node.func, ast.Attribute):
+                    callee = "?." + node.func.attr
+                if callee:
+                    self.calls.append(
+                        CallSite(callee, node.lineno, node.col_offset + 1, scope, in_async, None)
                     )
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                self.assignments.append(
+                    Assignment(node.target.id, node.value, node.lineno, scope, op="walrus",
+                               conditional=ctx.conditional)
+                )
 
     def finish(self) -> ModuleSymbols:
         parts = (tuple(self.assignments), tuple(self.functions), tuple(self.calls), tuple(self.bare))

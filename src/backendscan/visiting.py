@@ -39,10 +39,35 @@ def is_type_checking_test(test: ast.expr) -> bool:
 class Context:
     """Where the walker is; handed to every visitor call."""
 
-    __slots__ = ("frames",)
+    __slots__ = ("frames", "_stmt", "_nodes", "_calls")
 
     def __init__(self) -> None:
         self.frames: list[Frame] = []
+        self._stmt: ast.stmt | None = None
+        self._nodes: list[ast.AST] = []
+        self._calls: list[ast.Call] | None = None
+
+    def expression_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
+        """Every node under ``stmt``'s own expressions (not its nested bodies), in ``ast.walk`` order.
+
+        Computed once per statement and shared by all visitors, so several analyzers
+        looking for calls in the same statement walk its expressions once.
+        """
+        if self._stmt is not stmt:
+            self._stmt = stmt
+            self._calls = None
+            nodes: list[ast.AST] = []
+            for expr in statement_expressions(stmt):
+                nodes.extend(ast.walk(expr))
+            self._nodes = nodes
+        return self._nodes
+
+    def calls(self, stmt: ast.stmt) -> list[ast.Call]:
+        """The ``ast.Call`` nodes among :meth:`expression_nodes`."""
+        nodes = self.expression_nodes(stmt)
+        if self._calls is None:
+            self._calls = [n for n in nodes if isinstance(n, ast.Call)]
+        return self._calls
 
     @property
     def qualname(self) -> str:

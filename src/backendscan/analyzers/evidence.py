@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..parsing import ParsedModule
 from ..project import Project
-from ..visiting import Context, FileVisitor, statement_expressions
+from ..visiting import Context, FileVisitor
 from .base import AnalyzerOutput
 
 HTTP_METHODS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
@@ -89,18 +89,17 @@ class _Visitor(FileVisitor):
     def visit_stmt(self, stmt: ast.stmt, ctx: Context) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
             return
-        for expr in statement_expressions(stmt):
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Call):
-                    self._call(node, ctx)
-                elif isinstance(node, ast.Dict):
-                    for k in node.keys:
-                        if isinstance(k, ast.Constant) and k.value in LIMIT_NAMES:
-                            self.limits.append((str(k.value), k.lineno))
-                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(getattr(node, "ctx", None), ast.Store):
-                    name = node.id if isinstance(node, ast.Name) else node.attr
-                    if name in LIMIT_NAMES:
-                        self.limits.append((name, node.lineno))
+        for node in ctx.expression_nodes(stmt):
+            if isinstance(node, ast.Call):
+                self._call(node, ctx)
+            elif isinstance(node, ast.Dict):
+                for k in node.keys:
+                    if isinstance(k, ast.Constant) and k.value in LIMIT_NAMES:
+                        self.limits.append((str(k.value), k.lineno))
+            elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(getattr(node, "ctx", None), ast.Store):
+                name = node.id if isinstance(node, ast.Name) else node.attr
+                if name in LIMIT_NAMES:
+                    self.limits.append((name, node.lineno))
 
     def _call(self, node: ast.Call, ctx: Context) -> None:
         for kw in node.keywords:

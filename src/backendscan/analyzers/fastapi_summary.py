@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from ..parsing import ParsedModule
-from ..visiting import Context, FileVisitor, dotted_name, statement_expressions
+from ..visiting import Context, FileVisitor, dotted_name
 
 VERBS = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
 DECORATOR_METHODS = frozenset(VERBS + ("api_route", "websocket", "route", "websocket_route"))
@@ -324,14 +324,11 @@ class FastAPIVisitor(FileVisitor):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
             return
         site: Site | None = None
-        for expr in statement_expressions(stmt):
-            for node in ast.walk(expr):
-                if not isinstance(node, ast.Call):
-                    continue
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in CALL_METHODS:
-                    site = site or self._site(ctx)
-                    self.calls.append(CallRegistration(func.value, func.attr, node, site))
+        for node in ctx.calls(stmt):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in CALL_METHODS:
+                site = site or self._site(ctx)
+                self.calls.append(CallRegistration(func.value, func.attr, node, site))
         value = getattr(stmt, "value", None)
         if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and isinstance(value, ast.Call):
             self._helper(stmt, value, ctx)

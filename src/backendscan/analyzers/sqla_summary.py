@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass
 
 from ..parsing import ParsedModule
-from ..visiting import Context, FileVisitor, statement_expressions
+from ..visiting import Context, FileVisitor
 
 #: Functions with more statements than this are not interpreted.  One-statement
 #: functions are not recorded: the symbol table keeps their ``return`` expression.
@@ -100,17 +100,14 @@ class SqlaVisitor(FileVisitor):
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if name == "Table":  # ``db.Table("x", db.metadata, ...)`` registered without a variable
                 self.calls.append(CallRecord("table", stmt.value, ""))
-        for expr in statement_expressions(stmt):
-            for node in ast.walk(expr):
-                if not isinstance(node, ast.Call):
-                    continue
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in ("map_imperatively", "mapper"):
-                    self.calls.append(CallRecord("map", node, ctx.scope))
-                elif isinstance(func, ast.Name) and func.id == "mapper" and len(node.args) >= 2:
-                    self.calls.append(CallRecord("map", node, ctx.scope))
-                elif isinstance(func, ast.Name) and func.id == "type" and len(node.args) == 3:
-                    self.calls.append(CallRecord("type", node, ctx.scope))
+        for node in ctx.calls(stmt):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("map_imperatively", "mapper"):
+                self.calls.append(CallRecord("map", node, ctx.scope))
+            elif isinstance(func, ast.Name) and func.id == "mapper" and len(node.args) >= 2:
+                self.calls.append(CallRecord("map", node, ctx.scope))
+            elif isinstance(func, ast.Name) and func.id == "type" and len(node.args) == 3:
+                self.calls.append(CallRecord("type", node, ctx.scope))
 
     def finish(self) -> SqlaSummary:
         return SqlaSummary(tuple(self.bodies), tuple(self.calls))

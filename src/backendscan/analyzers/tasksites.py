@@ -26,7 +26,7 @@ from ..model import FileKind
 from ..parsing import ParsedModule
 from ..project import Project
 from ..symbols import ClassInfo, FunctionInfo
-from ..visiting import Context, FileVisitor, dotted_name, statement_expressions
+from ..visiting import Context, FileVisitor, dotted_name
 
 #: method or function names whose calls are kept (the last part of the callee)
 CALL_NAMES = frozenset(
@@ -223,46 +223,45 @@ class TaskSiteVisitor(FileVisitor):
                     self.celery_scopes.add(ctx.scope)
                 self.returns.append((ctx.scope, kept))
         conditions: tuple[str, ...] | None = None
-        for expr in statement_expressions(stmt):
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Dict) and ctx.in_function:
-                    for k, v in zip(node.keys, node.values):
-                        if isinstance(k, ast.Constant) and k.value == "schedule":
-                            self.schedule_values.append((outer_function(ctx.scope), v))
-                if not isinstance(node, ast.Call):
+        for node in ctx.expression_nodes(stmt):
+            if isinstance(node, ast.Dict) and ctx.in_function:
+                for k, v in zip(node.keys, node.values):
+                    if isinstance(k, ast.Constant) and k.value == "schedule":
+                        self.schedule_values.append((outer_function(ctx.scope), v))
+            if not isinstance(node, ast.Call):
+                continue
+            method = callee_method(node.func)
+            if isinstance(node.func, ast.Name):
+                method = self.aliases.get(method, method)
+            if not method and isinstance(node.func, ast.Call):
+                inner = callee_method(node.func.func)
+                if isinstance(node.func.func, ast.Name):
+                    inner = self.aliases.get(inner, inner)
+                if inner in FACTORY_NAMES:
+                    method = "()" + inner
+            if not method:
+                continue
+            if method not in CALL_NAMES and not method.startswith("()") and not _PRODUCER_LIKE.search(method):
+                continue
+            callee = dotted_name(node.func)
+            flt = _FILTERED.get(method)
+            if flt is not None:
+                receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
+                if not receiver or not flt.search(receiver):
                     continue
-                method = callee_method(node.func)
-                if isinstance(node.func, ast.Name):
-                    method = self.aliases.get(method, method)
-                if not method and isinstance(node.func, ast.Call):
-                    inner = callee_method(node.func.func)
-                    if isinstance(node.func.func, ast.Name):
-                        inner = self.aliases.get(inner, inner)
-                    if inner in FACTORY_NAMES:
-                        method = "()" + inner
-                if not method:
-                    continue
-                if method not in CALL_NAMES and not method.startswith("()") and not _PRODUCER_LIKE.search(method):
-                    continue
-                callee = dotted_name(node.func)
-                flt = _FILTERED.get(method)
-                if flt is not None:
-                    receiver = callee.rsplit(".", 1)[0] if "." in callee else ""
-                    if not receiver or not flt.search(receiver):
-                        continue
-                if conditions is None:
-                    conditions = condition_texts(ctx)
-                self.calls.append(
-                    CallSite(
-                        node=node,
-                        method=method,
-                        callee=callee,
-                        scope=ctx.scope,
-                        line=node.lineno,
-                        conditions=conditions,
-                        target=target if node is getattr(stmt, "value", None) else "",
-                    )
+            if conditions is None:
+                conditions = condition_texts(ctx)
+            self.calls.append(
+                CallSite(
+                    node=node,
+                    method=method,
+                    callee=callee,
+                    scope=ctx.scope,
+                    line=node.lineno,
+                    conditions=conditions,
+                    target=target if node is getattr(stmt, "value", None) else "",
                 )
+            )
 
     def finish(self) -> TaskSiteSummary:
         return TaskSiteSummary(
