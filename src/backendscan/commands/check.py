@@ -66,7 +66,7 @@ def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[
     import hashlib
     import pickle
 
-    key = hashlib.blake2b(f"{__version__}\0{path.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = hashlib.blake2b(f"{_rules_code()}\0{path.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     cached = cache_dir / f"rules-{key}.pickle"
     try:
         return pickle.loads(cached.read_bytes())
@@ -81,6 +81,31 @@ def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[
     except OSError:
         pass
     return rs
+
+
+_RULES_CODE: str | None = None
+
+
+def _rules_code() -> str:
+    """A digest of the rules compiler's source: a changed grammar compiles the file again.
+
+    The version number alone is not enough: between releases a grammar fix
+    would otherwise keep serving the rules an older grammar compiled.
+    """
+    global _RULES_CODE
+    if _RULES_CODE is None:
+        import hashlib
+
+        h = hashlib.blake2b(__version__.encode(), digest_size=12)
+        package = Path(__file__).resolve().parent.parent / "rules"
+        for p in sorted(package.glob("*.py")):
+            h.update(p.name.encode())
+            try:
+                h.update(p.read_bytes())
+            except OSError:
+                continue
+        _RULES_CODE = h.hexdigest()
+    return _RULES_CODE
 
 
 def _compile_rules_text(path: Path, text: str):  # type: ignore[no-untyped-def]

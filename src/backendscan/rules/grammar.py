@@ -698,7 +698,8 @@ def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
         targets = _refs(_names(t, m.start("y"), m.end("y")))
         if importers and targets:
             return compiled("protected", Protected(targets=targets, importers=importers))
-    m = re.search(r"(?P<y>.+?)(?:은|는|을|를)?\s*(?P<x>⟦\d+⟧|\S+?)\s*에서만\s*(?:import|임포트|사용|접근|의존)", norm)
+    # anchored and guarded: an unanchored leading ".+?" retries from every position (quadratic on long clauses)
+    m = re.search(r"^(?P<y>.+?)(?:은|는|을|를)?\s*(?P<x>⟦\d+⟧|\S+?)\s*에서만\s*(?:import|임포트|사용|접근|의존)", norm) if "에서만" in norm else None
     if m:
         importers = _refs(_names(t, m.start("x"), m.end("x")))
         targets = _refs(_names(t, m.start("y"), m.end("y")))
@@ -1542,12 +1543,12 @@ def _replacement_match(norm: str) -> "re.Match[str] | None":
     return (
         re.search(r"(?:\bnot|\bnever|n't)\s+(?:[a-z]+\s+){0,2}?(?P<x>⟦\d+⟧(?:\s*(?:,|or|/)\s*⟦\d+⟧)*)\s*,?\s+but\s+(?:rather\s+)?(?:use\s+|write\s+|call\s+)?(?P<y>⟦\d+⟧.*)$", norm)
         or re.search(r"\b(?:use|prefer|choose|pick)\s+(?P<y>.+?)\s*(?:,\s*)?(?:instead\s+of|rather\s+than|in\s+favou?r\s+of|over|not|and\s+not|but\s+not|in\s+place\s+of)\s+(?P<x>.+)$", norm)
-        or re.search(r"(?P<y>.+?)\s*(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<x>.+)$", norm)
+        or re.search(r"^(?P<y>.+?)\s*(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?P<x>.+)$", norm)
         or re.search(r"^(?P<y>.+?)\s*\(\s*not\s+(?P<x>[^)]+)\)", norm)
         or re.search(r"\bavoid\s+(?P<x>.+?)\s+in\s+favou?r\s+of\s+(?P<y>.+)$", norm)
         or re.search(r"\breplace\s+(?P<x>.+?)\s+with\s+(?P<y>.+)$", norm)
         or re.search(r"用\s*(?P<y>.+?)\s*(?:替代|代替|取代)\s*(?P<x>.+)$", norm)
-        or re.search(r"(?P<x>.+?)\s*대신\s*(?P<y>.+?)(?:을|를)?\s*(?:사용|써)", norm)
+        or ("대신" in norm and re.search(r"^(?P<x>.+?)\s*대신\s*(?P<y>.+?)(?:을|를)?\s*(?:사용|써)", norm))
         or re.search(r"\b(?:usare|usa|gunakan|dùng|sử dụng|usar|use)\s+(?P<y>.+?)\s+(?:invece di|bukan|thay vì|em vez de|en lugar de)\s+(?P<x>.+)$", norm)
     )
 
