@@ -65,22 +65,34 @@ def _cbv_methods(view_class: type) -> list[str]:
 
 
 def _restricted_methods(callback: Any) -> list[str] | None:
-    """Method list from require_http_methods/require_GET/... closures, if any."""
-    fn = callback
-    for _ in range(20):
+    """Method list from require_http_methods/require_GET/... closures, if any.
+
+    Follows ``__wrapped__`` and, for decorators written without ``functools.wraps``
+    (pretix's permission decorators), the functions held in the wrapper's closure
+    cells: Django's restriction may sit under such a decorator and still answer 405.
+    """
+    seen: set[int] = set()
+    todo = [callback]
+    while todo and len(seen) < 50:
+        fn = todo.pop(0)
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
         closure = getattr(fn, "__closure__", None)
         code = getattr(fn, "__code__", None)
         if closure and code:
             for name, cell in zip(code.co_freevars, closure):
+                try:
+                    value = cell.cell_contents
+                except ValueError:
+                    continue
                 if name == "request_method_list":
-                    try:
-                        return sorted({str(m).upper() for m in cell.cell_contents})
-                    except ValueError:
-                        pass
+                    return sorted({str(m).upper() for m in value})
+                if inspect.isfunction(value):
+                    todo.append(value)
         nxt = getattr(fn, "__wrapped__", None)
-        if nxt is None:
-            break
-        fn = nxt
+        if nxt is not None:
+            todo.insert(0, nxt)
     return None
 
 
