@@ -116,7 +116,36 @@ def test_docstring_compared_with_comments_is_no_docstring_rule() -> None:
 def test_verbs_that_act_on_a_name_do_not_ban_it() -> None:
     assert outcome("- Never gate a blocking `Queue.get()` on a separate `empty()` check\n") == [(NOT_CHECKABLE, "no checkable form")]
     assert outcome("- Do not swap `load_config()` back to `read_env()` in startup paths\n") == [(NOT_CHECKABLE, "no checkable form")]
-    assert outcome("- Don't catch and re-raise as `ValidationFailure`\n") == [(NOT_CHECKABLE, "no checkable form")]
+
+
+def test_how_an_exception_travels_is_error_handling_not_a_ban_of_the_class() -> None:
+    # catching, re-raising or wrapping names a class without banning its use anywhere
+    assert outcome("- Don't catch and re-raise as `ValidationFailure`\n") == [(NOT_CHECKABLE, "error handling")]
+    assert outcome("- Never wrap a `LookupError` in `ServiceFault`\n") == [(NOT_CHECKABLE, "error handling")]
+    assert compile_rules("- Do not catch `TimeoutReached` just to reraise it as `GatewayDown`\n").rules == ()
+    # the symptom a practice prevents, in parentheses, is not banned either
+    rs = compile_rules("- Every relation is declared with `lazy=\"noload\"` so a late access fails loudly (no implicit async load `DetachedAccess`)\n")
+    assert not any(isinstance(r.spec, Ban) for r in rs.rules)
+    # a plain ban of the class still compiles
+    assert canon("- Never use `LegacyFault`\n") == ["`LegacyFault` is banned"]
+
+
+def test_a_sentence_wrapped_in_parentheses_is_split_like_a_bare_one() -> None:
+    # the tail after the dash is a motive naming another class; it must not become the banned name
+    rs = compile_rules("- (Never add an empty `418: {...}` override -- it hides the default `ProblemBody` schema.)\n")
+    assert rs.rules == ()
+    assert len(rs.entries) == 2  # the instruction and its motive, each a clause
+    assert canon("- (Never use `pickle` -- it runs arbitrary code.)\n") == ["`pickle` is banned"]
+
+
+def test_a_convention_for_some_endpoints_only_is_not_widened_to_all() -> None:
+    text = "- For endpoints called only by the staff console, depend on `StaffUser` from `app/auth/deps.py`\n"
+    assert outcome(text) == [(NOT_CHECKABLE, "scope")]
+    assert outcome("- Partner routes must require authentication via `partner_key`\n") == [(NOT_CHECKABLE, "scope")]
+    assert outcome("- Handlers that return lists must set `response_model`\n") == [(NOT_CHECKABLE, "scope")]
+    # unscoped, or scoped to a folder the resolver can map: still compiled
+    assert outcome("- Every endpoint requires authentication via `current_user`\n")[0][0] == COMPILED
+    assert outcome("- Every endpoint under `app/admin/` requires authentication via `staff_user`\n")[0][0] == COMPILED
 
 
 # ---------------------------------------------------------------- tokens that are not modules, motives, relative clauses

@@ -51,36 +51,60 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[no-untyped-def]
     """Read and compile one rules file (its kind by name); unreadable -> RulesError.
 
-    With ``cache_dir`` the compiled rules are kept there, keyed by the file's
-    name and content and the backendscan version, so an unchanged RULES.md is
-    not compiled again.
+    A Markdown file's ``@path`` lines (CLAUDE.md's ``@AGENTS.md``) are
+    followed, relative to the including file, each file once.  With
+    ``cache_dir`` the compiled rules are kept there, keyed by the text of every
+    file read and the rules compiler's source, so an unchanged RULES.md is not
+    compiled again (and the grammar is not even imported).
     """
-    try:
-        text = path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise RulesError(f"{path}: cannot read the rules file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"{path}: the rules file is not UTF-8 (byte {exc.start})") from exc
+    text = _read_rules_text(path)
+    parts: list[tuple[str, str]] = [(path.name, text)]
+    includes: list = []
+    if _is_markdown(path.name) and "@" in text:
+        from ..rules.includes import expand
+
+        parts, includes = expand(path, _read_rules_text_raw, text)
     if cache_dir is None:
-        return _compile_rules_text(path, text)
+        return _compile_rules_text(path, parts, includes)
     import hashlib
     import pickle
 
-    key = hashlib.blake2b(f"{_rules_code()}\0{path.name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    cached = cache_dir / f"rules-{key}.pickle"
+    h = hashlib.blake2b(_rules_code().encode(), digest_size=16)
+    for name, body in parts:
+        h.update(f"\0{name}\0{len(body)}\0{body}".encode("utf-8", "surrogatepass"))
+    for inc in includes:
+        h.update(f"\0{inc.source}:{inc.line}:{inc.target}:{inc.status}".encode("utf-8", "surrogatepass"))
+    cached = cache_dir / f"rules-{h.hexdigest()}.pickle"
     try:
         return pickle.loads(cached.read_bytes())
     except Exception:  # missing, unreadable or from another version: compile again
         pass
-    rs = _compile_rules_text(path, text)
+    rs = _compile_rules_text(path, parts, includes)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
+        tmp = cached.with_suffix(f".{__import__('os').getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(rs, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(cached)
     except OSError:
         pass
     return rs
+
+
+def _read_rules_text_raw(path: Path) -> str:
+    return path.read_text("utf-8-sig")
+
+
+def _read_rules_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the rules file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{path}: the rules file is not UTF-8 (byte {exc.start})") from exc
+
+
+def _is_markdown(name: str) -> bool:
+    return not (name.endswith((".toml", ".ini", ".cfg")) or name == ".importlinter")
 
 
 _RULES_CODE: str | None = None
@@ -108,12 +132,13 @@ def _rules_code() -> str:
     return _RULES_CODE
 
 
-def _compile_rules_text(path: Path, text: str):  # type: ignore[no-untyped-def]
-    from ..rules.compiler import compile_rules
+def _compile_rules_text(path: Path, parts: list[tuple[str, str]], includes=()):  # type: ignore[no-untyped-def]
+    from ..rules.compiler import compile_parts
     from ..rules.fenced import compile_fenced
     from ..rules.importlinter import from_ini, from_pyproject
 
     name = path.name
+    text = parts[0][1]
     if name.endswith(".toml"):
         rs = from_pyproject(text, name)
         if rs is None:
@@ -124,7 +149,33 @@ def _compile_rules_text(path: Path, text: str):  # type: ignore[no-untyped-def]
         if rs is None:
             raise RulesError(f"{path}: no [importlinter] section")
         return rs
-    return compile_rules(text, name)
+    if len(parts) == 1 and not includes:
+        from ..rules.includes import blank_includes, include_lines
+
+        parts = [(name, blank_includes(text, include_lines(text)))]
+    return compile_parts(parts, includes)
+
+
+def include_findings(rulesets) -> list[Finding]:  # type: ignore[no-untyped-def]
+    """A ``@path`` include line whose file does not exist: its rules are silently lost otherwise."""
+    out = []
+    for rs in rulesets:
+        for inc in getattr(rs, "includes", ()):
+            if inc.status != "missing":
+                continue
+            out.append(
+                Finding(
+                    "rules-include-missing",
+                    Severity.WARNING,
+                    f"@{inc.target} includes {inc.shown}, which cannot be read; its rules are not checked",
+                    Location(inc.source, inc.line),
+                    symbol=f"@{inc.target}",
+                    hint="Fix the path (it is relative to the including file) or remove the line.",
+                    source=f"{inc.source}:{inc.line}",
+                    category="rules",
+                )
+            )
+    return out
 
 
 def _rules_cache(root: Path, args: argparse.Namespace, config) -> Path | None:  # type: ignore[no-untyped-def]
@@ -282,7 +333,7 @@ def run(args: argparse.Namespace) -> int:
     long_limit = [r.spec.maximum for r in all_rules if isinstance(r.spec, Limit) and r.spec.metric == "line-length" and r.spec.maximum is not None]
     inp = input_from_scan(result, _long_lines(result, min(long_limit)) if long_limit else None)
     outcome = check(rulesets, inp)
-    meta = list(unmatched_findings(outcome, strict=args.strict))
+    meta = list(unmatched_findings(outcome, strict=args.strict)) + include_findings(rulesets)
     # files that could not be analysed are reported (as warnings) so nothing is silently skipped
     skipped = [f for f in result.findings if f.rule_id in _PROBLEM_RULES]
     scan_problems = [

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..model import Severity
 from . import lexicon
+from .includes import Include
 from .grammar import Clause, Outcome, compile_clause, label_is_rule, make_clause, not_checkable, split_label
 from .model import (
     COMPILED,
@@ -54,22 +55,41 @@ from .parser import Statement, clauses, heading_polarity, parse_markdown
 
 
 def compile_rules(text: str, source: str = "RULES.md") -> RuleSet:
-    """Compile a Markdown rule file (never raises; fatal problems go to ``problems``)."""
-    doc = parse_markdown(text)
-    state = _State(source)
-    # role definitions written as "Entities (`internal/entities/`)" headings
-    for stmt in _grouped(doc.statements):
-        if isinstance(stmt, list):
-            state.table(stmt)
-        else:
-            state.statement(stmt)
+    """Compile a Markdown rule file (never raises; fatal problems go to ``problems``).
+
+    ``@path`` include lines are left out of the prose here; following them is
+    I/O, done by the caller with :func:`backendscan.rules.includes.expand` and
+    :func:`compile_parts`.
+    """
+    from .includes import blank_includes, include_lines
+
+    return compile_parts([(source, blank_includes(text, include_lines(text)))])
+
+
+def compile_parts(parts: Sequence[tuple[str, str]], includes: Sequence[Include] = ()) -> RuleSet:
+    """Compile several Markdown texts as one rule set, ``[(cited name, text)]``, first one first.
+
+    Every rule and entry cites the file it was read from; duplicates and ids
+    are shared across the parts, and the first part names the rule set.
+    """
     from .fenced import compile_fenced
 
-    for fence in doc.fences:
-        if fence.info in ("backendscan", "backendscan-rules", "toml-backendscan"):
-            fenced = compile_fenced(fence.content, fence.line, source)
-            state.absorb(fenced)
-    return state.result()
+    state = _State(parts[0][0] if parts else "RULES.md")
+    for order, (source, text) in enumerate(parts):
+        state.source = source
+        state.order.setdefault(source, order)
+        doc = parse_markdown(text)
+        for stmt in _grouped(doc.statements):
+            if isinstance(stmt, list):
+                state.table(stmt)
+            else:
+                state.statement(stmt)
+        for fence in doc.fences:
+            if fence.info in ("backendscan", "backendscan-rules", "toml-backendscan"):
+                fenced = compile_fenced(fence.content, fence.line, source)
+                state.absorb(fenced)
+    state.source = parts[0][0] if parts else "RULES.md"
+    return replace(state.result(), includes=tuple(includes))
 
 
 def _grouped(statements: Iterable[Statement]) -> list["Statement | list[Statement]"]:
@@ -102,6 +122,7 @@ class _State:
         self.dynamic_imports = True
         self.ignores: list[tuple[str, str, str]] = []
         self.seen: dict[tuple[object, Severity], Rule] = {}
+        self.order: dict[str, int] = {source: 0}  # cited file -> position among the parts
 
     # ----------------------------------------------------------- statements
     def statement(self, stmt: Statement) -> None:
@@ -398,7 +419,7 @@ class _State:
             self.dynamic_imports = False
 
     def result(self) -> RuleSet:
-        entries = sorted(self.entries, key=lambda e: e.line)
+        entries = sorted(self.entries, key=lambda e: (self.order.get(e.source, 0), e.line))
         return RuleSet(
             source=self.source,
             entries=tuple(entries),

@@ -132,6 +132,9 @@ def explain_data(rulesets: list[RuleSet], resolver: Resolver | None = None) -> d
         "problems": [p for rs in rulesets for p in rs.problems],
         "roles": [{"role": k, "targets": list(v), "source": rs.source} for rs in rulesets for k, v in rs.roles],
         "options": [{"source": rs.source, "type_checking": rs.type_checking, "dynamic_imports": rs.dynamic_imports} for rs in rulesets],
+        "includes": [
+            {"source": i.source, "line": i.line, "target": i.target, "file": i.shown, "status": i.status} for rs in rulesets for i in rs.includes
+        ],
     }
 
 
@@ -145,6 +148,9 @@ def explain_text(rulesets: list[RuleSet], resolver: Resolver | None = None) -> s
         )
         for p in rs.problems:
             lines.append(f"  problem: {p}")
+        for inc in rs.includes:
+            what = {"included": "read", "missing": "cannot be read", "repeated": "already read (not read again)", "outside": "outside the project (not read)", "too deep": "too deeply nested (not read)"}.get(inc.status, inc.status)
+            lines.append(f"  {inc.source}:{inc.line}: @{inc.target} -> {inc.shown or inc.target}: {what}")
         for role, targets in rs.roles:
             lines.append(f"  role {role} = {', '.join(targets)}")
         for e in rs.entries:

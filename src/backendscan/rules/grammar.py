@@ -1086,6 +1086,34 @@ _QUANTIFIER = re.compile(r"\b(?:every|all|each|any)\b|所有|每个|每一个|�
 _IMPERATIVE = re.compile(r"^\s*(?:use|add|write|annotate|include|type|always|usar|use|usa|aggiungi|gunakan|tambahkan|dùng|sử dụng|thêm|adicione|añade|agrega)\b|^\s*(?:使用|添加|사용|추가)")
 
 
+_SUBSET_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:admin|administrative|internal|public|private|partner|webhook|dashboard|backoffice|back-office|mobile|legacy|deprecated|debug|"
+    r"customer-facing|user-facing|external|authenticated|unauthenticated|anonymous|third-party|mutating|read-only|sensitive|protected|"
+    r"privileged|staff|superuser|beta|experimental|streaming|websocket|paginated)\s+$"
+)
+_SUBSET_AFTER = re.compile(
+    r"^\s*(?:(?:that|which|who|whose)\s+(?!(?:is|are)\s+(?:all|every)\b)\S|(?:used|called|served|exposed|reached|consumed|accessed|hit|"
+    r"intended|meant|reserved|only|visible|available|restricted|limited)\b)"
+)
+
+
+def _entity_subset(norm: str, subject: str) -> str:
+    """"endpoints used only by the dashboard", "admin endpoints": the words that pick some of the entities, or ''."""
+    rx = next((r for s, r in _ENTITY_RX if s == subject), None)
+    if rx is None:
+        return ""
+    for m in rx.finditer(norm):
+        before = _SUBSET_BEFORE.search(norm[max(0, m.start() - 24) : m.start()])
+        if before:
+            return norm[m.start() - len(before.group(0)) : m.end()]
+        after = _SUBSET_AFTER.match(norm[m.end() :])
+        if after:
+            rest = norm[m.end() :]
+            stop = re.search(r"[,;:(]|\s(?:must|should|shall|need|have to|use|require)\b", rest)
+            return norm[m.start() : m.end() + (stop.start() if stop else len(rest))].strip()
+    return ""
+
+
 def _convention(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     subject = _entity(c.subject)
@@ -1108,6 +1136,14 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
     body = norm[:body_end]
     rich = body + " " + " ".join(codes).lower()
     under = _scope_under(t, body)
+    if subject in ("routes", "models", "tasks") and not under:
+        subset = _entity_subset(norm, subject)
+        if subset:
+            return not_checkable(
+                "scope",
+                f"holds only for {t.restore(subset)}, which the scan cannot tell apart from the other {subject} (compiling it for every "
+                f"one would widen it); name the folder or module, e.g. 'under `app/admin/`'",
+            )
     # --- blocking calls in async code
     blocking_words = r"block|synchronous|\bsync\b|i/o|\bio\b|阻塞|同步|블로킹|동기|ブロッキング|同期|chặn|đồng bộ|bloccant|sincron|memblokir|blokir|sinkron|bloqueante|síncron"
     if re.search(blocking_words + r"|time\.sleep|sleep|requests", rich) and re.search(r"async|asynchronous|异步|비동기|非同期|bất đồng bộ|asincron|asinkron|assíncron", rich):
@@ -1648,7 +1684,14 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
             outside_home = _replacement_home(t, mr.start("y"), len(norm))
     if occ:
         first = min(o.start for o in occ)
-        if _NON_USE_VERB.search(norm[max(0, first - 40) : first]):
+        verb = _NON_USE_VERB.search(norm[max(0, first - 40) : first])
+        if verb and re.fullmatch(r"catch|re-?raise|wrap", verb.group(0)):
+            # "don't catch and re-raise as `XError`": how errors travel, not a ban on the class
+            return not_checkable(
+                "error handling",
+                "error-handling practice (how an exception is caught, re-raised or wrapped), not a ban on using the name; no call site shows it",
+            )
+        if verb:
             # "never gate `Queue.get()` on ...": the verb acts on the name without banning its use
             return not_checkable("no checkable form", "the verb acts on the names (gate, swap, catch, suggest...) rather than banning their use; nothing a call site shows")
     spans = [(o.start, o.end) for o in occ] + ([(mr.start(), len(norm))] if mr else []) + ([protected] if protected[0] >= 0 else [])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from ..model import Severity
+from .includes import Include
 
 COMPILED = "compiled"
 NOT_CHECKABLE = "not_checkable"
@@ -294,6 +295,7 @@ class RuleSet:
     type_checking: bool = False  # count TYPE_CHECKING imports in import rules
     dynamic_imports: bool = True  # count literal importlib.import_module(...) imports
     ignores: tuple[tuple[str, str, str], ...] = ()  # (rule id or *, path glob, reason) from the fenced block
+    includes: tuple[Include, ...] = ()  # ``@path`` lines followed (or not) while reading the file
 
     def counts(self) -> dict[str, int]:
         """Entries per status."""
@@ -313,4 +315,5 @@ class RuleSet:
             type_checking=self.type_checking,
             dynamic_imports=self.dynamic_imports,
             ignores=self.ignores + other.ignores,
+            includes=self.includes + other.includes,
         )

@@ -388,14 +388,34 @@ def _mask_code(text: str) -> str:
     return masked
 
 
+def _outer_parens(masked: str) -> tuple[int, ...]:
+    """Offsets of a pair of parentheses around the whole text ("(Don't ... — it ...)"), else ()."""
+    a = len(masked) - len(masked.lstrip())
+    b = len(masked.rstrip()) - 1
+    if b <= a or masked[a] not in "(（" or masked[b] not in ")）":
+        return ()
+    depth = 0
+    for k in range(a, b + 1):
+        if masked[k] in "(（":
+            depth += 1
+        elif masked[k] in ")）":
+            depth -= 1
+            if depth == 0 and k < b:
+                return ()
+    return (a, b) if depth == 0 else ()
+
+
 def clauses(stmt: Statement) -> list[tuple[int, str]]:
     """Split a statement into clauses: ``(line, text)`` in order; empty clauses dropped."""
     text = stmt.text
     masked = _mask_code(text)
-    # do not split inside parentheses
+    # do not split inside parentheses (but a statement wrapped whole in one pair is split as if bare)
     depth = 0
     chars = list(masked)
+    outer = _outer_parens(masked)
     for k, ch in enumerate(chars):
+        if k in outer:
+            continue
         if ch in "(（[":
             depth += 1
         elif ch in ")）]" and depth:

@@ -184,6 +184,11 @@ class Resolver:
                     break
         named = self._named(_variants(word), packages=True)
         if named:
+            # `polar/kit/repository/` and `polar/<domain>/repository.py` are the same role
+            files = self._named(_variants(word), packages=False)
+            if files:
+                both = collapse(named + files)
+                return Resolution(ref, both, (), f"packages and modules named {word} at any depth: {shapes(both)}")
             return Resolution(ref, named, (), f"packages named {word}")
         if group in self.facts and self.facts[group]:
             fact_mods = self._fact_modules(self.facts[group])
@@ -321,6 +326,18 @@ class Resolver:
         if re.fullmatch(r"[A-Za-z_][\w.]*", text) and any(e == text.lower() or e.startswith(text.lower() + ".") for e in self.externals):
             return (text.lower(),)
         return ()
+
+
+def shapes(modules: Sequence[str], limit: int = 4) -> str:
+    """The dotted shapes of modules, most common first: ``polar.*.repository (51), polar.*.*.repository (2)``."""
+    count: dict[str, int] = {}
+    for m in modules:
+        parts = m.split(".")
+        shape = ".".join([parts[0]] + ["*"] * (len(parts) - 2) + [parts[-1]]) if len(parts) > 2 else m
+        count[shape] = count.get(shape, 0) + 1
+    ordered = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{k} ({v})" for k, v in ordered[:limit])
+    return shown + (f" (+{len(ordered) - limit} more shapes)" if len(ordered) > limit else "")
 
 
 def _path_glob(pattern: str, path: str) -> bool:
