@@ -87,16 +87,12 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     # a banned first-party module is banned as an import, not as every call into it
     modules_banned = {n for n in names if ctx.resolver.exists(n)}
     use = f"; use `{spec.replacement}`" if spec.replacement else ""
-    sites_by_module: dict[str, list] = {}
-    for s in ctx.inp.imports:
-        sites_by_module.setdefault(s.importer, []).append(s)
-    resolve = ctx.inp.resolve_name or (lambda m, n, sc: n)
     for module in _source_modules(ctx):
         if not _in_scope(ctx, rule, module, spec.under, spec.outside):
             continue
         path = ctx.inp.path_of(module)
         imported_names: set[str] = set()
-        for s in sites_by_module.get(module, ()):
+        for s in ctx.sites_of(module):
             if spec.in_async:
                 break
             for n in names:
@@ -117,15 +113,15 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
         syms = ctx.inp.symbols.get(module)
         if syms is None:
             continue
-        if names:
+        # names already reported as imports of this module (or first-party modules) are not looked for in its calls
+        live = [n for n in names if not ((n in imported_names and not spec.in_async) or n in modules_banned)]
+        if live:
             for call in syms.calls:
                 if spec.in_async and not call.in_async:
                     continue
                 written = call.callee
-                resolved = resolve(module, written, call.scope) if not written.startswith("?.") else written
-                for n in names:
-                    if (n in imported_names and not spec.in_async) or n in modules_banned:
-                        continue
+                resolved = ctx.callee(module, written, call.scope)
+                for n in live:
                     if "." not in n and n not in _BUILTIN_CALLS and not resolved.startswith(n + ".") and resolved != n:
                         continue
                     if _call_matches(n, resolved, written):

@@ -163,6 +163,27 @@ class Context:
         self._shared: set[str] | None = None
         self.unmatched: list[Unmatched] = []
         self._layer_members: set[str] | None = None
+        self._sites: dict[str, list[ImportSite]] | None = None
+        self._callees: dict[tuple[str, str, str], str] = {}
+
+    def sites_of(self, module: str) -> Sequence[ImportSite]:
+        """The import sites of ``module`` (grouped once for every rule of the set)."""
+        if self._sites is None:
+            by: dict[str, list[ImportSite]] = {}
+            for s in self.inp.imports:
+                by.setdefault(s.importer, []).append(s)
+            self._sites = by
+        return self._sites.get(module, ())
+
+    def callee(self, module: str, written: str, scope: str) -> str:
+        """The qualified name a call written ``written`` in ``module``/``scope`` resolves to, resolved once for all rules."""
+        key = (module, written, scope)
+        hit = self._callees.get(key)
+        if hit is None:
+            resolve = self.inp.resolve_name
+            hit = written if resolve is None or written.startswith("?.") else resolve(module, written, scope)
+            self._callees[key] = hit
+        return hit
 
     def _defines(self, module: str, name: str) -> bool | None:
         """Does ``module`` bind ``name`` at module level (None when its symbols are unknown)?"""
