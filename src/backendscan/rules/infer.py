@@ -31,6 +31,7 @@ import networkx as nx
 
 from ..graph import feedback_edges, shortest_cycle
 from .chains import ImportGraph, shortest_path
+from .parser import PROSE_END, PROSE_START
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import ScanResult
@@ -201,10 +202,6 @@ def infer_rules(result: "ScanResult", depth: int = 0) -> str:
             for c in sorted(gen, key=lambda c: sorted(cond.nodes[c]["members"])):
                 items.append(tuple(sorted(cond.nodes[c]["members"])))
             generations.append(items)
-    container = tops[0] if len(tops) == 1 and depth == 2 else ""
-
-    def tail(p: str) -> str:
-        return p[len(container) + 1 :] if container and p.startswith(container + ".") else p
 
     layer_items: list[str] = []
     prose_layers: list[str] = []
@@ -213,10 +210,10 @@ def infer_rules(result: "ScanResult", depth: int = 0) -> str:
         prose_parts = []
         for comp in gen:
             if len(comp) == 1:
-                parts.append(tail(comp[0]))
+                parts.append(comp[0])  # full names: the fenced block compiles to the very rule of the prose line
                 prose_parts.append(f"`{comp[0]}`")
             else:
-                parts.append(" : ".join(tail(c) for c in comp))
+                parts.append(" : ".join(comp))
                 prose_parts.append(" / ".join(f"`{c}`" for c in comp))
         if len(gen) > 1 and all(len(c) == 1 for c in gen):
             layer_items.append(" | ".join(parts))
@@ -245,71 +242,81 @@ def infer_rules(result: "ScanResult", depth: int = 0) -> str:
     fixes = cycle_fixes(g, set(modules))
     touched = {m for f in fixes for m in f.members}
     acyclic_pkgs = sorted(p for p, ms in pkgs.items() if not ms & touched)
-    lines = [
-        f"# Engineering rules for {result.name} (draft)",
-        "",
-        f"Drafted by `backendscan rules infer` from the import graph of {len(modules)} modules. Every rule below",
-        "holds on today's code, so `backendscan check` passes; tighten them as the design asks.",
-        "Imports under `if TYPE_CHECKING:` do not count.",
-        "",
-    ]
-    if prose_layers and len(prose_layers) >= 2:
-        lines += ["## Layers", "", "- Layers, top to bottom: " + " -> ".join(prose_layers), ""]
-    if groups:
-        lines += ["## Independent packages", ""]
-        for parent, grp in groups:
-            names = [f"`{k}`" for k in grp]
-            lines.append(f"- {', '.join(names[:-1])} and {names[-1]} must not import each other.")
-        lines.append("")
-    lines += ["## Import cycles", ""]
-    if not fixes:
-        lines.append("- No circular imports.")
-    else:
-        if acyclic_pkgs:
-            names = [f"`{p}`" for p in acyclic_pkgs]
-            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            lines.append(f"- No circular imports in {joined}.")
-        lines.append("")
-        for f in fixes:
-            total = sum(len(g.sites(a, b)) for a, b in f.cut)
-            how = "the smallest set" if f.exact else "a small set (greedy)"
-            lines.append(
-                f"The cycle between {len(f.members)} modules ({', '.join(f'`{m}`' for m in f.members[:6])}"
-                + (f" and {len(f.members) - 6} more" if len(f.members) > 6 else "")
-                + f") breaks when {how} of imports goes, {len(f.cut)} edge(s) / {total} import statement(s):"
-            )
-            lines.append("")
-            for a, b in f.cut:
-                for s in g.sites(a, b):
-                    lines.append(f"- remove `{s.code}` at `{s.location.short}` (`{a}` imports `{b}`)")
-            lines.append("")
-    block = ["```backendscan"]
+    # candidate rules: (section, prose bullet, fenced lines); each bullet compiles to the same rule as its fenced form
+    layer_block: list[str] = []
     if len(layer_items) >= 2:
-        block.append("[[layers]]")
-        block.append("layers = [" + ", ".join(f'"{x}"' for x in layer_items) + "]")
-        if container:
-            block.append(f'containers = ["{container}"]')
-        block.append("")
-    block += ["[[acyclic]]", 'scope = [' + ", ".join(f'"{p}"' for p in acyclic_pkgs) + ']' if fixes else "scope = []", ""]
-    block.append("```")
-    draft = "\n".join(lines + ["## Precise form", ""] + block) + "\n"
+        layer_block = ["[[layers]]", "layers = [" + ", ".join(f'"{x}"' for x in layer_items) + "]"] + [""]
+    cands: list[tuple[str, str, list[str]]] = []
+    if prose_layers and len(prose_layers) >= 2:
+        cands.append(("Layers", "- Layers, top to bottom: " + " -> ".join(prose_layers), layer_block))
+    for parent, grp in groups:
+        names = [f"`{k}`" for k in grp]
+        cands.append(("Independent packages", f"- {', '.join(names[:-1])} and {names[-1]} must not import each other.", []))
+    if not fixes:
+        cands.append(("Import cycles", "- No circular imports.", ["[[acyclic]]", "scope = []", ""]))
+    elif acyclic_pkgs:
+        names = [f"`{p}`" for p in acyclic_pkgs]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        block = ["[[acyclic]]", "scope = [" + ", ".join(f'"{p}"' for p in acyclic_pkgs) + "]", ""]
+        cands.append(("Import cycles", f"- No circular imports in {joined}.", block))
+    cycle_notes: list[str] = []
+    for f in fixes:
+        total = sum(len(g.sites(a, b)) for a, b in f.cut)
+        how = "the smallest set" if f.exact else "a small set (greedy)"
+        cycle_notes.append(
+            f"The cycle between {len(f.members)} modules ({', '.join(f'`{m}`' for m in f.members[:6])}"
+            + (f" and {len(f.members) - 6} more" if len(f.members) > 6 else "")
+            + f") breaks when {how} of imports goes, {len(f.cut)} edge(s) / {total} import statement(s):"
+        )
+        cycle_notes.append("")
+        for a, b in f.cut:
+            for site in g.sites(a, b):
+                cycle_notes.append(f"- remove `{site.code}` at `{site.location.short}` (`{a}` imports `{b}`)")
+        cycle_notes.append("")
+
+    def render_draft(kept: list[tuple[str, str, list[str]]]) -> tuple[str, dict[int, int]]:
+        """The draft, and for each bullet's line the index of its candidate in ``kept``."""
+        lines = [
+            f"# Engineering rules for {result.name} (draft)",
+            "",
+            PROSE_START,
+            f"Drafted by `backendscan rules infer` from the import graph of {len(modules)} modules. Every rule below",
+            "holds on today's code, so `backendscan check` passes; tighten them as the design asks.",
+            PROSE_END,
+            "",
+            "Imports under `if TYPE_CHECKING:` do not count.",
+            "",
+        ]
+        at: dict[int, int] = {}
+        sections = ["Layers", "Independent packages", "Import cycles"]
+        for sec in sections:
+            mine = [(i, c) for i, c in enumerate(kept) if c[0] == sec]
+            if not mine and not (sec == "Import cycles" and cycle_notes):
+                continue
+            lines += [f"## {sec}", ""]
+            for i, c in mine:
+                lines.append(c[1])
+                at[len(lines)] = i
+            if mine:
+                lines.append("")
+            if sec == "Import cycles" and cycle_notes:
+                lines += [PROSE_START, *cycle_notes, PROSE_END, ""]
+        block = ["```backendscan"] + [ln for c in kept for ln in c[2]] + ["```"]
+        if len(block) == 2:
+            return "\n".join(lines).rstrip("\n") + "\n", at
+        return "\n".join(lines + ["## Precise form", "", PROSE_START, "The rules above, in the form `backendscan check` reads exactly.", PROSE_END, ""] + block) + "\n", at
+
+    draft, at = render_draft(cands)
     # keep only what holds
     rs = compile_rules(draft, "RULES.md")
     res = check([rs], input_from_scan(result))
-    broken = {f.source for f in res.findings}
-    if broken:
-        kept = []
-        dropped = []
-        text_lines = draft.split("\n")
-        bad_lines = {int(s.split(":")[1]) for s in broken if ":" in s}
-        for i, ln in enumerate(text_lines, 1):
-            if i in bad_lines and ln.startswith("- "):
-                dropped.append(ln[2:])
-                continue
-            kept.append(ln)
-        draft = "\n".join(kept)
-        if dropped:
-            draft += "\n<!-- dropped because they do not hold: " + "; ".join(dropped) + " -->\n"
+    broken_ids = {f.rule_id for f in res.findings}
+    if broken_ids:
+        bad = {at[e.line] for e in rs.entries if e.line in at and any(r.id in broken_ids for r in e.rules)}
+        if bad:
+            kept = [c for i, c in enumerate(cands) if i not in bad]
+            draft, _ = render_draft(kept)
+            draft += "\n<!-- dropped because they do not hold: " + "; ".join(cands[i][1][2:] for i in sorted(bad)) + " -->\n"
     return draft
 
 

@@ -326,7 +326,39 @@ def _parse(text: str) -> Document:
             label = None
         i += 1
     statements.sort(key=lambda s: s.line)
+    regions = prose_regions(text)
+    if regions:
+        statements = [s for s in statements if not any(a <= s.line <= b for a, b in regions)]
     return Document(tuple(statements), tuple(fences), tuple(headings), front)
+
+
+PROSE_START = "<!-- backendscan: prose -->"
+PROSE_END = "<!-- backendscan: rules -->"
+_PROSE_MARK = re.compile(r"^\s*<!--\s*backendscan\s*:\s*(prose|rules)\s*-->\s*$", re.I)
+
+
+def prose_regions(text: str) -> list[tuple[int, int]]:
+    """Line ranges between ``<!-- backendscan: prose -->`` and ``<!-- backendscan: rules -->`` (or the end).
+
+    Text there is for people (explanations, to-do lists such as the imports
+    to remove from a cycle): it is no statement, so it counts neither as a
+    rule nor as "not checkable".  ``rules infer`` writes its prose this way.
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    lines = text.split("\n")
+    for i, ln in enumerate(lines, 1):
+        m = _PROSE_MARK.match(ln)
+        if not m:
+            continue
+        if m.group(1).lower() == "prose" and not start:
+            start = i
+        elif m.group(1).lower() == "rules" and start:
+            out.append((start, i))
+            start = 0
+    if start:
+        out.append((start, len(lines)))
+    return out
 
 
 _ARROWS = "→⟶➔➜⇒=>->←⟵<-↓↑"
