@@ -247,3 +247,37 @@ def test_a_library_is_never_the_importer_of_an_import_rule() -> None:
 
 def test_folders_are_not_banned_names() -> None:
     assert compile_rules("- Never change the folder layout (`core/`, `shared/`, `domain/`)\n").rules == ()
+
+
+# ---------------------------------------------------------------- corpus round: shapes that compiled into rules they do not state
+def test_docstrings_for_one_kind_of_entity_are_not_widened_to_every_function() -> None:
+    assert outcome("- Write docstrings for the ORM model classes\n") == [(NOT_CHECKABLE, "scope")]
+    assert outcome("- Give every Celery task a docstring\n") == [(NOT_CHECKABLE, "scope")]
+    assert canon("- Every public function has a docstring\n") == ["Every public function has a docstring"]
+    # a title that happens to name an entity ("Billing Worker") does not scope a docstring rule
+    assert canon("# Billing Worker\n\n- Docstrings on all functions\n") == ["Every function has a docstring"]
+
+
+def test_a_purpose_clause_introduced_by_to_ensure_carries_no_rule() -> None:
+    text = "- When you add a job, follow this checklist to ensure it registers and to avoid circular imports\n"
+    assert compile_rules(text).rules == ()
+    assert canon("- No circular imports in `app.jobs`\n") == ["No circular imports in `app.jobs`"]
+
+
+def test_an_option_word_is_not_the_option_unless_written_as_code_or_set() -> None:
+    assert compile_rules("- Endpoints should stay slim and just wire dependencies together\n").rules == ()
+    assert canon("- Every endpoint sets `response_model`\n") == ["Every endpoint sets `response_model`"]
+
+
+def test_arrows_between_naming_styles_or_url_paths_are_maps() -> None:
+    assert outcome("## Layers\n\n- Package names `snake_case` -> URL segments `/v1/kebab-case`\n") == [(NOT_CHECKABLE, "mapping")]
+
+
+def test_file_names_are_not_banned_names() -> None:
+    assert compile_rules("- Never let `NOTES.md` and `ROADMAP.md` drift apart\n").rules == ()
+    assert compile_rules("- Do not edit `config.yaml` by hand\n").rules == ()
+
+
+def test_an_auxiliary_verb_is_not_the_subject_of_an_import_rule() -> None:
+    rs = compile_rules("- does not reach into the billing schema or the ledger,\n")
+    assert rs.rules == ()

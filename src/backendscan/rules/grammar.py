@@ -92,7 +92,7 @@ def unrecognized(reason: str, suggestion: str, kind: str = "unrecognized") -> Ou
 # ===================================================================== helpers
 _MOTIVE = re.compile(
     r":\s+(?:it|they|this|that|these|those|which|so|because)\b.*$|[,(]?\s*(?:(?:in order )?to avoid|so that|so as to|because|since (?:it|they|this)|,\s*since\s+(?!\d)|as (?:it|they|this) |otherwise|which (?:would|causes|creates|leads)"
-    r"|for (?:consistency|readability|performance|security|testability)|以避免|避免循环|以免|为了|因为|하기 위해|위해서|ために|per evitare|untuk menghindari|để tránh|para evitar).*$",
+    r"|(?<=\w)\s+(?:in order )?to (?:ensure|guarantee|make sure)\b|for (?:consistency|readability|performance|security|testability)|以避免|避免循环|以免|为了|因为|하기 위해|위해서|ために|per evitare|untuk menghindari|để tránh|para evitar).*$",
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
 _EXAMPLE = re.compile(r"^\s*(?:e\.g\.?|eg\.?|i\.e\.?|for example|for instance|such as|like|see|例如|比如|예:|예를 들어|ad es\.?|contoh|ví dụ|ex\.?|por ejemplo|por exemplo)\b", re.I)
@@ -278,6 +278,9 @@ def _chain(c: Clause, t: Text) -> Outcome | None:
         roles.extend(rdefs)
         nodes.append((names, independent))
     heads = [n for n, _ in nodes]
+    if any(r.quoted and _STYLE_OR_URL.fullmatch(r.text) for h in heads for r in h):
+        # "module names `snake_case` -> URL paths `/api/kebab-case`": a naming or routing map
+        return not_checkable("mapping", "an arrow between naming styles or URL paths: a naming or routing map, not a dependency rule")
     context = (c.context + " " + lead + " " + tail_rest).lower()
     # a single arrow: "X -> Y" is an edge; what it means depends on the context
     if len(nodes) == 2 and not re.search(r"\blayers?\b|top to bottom", lead.lower()):
@@ -528,7 +531,7 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     if not subject and not lexicon.NO_PREFIX_RE.match(norm):
         # "Widgets never import X": a plain plural noun before the verb names the subject
         mw = re.match(r"^\s*(?:the\s+|all\s+)?([a-z][a-z_]{2,})\s+(?:(?:must|should|may|can|do|does|shall)\s+)?(?:never|not|n't|no longer)\b", norm)
-        if mw and mw.group(1) not in ("code", "nothing", "nobody", "you", "we", "one", "it", "they", "this"):
+        if mw and mw.group(1) not in _NOT_SUBJECT_WORDS:
             subject = (Ref(mw.group(1), quoted=False),)
     if not obj:
         if neg and re.search(r"\banything\b|\bnothing\b|任何|아무것도", norm) and subject:
@@ -582,7 +585,13 @@ def _import_rule(c: Clause, t: Text) -> Outcome | None:
     return compiled("forbidden", spec)
 
 
+_STYLE_OR_URL = re.compile(r"/[\w{}<>:.*/-]*|(?i:snake_case|kebab-case|camel_?case|pascal_?case|upper_snake_case|screaming_snake_case|lower_?case|upper_?case|title_?case)")
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# words before "not"/"never" that are no subject: pronouns and auxiliaries ("does not touch the schema")
+_NOT_SUBJECT_WORDS = frozenset(
+    "code nothing nobody you we one it they this that these those there which who she he "
+    "does did do has have had was were are will would should could can may might must shall".split()
+)
 _NOT_A_MODULE_AFTER = re.compile(
     r"^\s*(?:(?:db|database|model|orm|django)\s+)?(?:fields?|attributes?|columns?|parameters?|params?|arguments?|args?|kwargs?|keys?|variables?|propert(?:y|ies)|flags?|lookups?|subquer(?:y|ies)|values?|headers?)\b"
 )
@@ -1193,6 +1202,11 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
                 "code quality",
                 "how good a docstring is cannot be checked; its presence can: write 'Every public function has a docstring'",
             )
+        if subject in ("models", "routes", "tasks") and _entity_in(norm)[0] == subject:
+            return not_checkable(
+                "scope",
+                f"asks for docstrings on {subject} only; backendscan checks docstrings of every function, class or module, which would widen it",
+            )
         subj = subject if subject in ("functions", "classes", "modules") else "functions"
         if re.search(r"class", body) and re.search(r"module", body):
             return Outcome(
@@ -1246,9 +1260,11 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
         table = _ROUTE_OPTIONS if subject == "routes" else _TASK_OPTIONS
         groups = _option_groups(body, codes, table)
         known = {v for val in table.values() for v in val.split("|")}
-        explicit = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|pass|passes|define|defines|include|includes|carry|carries|have|has)\b|设置|指定|설정|지정", body)
+        explicit = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|pass|passes|define|defines|include|includes|carry|carries|have|has|require|requires|need|needs)\b|设置|指定|설정|지정", body)
         if groups and not explicit and not all(n in known for g in groups for n in g):
             groups = []
+        if groups and not explicit and not codes:
+            groups = []  # "routes stay thin and only orchestrate dependencies": the word, not the `dependencies=` option
         if groups:
             return Outcome(COMPILED, "convention", [(Convention(subject, "option", names=g, exceptions=exceptions, under=under), None) for g in groups])
     return None
@@ -1751,6 +1767,8 @@ def _bannable(o: Occurrence, t: Text) -> bool:
             return False  # `core/`: a folder
         if "/" in text or text.endswith(".py") or re.match(r"(?:self|cls)\.", text):
             return False  # a path, or an attribute of the instance (`self._attr`): nothing a call site or import names
+        if re.search(r"\.(?:md|mdc|rst|txt|ya?ml|json|toml|cfg|ini|lock|html?|css|jsx?|tsx?|env|sql|csv)$", text, re.I):
+            return False  # `AGENTS.md`, `settings.json`: a file, not a call or an import
         if len(text) > 1 and text.replace("_", "").isupper():
             return False
         if re.fullmatch(r"[A-Za-z_][\w.]*|except:?|import \*|from \S+ import \*|@[\w.]+|[\w.]+\(\)", text):

@@ -98,7 +98,7 @@ def expand(first: Path, read: Callable[[Path], str], text: str | None = None) ->
             if target.startswith("~"):
                 met.append(Include(name, line, target, "outside"))
                 continue
-            child = (path.parent / target).resolve()
+            child = (path.parent / target.split("#", 1)[0]).resolve()  # `@AGENTS.md#backend`: the file
             child_name = shown(child)
             if child in seen:
                 met.append(Include(name, line, target, "repeated", child_name))
