@@ -185,11 +185,20 @@ class Cache:
         except Exception:  # unreadable or stale: recompute
             return None
 
-    def put_results(self, items: Mapping[str, object]) -> None:
+    def put_results(self, items: Mapping[str, object], *, replace_group: str = "") -> None:
+        """Store whole-program results; ``replace_group`` (e.g. ``"out"``) first deletes the rows of
+        that group (keys holding ``:<group>:``) stored under other project keys, so large results
+        (rendered reports) are kept for the latest project state only."""
         db = self._connect()
         if db is None or not items:
             return
         try:
+            if replace_group:
+                keep = {k.split(":", 1)[0] for k in items}
+                marker = f"%:{replace_group}:%"
+                for (key,) in db.execute("SELECT key FROM results WHERE key LIKE ?", (marker,)).fetchall():
+                    if key.split(":", 1)[0] not in keep:
+                        db.execute("DELETE FROM results WHERE key = ?", (key,))
             db.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
                 [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), self.run) for k, v in items.items()],

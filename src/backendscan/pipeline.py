@@ -163,6 +163,7 @@ def scan(
     progress: Progress | None = None,
     analyzers: Sequence[Analyzer] | None = None,
     scope: str = "full",
+    prepared: Prepared | None = None,
 ) -> ScanResult:
     """Scan the codebase at ``path`` statically and return everything found.
 
@@ -171,69 +172,18 @@ def scan(
     ``scope="imports"`` builds only the import graph (no symbols, analyzers or
     metrics): what ``backendscan graph`` needs, at a fraction of the cost.
     """
-    if scope not in ("full", "imports"):
-        raise UsageError(f"unknown scan scope {scope!r}")
-    t0 = time.perf_counter()
-    root = Path(path)
-    if not root.exists():
-        raise UsageError(f"{path}: no such file or directory")
-    if not root.is_dir():
-        raise UsageError(f"{path}: not a folder (give the folder that holds the code)")
-    findings: list[Finding] = []
-    if config is None:
-        try:
-            config = load_config(root)
-        except ConfigError as exc:
-            findings.append(
-                Finding(
-                    rule_id="config-error",
-                    severity=Severity.ERROR,
-                    message=str(exc).replace(str(root) + "/", ""),
-                    location=Location("pyproject.toml"),
-                    hint="The scan used default settings.",
-                    category="config",
-                )
-            )
-            config = Config()
-    stages: list[tuple[str, float]] = []
-
-    disc = discover(root, config)
-    t1 = time.perf_counter()
-    stages.append(("discovery", t1 - t0))
-
-    if scope != "full":
-        loaded: tuple[Analyzer, ...] = ()
-    elif analyzers is None:
-        loaded, plugin_findings = load_analyzers(config)
-        findings.extend(plugin_findings)
-    else:
-        loaded = tuple(analyzers)
-
-    # read sources (I/O at the edge); files whose size and mtime match the cache's
-    # record of them are not read: their content digest is known
-    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
-    known = cache.digests() if cache else {}
-    sources: list[tuple[SourceFile, bytes | None, str]] = []
-    new_digests: list[tuple[str, int, int, str]] = []
-    for f in disc.files:
-        hit = known.get(f.path)
-        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
-            sources.append((f, None, hit[2]))
-            continue
-        try:
-            data = (disc.root / f.path).read_bytes()
-        except OSError as exc:
-            findings.append(
-                Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
-            )
-            continue
-        d = digest(data)
-        sources.append((f, data, d))
-        if f.mtime_ns:
-            new_digests.append((f.path, len(data), f.mtime_ns, d))
-    aux_texts = _read_aux(disc)
+    own = prepared is None
+    if prepared is None:
+        prepared = prepare(path, config, analyzers=analyzers, scope=scope)
+    elif prepared.scope != scope:
+        raise UsageError(f"prepared for scope {prepared.scope!r}, scanned with {scope!r}")
+    p = prepared
+    t0, root, disc, config, loaded = p.t0, p.root, p.disc, p.config, p.loaded
+    findings: list[Finding] = list(p.findings)
+    stages: list[tuple[str, float]] = list(p.stages)
+    cache, sources, new_digests, aux_texts = p.cache, p.sources, p.new_digests, p.aux_texts
+    version, project_key = p.version, p.project_key
     t2 = time.perf_counter()
-    stages.append(("read", t2 - t1))
 
     # extract (cache, then parallel workers for what is missing)
     full = scope == "full"
@@ -241,11 +191,7 @@ def scan(
     if full and config.metrics:
         want_parts.add(METRICS)
     columns = ("symbols", "summaries", "metrics") if full else ()
-    version = code_version()
     keyed = [(f, data, cache_key(d, f.module, f.is_package, version)) for f, data, d in sources]
-    # whole-program results (analyzer outputs, built-in checks) are cached per project state:
-    # the same files, configuration, code version and auxiliary files give the same results
-    project_key = _project_key(version, config, sources, aux_texts, scope)
     cached_outputs: dict[str, AnalyzerOutput] = {}
     if cache is not None and full:
         for a in loaded:
@@ -517,19 +463,137 @@ def scan(
         result = with_checks(result, cached=cached_checks if isinstance(cached_checks, tuple) else None)
         if cache is not None and not isinstance(cached_checks, tuple):
             cache.put_results({checks_key: tuple(f for f in result.findings if f not in before)})
-    if cache is not None:
-        cache.close()
+    if own:
+        prepared.close()
     return result
 
 
+@dataclass
+class Prepared:
+    """A project's state before extraction: files, configuration, loaded analyzers and the project key.
+
+    :func:`prepare` computes it from discovery plus one ``stat`` per file (content
+    digests come from the cache when size and mtime match); callers may look up
+    whole-program results under ``project_key`` before paying for the scan, then pass
+    it to :func:`scan`.  The cache stays open until ``close()`` (``scan`` closes it
+    when it made the state itself).
+    """
+
+    t0: float
+    root: Path
+    disc: Discovery
+    config: Config
+    scope: str
+    findings: list[Finding]
+    loaded: tuple[Analyzer, ...]
+    cache: Cache | None
+    sources: list[tuple[SourceFile, bytes | None, str]]
+    new_digests: list[tuple[str, int, int, str]]
+    aux_texts: dict[str, str]
+    version: str
+    project_key: str
+    stages: list[tuple[str, float]]
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
+def prepare(
+    path: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    analyzers: Sequence[Analyzer] | None = None,
+    scope: str = "full",
+) -> Prepared:
+    """Discovery, configuration, analyzers, file digests and the project key (see :class:`Prepared`)."""
+    if scope not in ("full", "imports"):
+        raise UsageError(f"unknown scan scope {scope!r}")
+    t0 = time.perf_counter()
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not root.is_dir():
+        raise UsageError(f"{path}: not a folder (give the folder that holds the code)")
+    findings: list[Finding] = []
+    if config is None:
+        try:
+            config = load_config(root)
+        except ConfigError as exc:
+            findings.append(
+                Finding(
+                    rule_id="config-error",
+                    severity=Severity.ERROR,
+                    message=str(exc).replace(str(root) + "/", ""),
+                    location=Location("pyproject.toml"),
+                    hint="The scan used default settings.",
+                    category="config",
+                )
+            )
+            config = Config()
+    stages: list[tuple[str, float]] = []
+
+    disc = discover(root, config)
+    t1 = time.perf_counter()
+    stages.append(("discovery", t1 - t0))
+
+    if scope != "full":
+        loaded: tuple[Analyzer, ...] = ()
+    elif analyzers is None:
+        loaded, plugin_findings = load_analyzers(config)
+        findings.extend(plugin_findings)
+    else:
+        loaded = tuple(analyzers)
+
+    # read sources (I/O at the edge); files whose size and mtime match the cache's
+    # record of them are not read: their content digest is known
+    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
+    known = cache.digests() if cache else {}
+    sources: list[tuple[SourceFile, bytes | None, str]] = []
+    new_digests: list[tuple[str, int, int, str]] = []
+    for f in disc.files:
+        hit = known.get(f.path)
+        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
+            sources.append((f, None, hit[2]))
+            continue
+        try:
+            data = (disc.root / f.path).read_bytes()
+        except OSError as exc:
+            findings.append(
+                Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
+            )
+            continue
+        d = digest(data)
+        sources.append((f, data, d))
+        if f.mtime_ns:
+            new_digests.append((f.path, len(data), f.mtime_ns, d))
+    aux_texts = _read_aux(disc)
+    t2 = time.perf_counter()
+    stages.append(("read", t2 - t1))
+
+    version = code_version()
+    # whole-program results (imports, graph, analyzer outputs, built-in checks, reports) are cached
+    # per project state: the same files, configuration, analyzers, code version and auxiliary files
+    # give the same results
+    project_key = _project_key(version, config, sources, aux_texts, scope, tuple(a.name for a in loaded))
+    return Prepared(
+        t0, root, disc, config, scope, findings, tuple(loaded), cache, sources, new_digests, aux_texts, version, project_key, stages
+    )
+
+
 def _project_key(
-    version: str, config: Config, sources: Sequence[tuple[SourceFile, bytes | None, str]], aux: Mapping[str, str], scope: str
+    version: str,
+    config: Config,
+    sources: Sequence[tuple[SourceFile, bytes | None, str]],
+    aux: Mapping[str, str],
+    scope: str,
+    analyzers: tuple[str, ...] = (),
 ) -> str:
-    """Identity of the whole-program state: code, configuration, every file's content and kind."""
+    """Identity of the whole-program state: code, configuration, analyzers, every file's content and kind."""
     import hashlib
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{version}\x1f{scope}\x1f{config!r}".encode("utf-8", "replace"))
+    h.update(f"{version}\x1f{scope}\x1f{config!r}\x1f{','.join(analyzers)}".encode("utf-8", "replace"))
     for f, _, d in sorted(sources, key=lambda t: t[0].path):
         h.update(f"\x1e{f.path}\x1f{f.module}\x1f{f.kind.value}\x1f{d}".encode("utf-8", "replace"))
     for path in sorted(aux):

@@ -19,21 +19,7 @@ from markupsafe import Markup
 from .. import __version__
 from .context import ReportContext, anchor
 from .mermaid import mermaid_id, mermaid_label
-
-
-def template_dirs(extra: str | Path | None = None) -> list[Path]:
-    """Folders searched for templates, user folder first."""
-    dirs: list[Path] = []
-    if extra:
-        dirs.append(Path(extra))
-    here = Path(__file__).resolve().parent.parent
-    shipped = here / "templates"
-    if shipped.is_dir():
-        dirs.append(shipped)
-    repo = here.parent.parent / "templates"  # editable install / source checkout
-    if repo.is_dir():
-        dirs.append(repo)
-    return dirs
+from .paths import template_dirs  # noqa: F401 - public here since the first release
 
 
 def md_cell(value: Any) -> str:

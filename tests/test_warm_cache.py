@@ -1,0 +1,140 @@
+"""Warm runs: whatever the cache serves must equal a cold run byte for byte, and never be stale.
+
+Every fixture project is reported three times (no cache, cold cache, warm cache) and the
+four formats must be identical.  Then files of a copy of ``shop`` are edited (a module,
+RULES.md, pyproject.toml) and the warm report must change exactly as a cacheless one does.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backendscan.cli import main
+from backendscan.config import Config
+from backendscan.pipeline import scan
+from tests.conftest import FIXTURES
+
+FORMATS = ("md", "html", "json", "sarif")
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    dst = tmp_path / name
+    shutil.copytree(FIXTURES / name, dst, ignore=shutil.ignore_patterns(".backendscan_cache", "__pycache__"))
+    return dst
+
+
+def _report(project: Path, out: Path, *cache_args: str) -> dict[str, bytes]:
+    code = main(["report", str(project), "--format", ",".join(FORMATS), "-o", f"{out}/", "-q", "--diagrams", "python", *cache_args])
+    assert code == 0
+    return {f: (out / f"report.{f}").read_bytes() for f in FORMATS}
+
+
+def _runs(project: Path, tmp_path: Path, tag: str) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
+    cache = tmp_path / "cache"
+    fresh = _report(project, tmp_path / f"{tag}-nocache", "--no-cache")
+    first = _report(project, tmp_path / f"{tag}-first", "--cache-dir", str(cache))
+    second = _report(project, tmp_path / f"{tag}-second", "--cache-dir", str(cache))
+    return fresh, first, second
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_warm_report_equals_cold_report(name, tmp_path):
+    project = _copy(name, tmp_path)
+    fresh, cold, warm = _runs(project, tmp_path, "a")
+    for f in FORMATS:
+        assert cold[f] == fresh[f], f"{name}: cold {f} differs from the cacheless one"
+        assert warm[f] == fresh[f], f"{name}: warm {f} differs from the cacheless one"
+
+
+@pytest.mark.parametrize("name", ["shop", "django_blog", "layout_namespace", "imports_hard"])
+def test_warm_import_scan_equals_cold_scan(name, tmp_path):
+    project = _copy(name, tmp_path)
+    config = Config(include_tests=True, include_migrations=True, cache_dir=str(tmp_path / "cache"))
+    nocache = scan(project, Config(include_tests=True, include_migrations=True, use_cache=False), scope="imports")
+    runs = [scan(project, config, scope="imports") for _ in range(2)]
+    for r in runs:
+        assert r.modules == nocache.modules
+        assert r.imports == nocache.imports
+        assert r.findings == nocache.findings
+        assert sorted(r.graph.nodes(data=True)) == sorted(nocache.graph.nodes(data=True))
+        assert sorted(r.graph.edges(data=True)) == sorted(nocache.graph.edges(data=True))
+
+
+def _edit_and_compare(project: Path, tmp_path: Path, edit) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(warm report before, warm report after ``edit``); the latter checked against a cacheless run."""
+    _, _, before = _runs(project, tmp_path, "before")
+    edit(project)
+    fresh = _report(project, tmp_path / "after-nocache", "--no-cache")
+    after = _report(project, tmp_path / "after-warm", "--cache-dir", str(tmp_path / "cache"))
+    again = _report(project, tmp_path / "after-warm2", "--cache-dir", str(tmp_path / "cache"))
+    for f in FORMATS:
+        assert after[f] == fresh[f], f"warm {f} after the edit differs from the cacheless one"
+        assert again[f] == fresh[f], f"second warm {f} after the edit differs from the cacheless one"
+    return before, after
+
+
+def test_editing_one_module_changes_the_warm_report(tmp_path):
+    project = _copy("shop", tmp_path)
+
+    def edit(root: Path) -> None:
+        target = root / "shop" / "repositories" / "orders.py"
+        target.write_text(target.read_text("utf-8") + "\nimport shop.api  # upward import, added by the test\n", "utf-8")
+
+    before, after = _edit_and_compare(project, tmp_path, edit)
+    assert b"shop.api" in after["json"] and before["json"] != after["json"]
+    assert before["md"] != after["md"]
+
+
+def test_editing_rules_md_changes_the_warm_report(tmp_path):
+    project = _copy("shop", tmp_path)
+
+    def edit(root: Path) -> None:
+        rules = root / "RULES.md"
+        rules.write_text(rules.read_text("utf-8") + "\n- `shop.services` must not import `shop.db`.\n", "utf-8")
+
+    before, after = _edit_and_compare(project, tmp_path, edit)
+    assert before["json"] != after["json"] and before["md"] != after["md"]
+
+
+def test_editing_pyproject_changes_the_warm_report(tmp_path):
+    project = _copy("shop", tmp_path)
+
+    def edit(root: Path) -> None:
+        pyproject = root / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text("utf-8") + '\n[tool.backendscan]\ninclude_tests = true\n', "utf-8")
+
+    before, after = _edit_and_compare(project, tmp_path, edit)
+    assert before["json"] != after["json"]
+
+
+def test_editing_a_template_changes_the_warm_report(tmp_path):
+    project = _copy("shop", tmp_path)
+    from backendscan.report.paths import template_dirs
+
+    shipped = next(d for d in template_dirs() if (d / "report.md.j2").exists())
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "report.md.j2").write_text((shipped / "report.md.j2").read_text("utf-8"), "utf-8")
+    args = ["--format", "md", "--template-dir", str(custom), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    assert main(["report", str(project), "-o", str(tmp_path / "one.md"), *args]) == 0
+    (custom / "report.md.j2").write_text("custom {{ ctx.project }}\n", "utf-8")
+    assert main(["report", str(project), "-o", str(tmp_path / "two.md"), *args]) == 0
+    assert (tmp_path / "two.md").read_text("utf-8") == "custom shop\n"
+
+
+def test_rendered_reports_are_kept_for_the_latest_project_state_only(tmp_path):
+    import sqlite3
+
+    project = _copy("shop", tmp_path)
+    cache = tmp_path / "cache"
+    _report(project, tmp_path / "a", "--cache-dir", str(cache))
+    (project / "shop" / "extra.py").write_text("X = 1\n", "utf-8")
+    _report(project, tmp_path / "b", "--cache-dir", str(cache))
+    db = sqlite3.connect(cache / "records.sqlite3")
+    keys = [k for (k,) in db.execute("SELECT key FROM results WHERE key LIKE '%:out:%'")]
+    db.close()
+    assert keys and len({k.split(":", 1)[0] for k in keys}) == 1
