@@ -9,7 +9,10 @@ the class hierarchy; variable names mean nothing):
   ``super().__init__(prefix=..., dependencies=...)`` or
   ``kwargs.setdefault(...)`` contributes its prefix and dependencies).  Objects
   created in factories (``def create_app(): app = FastAPI(); ...; return app``)
-  are followed through ``x = create_app()``.
+  are followed through ``x = create_app()``.  A class bound by a call
+  (``APIRouter = get_api_router_class(APIRoute)``, where the factory defines
+  ``class _CustomAPIRouter(fastapi.APIRouter)`` and returns it: Polar) is that
+  class, so ``APIRouter(prefix="/users")`` is a router.
 * **Routes.** ``@<obj>.get/post/put/patch/delete/options/head/trace(path)``,
   ``@<obj>.api_route(path, methods=[...])`` (no methods = GET),
   ``@<obj>.websocket(path)`` (method ``WEBSOCKET``), Starlette's
@@ -234,6 +237,7 @@ class _Resolver:
         self.findings: list[Finding] = []
         self._finding_keys: set[tuple[str, str, int, str]] = set()
         self._kind_cache: dict[str, str] = {}
+        self._class_cache: dict[str, str] = {}
         self._param_cache: dict[tuple[str, str, str], tuple[str, FunctionInfo] | None] = {}
         self._ctx_cache: dict[tuple[str, str], list[Ctx]] = {}
         self._ctx_busy: set[tuple[str, str]] = set()
@@ -280,6 +284,32 @@ class _Resolver:
                 break
         self._kind_cache[cq] = kind
         return kind
+
+    def _class_of(self, cq: str) -> str:
+        """``cq``, or the class a name bound by an assignment evaluates to.
+
+        Polar: ``APIRouter = get_api_router_class(APIRoute)`` where the factory
+        defines ``class _CustomAPIRouter(fastapi.APIRouter)`` and returns it; a call
+        of ``polar.routing.APIRouter`` then builds a router of that local class (its
+        ``__init__`` injections and MRO apply).  Plain aliases (``R = APIRouter``)
+        are already followed by name resolution.
+        """
+        if not cq or self._class_kind(cq):
+            return cq
+        cached = self._class_cache.get(cq)
+        if cached is not None:
+            return cached
+        self._class_cache[cq] = cq  # also guards against a name evaluated while evaluating itself
+        out = cq
+        d = self.p.lookup(cq)
+        if d.kind == "assignment" and d.obj.value is not None and not isinstance(d.obj.value, (ast.Name, ast.Attribute)):
+            v = self.p.evaluate(d.module, d.obj.value, d.obj.scope)
+            if v.ok and isinstance(v.value, Ref):
+                q = v.value.qualname
+                if q != cq and (self._class_kind(q) or self.p.lookup(q).kind == "class"):
+                    out = q
+        self._class_cache[cq] = out
+        return out
 
     def _canonical_class(self, cq: str) -> str:
         for c in self.p.mro(cq):
@@ -390,7 +420,7 @@ class _Resolver:
         callee = dotted_name(call.func)
         if not callee:
             return None
-        cq = self.p.resolve_name(module, callee, scope)
+        cq = self._class_of(self.p.resolve_name(module, callee, scope))
         kind = self._class_kind(cq)
         if kind:
             if key is None:
@@ -446,7 +476,7 @@ class _Resolver:
             dn = dotted_name(c)
             if not dn:
                 continue
-            cq = self.p.resolve_name(module, dn, info.scope)
+            cq = self._class_of(self.p.resolve_name(module, dn, info.scope))
             kind = self._class_kind(cq)
             if kind:
                 key = f"{module}.{fn}.<locals>.{name}"
@@ -945,7 +975,8 @@ class _Resolver:
         )
 
     def _call(self, module: str, cr: CallRegistration) -> None:
-        if cr.site.type_checking_only:
+        if cr.site.type_checking_only or _is_super_call(cr.receiver):
+            # super().add_api_route(...) in a router subclass's override delegates to FastAPI; not a registration
             return
         reg = self.p.location(module, cr.call)
         for ctx in self._site_contexts(module, cr.site, cr.call):
@@ -1343,6 +1374,10 @@ class _Handler:
     cls: str | None = None  # set when the endpoint is a class (Starlette HTTPEndpoint)
     auth: tuple[AuthEvidence, ...] = ()
     short: str = ""
+
+
+def _is_super_call(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
 def _conditions(site: Site) -> tuple[str, ...]:
