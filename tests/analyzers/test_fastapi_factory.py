@@ -2,7 +2,7 @@
 
 Fixture: ``tests/fixtures/projects/fastapi_router_factory``.  The expected routes
 were checked against the running app (FastAPI 0.165 in a throwaway venv,
-``benchmarks/groundtruth/dump_fastapi.py``'s ``dump_app``): the same 11
+``benchmarks/groundtruth/dump_fastapi.py``'s ``dump_app``): the same 12
 (methods, path, handler) triples.  Lines are ``def`` lines, as everywhere in
 backendscan.
 """
@@ -21,6 +21,7 @@ FACTORY_ROUTES = [
     ("GET", "/admin/", "ledger.admin.dashboard", "ledger/admin/__init__.py", 17),
     ("GET", "/admin/users/", "ledger.admin.list_users", "ledger/admin/__init__.py", 9),
     ("GET", "/healthz", "ledger.health.healthz", "ledger/health.py", 7),
+    ("GET", "/l/{code}", "ledger.links.endpoints.follow", "ledger/links/endpoints.py", 4),
     ("GET", "/v1/accounts/", "ledger.accounts.endpoints.list_accounts", "ledger/accounts/endpoints.py", 7),
     ("GET", "/v1/accounts/{account_id}", "ledger.accounts.endpoints.get_account", "ledger/accounts/endpoints.py", 12),
     ("POST/PUT", "/v1/accounts/{account_id}/close", "ledger.accounts.endpoints.close_account", "ledger/accounts/endpoints.py", 17),
@@ -127,3 +128,36 @@ def test_a_factory_that_returns_no_router_class_is_not_a_router(tmp_path):
     r = scan_files(tmp_path, files, analyzers=("fastapi",))
     assert sorted(("/".join(x.methods), x.path) for x in r.routes) == [("GET", "/yes")]
 
+
+def test_a_decorator_applied_by_a_call_registers_its_argument(factory_result):
+    # ledger/links/__init__.py: app.get("/{code}")(follow), the shape of Polar's checkout_link app
+    r = [r for r in factory_result.routes if r.path == "/l/{code}"][0]
+    assert (r.registered_at.path, r.registered_at.line, r.is_async, r.name) == ("ledger/links/__init__.py", 7, True, "follow")
+
+
+def test_applied_decorators_on_unknown_objects_are_not_routes(tmp_path):
+    files = {
+        "svc/__init__.py": "",
+        "svc/main.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/r")
+            handlers = {}
+
+
+            def ping(): ...
+
+
+            def dispatch(name, request):
+                return handlers.get(name)(request)
+
+
+            router.api_route("/ping", methods=["GET", "HEAD"])(ping)
+            router.websocket("/ws")(ping)
+        """,
+    }
+    r = scan_files(tmp_path, files, analyzers=("fastapi",))
+    assert sorted(("/".join(x.methods), x.path, x.handler, x.line) for x in r.routes) == [
+        ("GET/HEAD", "/r/ping", "svc.main.ping", 7),
+        ("WEBSOCKET", "/r/ws", "svc.main.ping", 7),
+    ]

@@ -17,7 +17,8 @@ the class hierarchy; variable names mean nothing):
   ``@<obj>.api_route(path, methods=[...])`` (no methods = GET),
   ``@<obj>.websocket(path)`` (method ``WEBSOCKET``), Starlette's
   ``@<obj>.route``/``websocket_route``, ``add_api_route``,
-  ``add_api_websocket_route``, ``add_route``, ``add_websocket_route``, and
+  ``add_api_websocket_route``, ``add_route``, ``add_websocket_route``,
+  decorators applied by a call (``app.get("/{secret}")(redirect)``), and
   ``routes=[Route(...), WebSocketRoute(...), Mount(...)]`` lists.  Decorators on
   methods (fastapi-utils controllers) work the same; ``self`` is skipped.
 * **Composition.** ``include_router(router, prefix=, dependencies=, tags=)``
@@ -986,7 +987,9 @@ class _Resolver:
                     self._unresolved_receiver(module, cr.receiver, cr.method, reg)
                 continue
             m = cr.method
-            if m in INCLUDE_METHODS:
+            if isinstance(cr.call.func, ast.Call):
+                self._applied_decorator(module, cr, ctx, owner, reg)
+            elif m in INCLUDE_METHODS:
                 self._include(module, cr, ctx, owner, reg)
             elif m in ("add_api_route", "add_api_websocket_route", "add_route", "add_websocket_route"):
                 self._imperative(module, cr, ctx, owner, reg)
@@ -1259,6 +1262,33 @@ class _Resolver:
                 name=self._route_name(module, call, scope, ctx, h.short),
                 is_async=h.is_async,
                 options=_options(call, ("path", "endpoint", "route", "methods")),
+                auth=route_auth + h.auth,
+                conditions=ctx.conditions,
+                unresolved=unresolved,
+            )
+        )
+
+    def _applied_decorator(self, module: str, cr: CallRegistration, ctx: Ctx, owner: Obj, reg: Location) -> None:
+        """``app.get("/x")(handler)``: the decorator call's path and methods, the argument's handler."""
+        scope = cr.site.scope
+        deco = cr.call.func
+        assert isinstance(deco, ast.Call)
+        h = self._handler(module, cr.call.args[0], scope, ctx, reg)
+        methods, unresolved = self._methods(module, deco, cr.method, scope, ctx, h.cls)
+        route_auth = self._evidence(self.auth.list_markers(module, _kw(deco, "dependencies"), scope), "route", "")
+        self.graph.add_leaf(
+            Leaf(
+                owner=owner.key,
+                methods=methods,
+                path=self._string(module, _kw(deco, "path", 0), scope, ctx),
+                handler=h.name,
+                file=h.file,
+                line=h.line,
+                registered_at=reg,
+                kind="websocket" if cr.method in ("websocket", "websocket_route") else "http",
+                name=self._route_name(module, deco, scope, ctx, h.short),
+                is_async=h.is_async,
+                options=_options(deco, ("path", "methods")),
                 auth=route_auth + h.auth,
                 conditions=ctx.conditions,
                 unresolved=unresolved,

@@ -7,7 +7,9 @@ needs (everything else comes from the shared symbol tables):
   (:class:`DecoratedRoute`);
 * calls of registration methods anywhere in a statement
   (``include_router``, ``add_api_route``, ``mount``, ``frontend``, ...:
-  :class:`CallRegistration`);
+  :class:`CallRegistration`), and path-operation decorators applied by a call
+  (``app.get("/x")(handler)``, also a :class:`CallRegistration` whose ``call``
+  is the outer call);
 * statement-level calls of plain functions (``init_views(app)``,
   ``api = create_api_app(...)``): the call sites that bind a helper's or a
   factory's parameters (:class:`HelperCall`);
@@ -329,6 +331,18 @@ class FastAPIVisitor(FileVisitor):
             if isinstance(func, ast.Attribute) and func.attr in CALL_METHODS:
                 site = site or self._site(ctx)
                 self.calls.append(CallRegistration(func.value, func.attr, node, site))
+            elif (
+                isinstance(func, ast.Call)
+                and isinstance(func.func, ast.Attribute)
+                and func.func.attr in DECORATOR_METHODS
+                and len(node.args) == 1
+                and not node.keywords
+                and not isinstance(node.args[0], ast.Starred)
+            ):
+                # ``app.get("/{secret}")(redirect)``: a path-operation decorator applied by a call
+                # (Polar's checkout-link app); ``call`` is the outer call, its ``func`` the decorator call
+                site = site or self._site(ctx)
+                self.calls.append(CallRegistration(func.func.value, func.func.attr, node, site))
         value = getattr(stmt, "value", None)
         if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and isinstance(value, ast.Call):
             self._helper(stmt, value, ctx)
