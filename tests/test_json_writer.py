@@ -1,0 +1,64 @@
+"""The indented JSON writer is byte-identical to ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backendscan import Config, scan
+from backendscan.report.context import build_context
+from backendscan.report.jsondata import Shared, dumps, report_data
+from tests.conftest import FIXTURES
+
+
+def reference(data: object) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text()
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=4).map(tuple),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_any_plain_data(data):
+    assert dumps(data) == reference(data)
+
+
+def test_edge_values():
+    data = {"a": [float("nan"), math.inf, -math.inf, 1e16, 1e-7, -0.0, 2**70, True, None], "é\n\u2028": "\x00\"\\</", "e": {}, "l": [], "t": ()}
+    assert dumps(data) == reference(data)
+
+
+def test_shared_dicts_at_several_depths():
+    site = Shared({"b": [1, {"x": "y"}], "a": "z", "c": {}})
+    data = {"top": [site, site], "deep": {"more": [[{"s": [site]}]]}, "again": site}
+    assert dumps(data) == reference(data)
+
+
+def test_unusual_values_fall_back_to_the_standard_library():
+    assert dumps({1: "a", 2: "b"}) == reference({1: "a", 2: "b"})
+    with pytest.raises(TypeError):
+        dumps({"a": object()})
+
+
+@pytest.mark.parametrize("name", ["shop", "django_blog", "flask_restapi", "celery_django", "hostile", "imports_hard"])
+def test_fixture_reports(name):
+    r = scan(FIXTURES / name, Config(use_cache=False, jobs=1))
+    data = report_data(r, build_context(r))
+    assert dumps(data) == reference(data)
+    assert json.loads(dumps(data, compact=True)) == json.loads(dumps(data))
