@@ -281,3 +281,10 @@ def test_file_names_are_not_banned_names() -> None:
 def test_an_auxiliary_verb_is_not_the_subject_of_an_import_rule() -> None:
     rs = compile_rules("- does not reach into the billing schema or the ledger,\n")
     assert rs.rules == ()
+
+
+def test_queries_confined_to_a_layer_leave_the_model_modules_free_to_import_the_orm() -> None:
+    # declaring tables needs the ORM and is no query
+    assert canon("- All database queries must be in `app/repositories/`\n") == ["Only `app/repositories` and models may import db and orm"]
+    # models already named: not added twice
+    assert canon("- All database queries must be in repositories and models\n") == ["Only repositories and models may import db and orm"]

@@ -699,6 +699,9 @@ def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
     if m and re.search(r"database|\bdb\b|sql|orm|quer|persist|data access", m.group("what")):
         via = _refs(_names(t, m.start("where"), len(norm)))
         if via:
+            # queries are read as imports of the ORM; the model modules import it to declare tables, which is no query
+            if not any(lexicon.ROLE_WORDS.get(r.text.lower(), ("", ""))[1] == "models" for r in via):
+                via = via + (Ref("models", quoted=False),)
             return compiled("protected", Protected(targets=(Ref("db", quoted=False), Ref("orm", quoted=False)), importers=via))
     # CJK: "只能由 X 导入 Y", "Y는 X에서만 import"
     m = re.search(r"(?:只能由|只有|仅由|仅限|오직)\s*(?P<x>.+?)\s*(?:才)?(?:可以|能|可)?\s*(?:导入|引入|依赖|使用|访问|import|임포트|사용|접근)\s*(?P<y>.+)$", norm)
