@@ -126,6 +126,7 @@ class Doc:
     line: int
     text: str  # what was indexed (for matched-term display)
     obj: object = field(default=None, compare=False)
+    name: str = ""  # the item's own name (class, function, module tail): matches here weigh more
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def build_docs(result: "ScanResult") -> list[Doc]:
                     parts.append(f.docstring.split("\n", 1)[0][:200])
             # names the module imports say what it works with (OAuth2PasswordRequestForm, send_welcome, ...)
             parts.extend(b.name for b in syms.bindings if b.scope == "" and b.name != "*")
-        docs.append(Doc("module", m.name, m.name, m.path, 1, " ".join(parts)))
+        docs.append(Doc("module", m.name, m.name, m.path, 1, " ".join(parts), None, m.name.rsplit(".", 1)[-1]))
     for r in result.routes:
         handler = r.handler.rsplit(".", 1)[-1]
         text = [r.path, r.path, " ".join(r.methods), handler, handler, r.name, r.group]
@@ -237,7 +238,7 @@ def build_docs(result: "ScanResult") -> list[Doc]:
         cls = om.class_name.rsplit(".", 1)[-1]
         text = [cls, cls, om.table, om.table] + [c.name for c in om.columns] + [rel.name for rel in om.relationships]
         title = f"{cls} ({om.table})" if cls else om.table
-        docs.append(Doc("model", key, title, om.file, om.line, " ".join(text), om))
+        docs.append(Doc("model", key, title, om.file, om.line, " ".join(text), om, cls or om.table))
     for t in result.tasks:
         fn = t.function.rsplit(".", 1)[-1]
         text = [t.name, fn, fn]
@@ -245,7 +246,7 @@ def build_docs(result: "ScanResult") -> list[Doc]:
             d = p.lookup(t.function)
             if d.kind == "function":
                 text.append(getattr(d.obj, "docstring", "")[:300])
-        docs.append(Doc("task", t.name, t.name, t.file, t.line, " ".join(text), t))
+        docs.append(Doc("task", t.name, t.name, t.file, t.line, " ".join(text), t, fn))
     return docs
 
 
@@ -290,19 +291,41 @@ class Plan:
 
 
 def rank(result: "ScanResult", task: str, limit: int = 8) -> tuple[dict[str, list[Ranked]], dict[str, float]]:
-    """BM25 hits per kind for the task text."""
+    """BM25 hits per kind for the task text (the best ``limit`` of each kind; ``limit=0``: all).
+
+    A long document (a model with 60 columns) is not penalised for being long
+    when the task names the item itself: each query term found in the item's own
+    name adds twice its idf, scaled by the share of the name the task covers
+    (``Interface`` for "a device's interfaces" beats ``InterfaceTemplate`` and a
+    ``WirelessLink`` whose columns mention interfaces).
+    """
     docs = build_docs(result)
     index = BM25([tokens(d.text) for d in docs])
     q = query_terms(task)
     hits: dict[str, list[Ranked]] = defaultdict(list)
     for i, d in enumerate(docs):
         s, matched = index.score(i, q)
-        if s > 0:
-            hits[d.kind].append(Ranked(d.kind, d.key, d.title, d.file, d.line, round(s, 3), tuple(matched)))
+        if s <= 0:
+            continue
+        name = set(tokens(d.name)) if d.name else set()
+        covered = [term for term in matched if term in name]
+        if covered:
+            s += 2 * sum(q[term] * index.idf.get(term, 0.0) for term in covered) * len(covered) / len(name)
+        hits[d.kind].append(Ranked(d.kind, d.key, d.title, d.file, d.line, round(s, 3), tuple(matched)))
     for kind in hits:
         hits[kind].sort(key=lambda r: (-r.score, r.key))
-        hits[kind] = hits[kind][:limit]
+        if limit:
+            hits[kind] = hits[kind][:limit]
     return hits, q
+
+
+API_WORDS = frozenset({"api", "rest", "endpoint", "endpoints", "json", "graphql"})
+
+
+def _is_api_path(path: str) -> bool:
+    """``/api/...``, ``/v1/...``, ``/graphql``: placeholders such as ``{settings.BASE_PATH}api`` are ignored."""
+    segments = re.sub(r"\{[^}]*\}", "", path).lower().strip("/").split("/")
+    return any(seg in ("api", "graphql") or re.fullmatch(r"v\d+", seg) for seg in segments)
 
 
 def make_plan(
@@ -313,7 +336,8 @@ def make_plan(
     statements: Sequence[object] = (),
 ) -> Plan:
     """The plan for ``task`` (see the module docstring).  ``rules_text`` = (path, text) of RULES.md."""
-    hits, q = rank(result, task)
+    all_hits, q = rank(result, task, limit=0)
+    hits = {kind: found[:8] for kind, found in all_hits.items()}
     terms = tuple(t for t, w in q.items() if w == 1.0)
     synonyms = tuple(sorted(t for t, w in q.items() if w < 1.0))
     matched_any = {m for kind in hits.values() for r in kind for m in r.matched}
@@ -347,10 +371,21 @@ def make_plan(
     touched: list[str] = []
     api_module = ""
     anchor_route: Route | None = None
-    for hit in hits.get("route", []):
-        anchor_route = route_objs.get(hit.key)
-        if anchor_route is not None:
-            break
+    route_hits = [h for h in all_hits.get("route", []) if h.key in route_objs]
+    wants_api = bool(API_WORDS & set(split_identifier(task)))
+    if wants_api and route_hits and not _is_api_path(route_objs[route_hits[0].key].path):
+        # "an API endpoint" while the best match is a page: the API twin of that page (the API route
+        # sharing most path words with it), else the best API route when it is nearly as relevant
+        top_words = set(tokens(route_objs[route_hits[0].key].path))
+        api_hits = [h for h in route_hits if _is_api_path(route_objs[h.key].path)]
+        twin = max(api_hits, key=lambda h: len(top_words & set(tokens(route_objs[h.key].path))), default=None)
+        if twin is not None and not top_words & set(tokens(route_objs[twin.key].path)):
+            twin = api_hits[0] if api_hits[0].score >= 0.5 * route_hits[0].score else None
+        if twin is not None:
+            route_hits.remove(twin)
+            route_hits.insert(0, twin)
+    if route_hits:
+        anchor_route = route_objs[route_hits[0].key]
     if anchor_route is None and result.routes:
         # no route matches: take the route module that is, or imports, the most relevant code
         handler_routes: dict[str, list[Route]] = defaultdict(list)
@@ -412,7 +447,8 @@ def make_plan(
         model_terms = {t for r in hits.get("model", []) for t in r.matched}
         missing = [t for t in terms if t not in model_terms]
         if missing and migration_dirs:
-            text += f"; if the change stores new data ({', '.join(missing[:3])} match no model), add the column/model there and a migration in {migration_dirs[-1]}/"
+            home = max(migration_dirs, key=lambda d: _shared_prefix(d.replace("/", "."), mh.file.replace("/", ".")))  # first of the closest
+            text += f"; if the change stores new data ({', '.join(missing[:3])} match no model), add the column/model there and a migration in {home}/"
         steps.append(PlanStep("models", text, mh.file, mh.line, cls))
         touched.append(module_of(mh.class_name) if mh.class_name else "")
     task_hits = [task_objs[r.key] for r in hits.get("task", []) if r.key in task_objs]
@@ -420,11 +456,15 @@ def make_plan(
     task_hits.sort(key=lambda t: not any(module_of(c.caller) in near for c in t.callers))  # stable: keeps score order
     wants_background = bool(set(terms) & {stem(w) for w in BACKGROUND_WORDS})
     if task_hits or (wants_background and result.tasks):
-        t: Task = task_hits[0] if task_hits else result.tasks[0]
+        if task_hits:
+            t: Task = task_hits[0]
+        else:  # no task matches the words: the task that lives closest to the code being changed
+            t = max(sorted(result.tasks, key=lambda x: (x.file, x.line)), key=lambda x: max((_shared_prefix(x.function, m) for m in touched), default=0))
         producer = next(iter(sorted(t.callers, key=lambda c: (c.file, c.line))), None)
         how = f"; start it the way {producer.file}:{producer.line} starts {t.name} (.{producer.method}())" if producer else ""
         fn = t.function.rsplit(".", 1)[-1]
-        steps.append(PlanStep("tasks", f"Background work as a {t.framework} task in {t.file} next to {fn} (line {t.line}){how}", t.file, t.line, fn))
+        lead = "Background work" if task_hits else "If the work should not run inside the request: background work"
+        steps.append(PlanStep("tasks", f"{lead} as a {t.framework} task in {t.file} next to {fn} (line {t.line}){how}", t.file, t.line, fn))
         touched.append(module_of(t.function))
     settings_hits = [r for r in hits.get("module", []) if role_of(r.key) == "settings"]
     if settings_hits:
@@ -457,11 +497,16 @@ def make_plan(
     tests_to_add: list[str] = []
 
     def test_home(module: str, name: str) -> str:
-        """The test file that imports ``module`` directly, else test_<name>.py in the nearest test folder."""
+        """The test file that imports ``module`` directly, else test_<name>.py in the nearest test folder.
+
+        For a module of an ``api`` package (``dcim/api/views.py``) a nearby ``test_api.py`` comes first.
+        """
         mr = reach.of_module(module) if reach is not None and module else None
         if mr is not None and mr.status == "direct" and mr.tests and modules.get(mr.tests[0]):
             return f"extend {modules[mr.tests[0]].path}"
-        existing = _existing_test(result, name)
+        names = (["api"] if "api" in module.split(".")[:-1] and name != "api" else []) + [name]
+        found = [f for f in (_existing_test(result, n, path(module)) for n in names) if f]
+        existing = max(found, key=lambda f: _shared_prefix(f.replace("/", "."), path(module).replace("/", ".")), default="")
         return f"extend {existing}" if existing else f"add {_test_dir(result, path(module))}/test_{name}.py"
 
     if api_module:
@@ -476,7 +521,9 @@ def make_plan(
     task_steps = [st for st in steps if st.layer == "tasks"]
     if task_steps:
         tmod = next((module_of(t.function) for t in result.tasks if t.file == task_steps[0].file), "")
-        tests_to_add.append(f"{test_home(tmod, tmod.rsplit('.', 1)[-1] if tmod else 'tasks')}: assert the task is enqueued (mock .delay/.apply_async) and test the task body directly")
+        framework = next((t.framework for t in result.tasks if t.file == task_steps[0].file), "celery")
+        start = {"rq": ".enqueue", "dramatiq": ".send"}.get(framework, ".delay/.apply_async")
+        tests_to_add.append(f"{test_home(tmod, tmod.rsplit('.', 1)[-1] if tmod else 'tasks')}: assert the task is enqueued (mock {start}) and test the task body directly")
     if any(st.layer == "models" and "migration" in st.text for st in steps):
         tests_to_add.append("a migration check (upgrade/downgrade on an empty database) if the schema changes")
 
@@ -579,10 +626,25 @@ def _test_dir(result: "ScanResult", near: str = "") -> str:
     return dirs.most_common(1)[0][0]
 
 
-def _existing_test(result: "ScanResult", name: str) -> str:
-    for m in result.modules:
-        if m.kind is FileKind.TEST and m.path.rsplit("/", 1)[-1] in (f"test_{name}.py", f"{name}_test.py", f"tests_{name}.py"):
-            return m.path
-    return ""
+def _existing_test(result: "ScanResult", name: str, near: str = "") -> str:
+    """A test file named after ``name``; of several, the one sharing most folders with ``near``."""
+    found = sorted(
+        m.path
+        for m in result.modules
+        if m.kind is FileKind.TEST and m.path.rsplit("/", 1)[-1] in (f"test_{name}.py", f"{name}_test.py", f"tests_{name}.py")
+    )
+    if not found:
+        return ""
+    return max(found, key=lambda f: _shared_prefix(f.replace("/", "."), near.replace("/", ".")))  # first of the closest
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many leading dotted parts ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a.split("."), b.split(".")):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
