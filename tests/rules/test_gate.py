@@ -264,3 +264,18 @@ def test_every_format_is_deterministic(tmp_path, fmt):
     gate(root, "--format", fmt, "-o", str(a))
     gate(root, "--format", fmt, "-o", str(b))
     assert a.read_text() == b.read_text()
+
+
+def test_a_module_nobody_may_import_is_named_in_the_message(tmp_path, capsys):
+    write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/cli.py": "",
+            "app/main.py": "from app import cli\n",
+            "RULES.md": "# Rules\n\n- No module may import `app.cli`.\n",
+        },
+    )
+    assert main(["check", str(tmp_path), "--no-cache", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert "app/main.py:1:1: error [nothing-imports-cli] app.main imports app.cli; no module may import app.cli (RULES.md:3)" in out

@@ -171,7 +171,8 @@ def check_protected(ctx: Context, rule: Rule) -> list[Finding]:
                     continue
                 if scope is not None and a not in scope:
                     continue
-                msg = f"{a} imports {b}; only {short(spec.importers)} may import {short(spec.targets)}"
+                who = f"only {short(spec.importers)} may" if spec.importers else "no module may"
+                msg = f"{a} imports {b}; {who} import {short(spec.targets)}"
                 out.append(chain_finding(ctx, rule, [a, b], msg))
     return out
 
