@@ -7,9 +7,11 @@ in the result, and whatever was computed before a problem is kept.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -172,17 +174,51 @@ def scan(
     ``scope="imports"`` builds only the import graph (no symbols, analyzers or
     metrics): what ``backendscan graph`` needs, at a fraction of the cost.
     """
+    with relaxed_gc():
+        return _scan(path, config, progress=progress, analyzers=analyzers, scope=scope, prepared=prepared)
+
+
+@contextmanager
+def relaxed_gc(gen0: int = 100_000) -> Iterator[None]:
+    """Fewer cyclic-GC passes while a stage allocates hundreds of thousands of long-lived objects.
+
+    A scan builds records, import sites, graph edges and report data that live until the
+    end; CPython's default gen-0 threshold (700 allocations) makes the collector walk
+    them again and again.  saleor's warm import scan: 0.58 -> 0.47 s (0.41 s with the
+    collector off, which we do not do: cyclic garbage is still collected, just in
+    bigger batches).  The previous thresholds come back afterwards.
+    """
+    old = gc.get_threshold()
+    if old[0] >= gen0 or not gc.isenabled():
+        yield
+        return
+    gc.set_threshold(gen0, max(old[1], 20), max(old[2], 10))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _scan(
+    path: str | os.PathLike[str],
+    config: Config | None,
+    *,
+    progress: Progress | None,
+    analyzers: Sequence[Analyzer] | None,
+    scope: str,
+    prepared: Prepared | None,
+) -> ScanResult:
     own = prepared is None
     if prepared is None:
         prepared = prepare(path, config, analyzers=analyzers, scope=scope)
     elif prepared.scope != scope:
         raise UsageError(f"prepared for scope {prepared.scope!r}, scanned with {scope!r}")
-    p = prepared
-    t0, root, disc, config, loaded = p.t0, p.root, p.disc, p.config, p.loaded
-    findings: list[Finding] = list(p.findings)
-    stages: list[tuple[str, float]] = list(p.stages)
-    cache, sources, new_digests, aux_texts = p.cache, p.sources, p.new_digests, p.aux_texts
-    version, project_key = p.version, p.project_key
+    st = prepared
+    t0, disc, config, loaded = st.t0, st.disc, st.config, st.loaded
+    findings: list[Finding] = list(st.findings)
+    stages: list[tuple[str, float]] = list(st.stages)
+    cache, sources, new_digests, aux_texts = st.cache, st.sources, st.new_digests, st.aux_texts
+    version, project_key = st.version, st.project_key
     t2 = time.perf_counter()
 
     # extract (cache, then parallel workers for what is missing)

@@ -151,10 +151,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.template_dir}: no such template folder")
     t0 = time.perf_counter()
     _status(args, "scanning...")
-    from ..pipeline import prepare, scan
+    from ..pipeline import prepare, relaxed_gc
 
     config, problems = config_for(args)
     prepared = prepare(args.path, config if not problems else None, scope="full")
+    with relaxed_gc():
+        texts, summary, ctx = _texts(args, formats, task, prepared)
+    return _tail(args, formats, targets, texts, summary, ctx, t0)
+
+
+def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepared: "Prepared") -> tuple[dict[str, str], dict[str, Any], "ReportContext | None"]:
+    """Each format's text, from the cache when the project state and options are unchanged (then no view model)."""
+    from ..pipeline import scan
+
+    ctx: "ReportContext | None" = None
     try:
         # the same project state (files, configuration, analyzers, code version), options and
         # templates give the same report: a warm run with nothing changed reads it back
@@ -162,7 +172,6 @@ def run(args: argparse.Namespace) -> int:
         got = _cached_outputs(prepared, okey, formats) if okey else None
         if got is not None:
             texts, summary = got
-            ctx = None
         else:
             result = scan(args.path, prepared.config, progress=Progress(not getattr(args, "quiet", False)), scope="full", prepared=prepared)
             _status(args, "building the report...")
@@ -179,6 +188,10 @@ def run(args: argparse.Namespace) -> int:
                 _store_outputs(prepared, okey, texts, summary)
     finally:
         prepared.close()
+    return texts, summary, ctx
+
+
+def _tail(args: argparse.Namespace, formats: list[str], targets: list[str | None], texts: dict[str, str], summary: dict[str, Any], ctx: "ReportContext | None", t0: float) -> int:
     written = []
     for fmt, target in zip(formats, targets):
         written.append(write_output(texts[fmt], target, FORMATS[fmt][0]))
