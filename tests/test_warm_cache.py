@@ -56,12 +56,27 @@ def test_warm_import_scan_equals_cold_scan(name, tmp_path):
     config = Config(include_tests=True, include_migrations=True, cache_dir=str(tmp_path / "cache"))
     nocache = scan(project, Config(include_tests=True, include_migrations=True, use_cache=False), scope="imports")
     runs = [scan(project, config, scope="imports") for _ in range(2)]
+    assert "snapshot" not in dict(runs[0].stats.stages) and "snapshot" in dict(runs[1].stats.stages)
     for r in runs:
         assert r.modules == nocache.modules
         assert r.imports == nocache.imports
         assert r.findings == nocache.findings
         assert sorted(r.graph.nodes(data=True)) == sorted(nocache.graph.nodes(data=True))
         assert sorted(r.graph.edges(data=True)) == sorted(nocache.graph.edges(data=True))
+
+
+def test_warm_import_scan_follows_an_edit(tmp_path):
+    project = _copy("shop", tmp_path)
+    config = Config(include_tests=True, include_migrations=True, cache_dir=str(tmp_path / "cache"))
+    before = [scan(project, config, scope="imports") for _ in range(2)][-1]
+    assert ("shop.repositories.orders", "shop.api") not in before.graph.edges
+    target = project / "shop" / "repositories" / "orders.py"
+    target.write_text(target.read_text("utf-8") + "\nimport shop.api\n", "utf-8")
+    after = scan(project, config, scope="imports")
+    assert "snapshot" not in dict(after.stats.stages)
+    assert ("shop.repositories.orders", "shop.api") in after.graph.edges
+    nocache = scan(project, Config(include_tests=True, include_migrations=True, use_cache=False), scope="imports")
+    assert after.imports == nocache.imports and sorted(after.graph.edges) == sorted(nocache.graph.edges)
 
 
 def _edit_and_compare(project: Path, tmp_path: Path, edit) -> tuple[dict[str, bytes], dict[str, bytes]]:

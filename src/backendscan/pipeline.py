@@ -220,6 +220,16 @@ def _scan(
     cache, sources, new_digests, aux_texts = st.cache, st.sources, st.new_digests, st.aux_texts
     version, project_key = st.version, st.project_key
     t2 = time.perf_counter()
+    snapshot_key = f"{project_key}:snapshot:{scope}"
+    if cache is not None and scope == "imports":
+        hit = _load_snapshot(cache.get_result(snapshot_key))
+        if hit is not None:
+            stages.append(("snapshot", time.perf_counter() - t2))
+            stages.append(("total", time.perf_counter() - t0))
+            stats = replace(hit.stats, from_cache=len(sources), stages=tuple((n, round(x, 4)) for n, x in stages), workers=1)
+            if own:
+                prepared.close()
+            return replace(hit, stats=stats)
 
     # extract (cache, then parallel workers for what is missing)
     full = scope == "full"
@@ -499,9 +509,65 @@ def _scan(
         result = with_checks(result, cached=cached_checks if isinstance(cached_checks, tuple) else None)
         if cache is not None and not isinstance(cached_checks, tuple):
             cache.put_results({checks_key: tuple(f for f in result.findings if f not in before)})
+    if cache is not None and scope == "imports":
+        # the import graph of this project state, for the next run (rendered once, kept for the latest state)
+        blob = _dump_snapshot(result)
+        if blob is not None:
+            cache.put_results({snapshot_key: blob}, replace_group="snapshot")
     if own:
         prepared.close()
     return result
+
+
+def _site(*args: Any) -> ImportSite:
+    return ImportSite(*args)
+
+
+def _location(*args: Any) -> Location:
+    return Location(*args)
+
+
+def _module(*args: Any) -> Module:
+    return Module(*args)
+
+
+_COMPACT = {ImportSite: _site, Location: _location, Module: _module}
+
+
+def _dump_snapshot(result: ScanResult) -> bytes | None:
+    """A whole import-scope result as bytes: import sites, locations and modules as their field
+    tuples (rebuilt by their constructors, several times faster to load than the slotted
+    dataclasses' ``__setstate__``); None when something does not pickle."""
+    import io
+    import pickle
+    from dataclasses import fields
+
+    class _Pickler(pickle.Pickler):
+        def reducer_override(self, obj: Any) -> Any:
+            make = _COMPACT.get(type(obj))
+            if make is None:
+                return NotImplemented
+            return make, tuple(getattr(obj, f.name) for f in fields(obj))
+
+    buf = io.BytesIO()
+    try:
+        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(result, stats=replace(result.stats, stages=())))
+    except Exception as exc:  # a plugin's fact that does not pickle: no snapshot, nothing else changes
+        log.debug("no scan snapshot: %s", exc)
+        return None
+    return buf.getvalue()
+
+
+def _load_snapshot(blob: object) -> ScanResult | None:
+    import pickle
+
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        got = pickle.loads(blob)
+    except Exception:  # stale or unreadable: recompute
+        return None
+    return got if isinstance(got, ScanResult) else None
 
 
 @dataclass
