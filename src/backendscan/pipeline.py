@@ -12,7 +12,6 @@ import logging
 import os
 import time
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -808,6 +807,7 @@ def _extract_parallel(
     full: bool,
 ) -> dict[str, FileRecord]:
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor  # only when files are parsed: not at import time
 
     ctx: Any
     try:
