@@ -18,7 +18,13 @@ RENAMES = {"class_name": "class"}
 
 def to_data(obj: Any) -> Any:
     """JSON-ready copy of ``obj``."""
-    if obj is None or isinstance(obj, (str, int, float, bool)):
+    t = type(obj)
+    if obj is None or t is str or t is int or t is bool or t is float:
+        return obj
+    conv = _BY_TYPE.get(t)
+    if conv is not None:
+        return conv(obj)
+    if isinstance(obj, (str, int, float, bool)):
         return obj
     if isinstance(obj, enum.Enum):
         return obj.value
@@ -29,13 +35,11 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, ImportSite):
         return site_data(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _fields_of(t)
         out = {}
-        for f in dataclasses.fields(obj):
-            if f.name.startswith("_"):
-                continue
-            value = getattr(obj, f.name)
-            key = RENAMES.get(f.name, f.name)
-            if f.name == "options" and isinstance(value, tuple):
+        for name, key in names:
+            value = getattr(obj, name)
+            if name == "options" and isinstance(value, tuple):
                 out[key] = {k: v for k, v in value}
                 continue
             out[key] = to_data(value)
@@ -46,6 +50,21 @@ def to_data(obj: Any) -> Any:
         items = [to_data(v) for v in obj]
         return sorted(items, key=repr) if isinstance(obj, (set, frozenset)) else items
     return str(obj)
+
+
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of a dataclass's public fields, computed once per class."""
+    got = _FIELDS.get(cls)
+    if got is None:
+        got = _FIELDS[cls] = tuple((f.name, RENAMES.get(f.name, f.name)) for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+    return got
+
+
+def _list(obj: Any) -> list[Any]:
+    return [to_data(v) for v in obj]
 
 
 def location_data(loc: Location) -> dict[str, Any]:
@@ -91,3 +110,6 @@ def site_data(s: ImportSite) -> dict[str, Any]:
         "conditional": s.conditional,
         "distribution": s.distribution,
     }
+
+
+_BY_TYPE: dict[type, Any] = {tuple: _list, list: _list, Location: location_data, Finding: finding_data, ImportSite: site_data}
