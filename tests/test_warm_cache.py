@@ -153,3 +153,16 @@ def test_rendered_reports_are_kept_for_the_latest_project_state_only(tmp_path):
     keys = [k for (k,) in db.execute("SELECT key FROM results WHERE key LIKE '%:out:%'")]
     db.close()
     assert keys and len({k.split(":", 1)[0] for k in keys}) == 1
+
+
+def test_records_in_use_outlive_the_eviction_window(tmp_path):
+    from backendscan.cache import KEEP_RUNS
+
+    project = _copy("shop", tmp_path)
+    config = Config(cache_dir=str(tmp_path / "cache"))
+    first = scan(project, config)
+    for _ in range(KEEP_RUNS * 2 + 1):
+        r = scan(project, config)
+        assert r.stats.from_cache == r.stats.files
+        assert not any(n.startswith("analyzer:") for n, _ in r.stats.stages)  # whole-program results kept too
+    assert r.findings == first.findings and r.routes == first.routes
