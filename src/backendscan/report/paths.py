@@ -23,13 +23,25 @@ def template_dirs(extra: str | Path | None = None) -> list[Path]:
     return dirs
 
 
+#: libraries whose version can change rendered text (templating, escaping, graph algorithms, drawings)
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "networkx", "pydeps", "markdown-it-py", "radon", "libcst")
+
+
 def rendering_digest(template_dir: str | Path | None = None) -> str:
-    """Digest of every template file (names and bytes) and of the ``dot`` executable (path, size, mtime).
+    """Digest of every template file (names and bytes), of the ``dot`` executable (path, size,
+    mtime) and of the versions of :data:`RENDERING_LIBRARIES`.
 
     Rendered reports cached under a project key are keyed by this too: an edited
-    template or an upgraded Graphviz gives a fresh rendering.
+    template, an upgraded Graphviz or Jinja gives a fresh rendering.
     """
+    from importlib.metadata import PackageNotFoundError, version
+
     h = hashlib.blake2b(digest_size=16)
+    for lib in RENDERING_LIBRARIES:
+        try:
+            h.update(f"\x1c{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(f"\x1c{lib}=-".encode())
     for i, d in enumerate(template_dirs(template_dir)):
         for path in sorted(p for p in d.rglob("*") if p.is_file()):
             h.update(f"\x1e{i}\x1f{path.relative_to(d).as_posix()}\x1f".encode("utf-8", "surrogateescape"))
