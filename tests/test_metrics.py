@@ -89,3 +89,31 @@ def test_fast_scan_hands_unknown_characters_to_tokenize():
 
     assert _fast_tokens("x = 1 $ 2\n") is None
     assert _fast_tokens("x = 1\n") is not None
+
+
+def test_tests_and_migrations_are_measured_only_when_they_are_in_the_graph(tmp_path):
+    from backendscan.testing import scan_files
+
+    files = {
+        "app/__init__.py": "",
+        "app/service.py": "def f(x):\n    if x:\n        return 1\n    return 2\n",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0001_initial.py": "operations = []\n",
+        "tests/__init__.py": "",
+        "tests/test_service.py": "from app.service import f\n\ndef test_f():\n    assert f(1) == 1\n",
+        "app/testing_helpers.py": "def helper():\n    return 1\n",
+    }
+    default = scan_files(tmp_path / "a", files, metrics=True)
+    assert sorted(default.metrics) == ["app/__init__.py", "app/service.py", "app/testing_helpers.py"]
+    assert [b.name for b in default.metrics["app/service.py"].blocks] == ["f"]
+    assert default.metrics["app/service.py"].blocks[0].complexity == 2
+    everything = scan_files(tmp_path / "b", files, metrics=True, include_tests=True, include_migrations=True)
+    assert sorted(everything.metrics) == [
+        "app/__init__.py",
+        "app/migrations/0001_initial.py",
+        "app/migrations/__init__.py",
+        "app/service.py",
+        "app/testing_helpers.py",
+        "tests/__init__.py",
+        "tests/test_service.py",
+    ]

@@ -115,15 +115,35 @@ class ScanResult:
         return tuple(kinds)
 
 
+def _measures(f: SourceFile, config: Config) -> bool:
+    """Whether ``f`` gets radon metrics: the code the graph, hotspots and limits speak of.
+
+    Tests and migrations are measured only when they are put in the graph
+    (``--include-tests`` / ``--include-migrations``): on saleor they are three
+    quarters of the files, and generated migrations and test bodies would only
+    crowd the hotspot tables.  A file that is a test by its name alone is measured,
+    as application code may import it and make it a source module.
+    """
+    if not config.metrics:
+        return False
+    if f.kind is FileKind.TEST:
+        return config.include_tests or test_by_name_only(f.path)
+    if f.kind is FileKind.MIGRATION:
+        return config.include_migrations
+    return True
+
+
 # -------------------------------------------------------------------- workers
 _WORKER_ANALYZERS: Sequence[Analyzer] = ()
+_WORKER_CONFIG: Config | None = None
 _WORKER_METRICS = True
 _WORKER_FULL = True
 
 
 def _init_worker(config: Config, full: bool) -> None:
-    global _WORKER_ANALYZERS, _WORKER_METRICS, _WORKER_FULL
+    global _WORKER_ANALYZERS, _WORKER_METRICS, _WORKER_FULL, _WORKER_CONFIG
     _WORKER_ANALYZERS = load_analyzers(config)[0] if full else ()
+    _WORKER_CONFIG = config
     _WORKER_METRICS = config.metrics and full
     _WORKER_FULL = full
 
@@ -131,9 +151,8 @@ def _init_worker(config: Config, full: bool) -> None:
 def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]) -> list[tuple[str, FileRecord]]:
     out = []
     for source, data, key, prev in batch:
-        rec = extract(
-            source, data, _WORKER_ANALYZERS, _WORKER_METRICS, digest(data), with_symbols=_WORKER_FULL, previous=prev
-        )
+        with_metrics = _WORKER_METRICS and (_WORKER_CONFIG is None or _measures(source, _WORKER_CONFIG))
+        rec = extract(source, data, _WORKER_ANALYZERS, with_metrics, digest(data), with_symbols=_WORKER_FULL, previous=prev)
         out.append((key, rec))
     return out
 
@@ -233,8 +252,7 @@ def _scan(
     # extract (cache, then parallel workers for what is missing)
     full = scope == "full"
     want_parts = {IMPORTS} | ({SYMBOLS} | {analyzer_part(a) for a in loaded} if full else set())
-    if full and config.metrics:
-        want_parts.add(METRICS)
+    want_measured = want_parts | {METRICS} if full and config.metrics else want_parts
     columns = ("symbols", "summaries", "metrics") if full else ()
     keyed = [(f, data, cache_key(d, f.module, f.is_package, version)) for f, data, d in sources]
     cached_outputs: dict[str, AnalyzerOutput] = {}
@@ -245,7 +263,8 @@ def _scan(
                 cached_outputs[a.name] = got
 
     records: dict[str, FileRecord] = cache.get_many((k for _, _, k in keyed), columns) if cache else {}
-    stale = [k for k, r in records.items() if not r.has(want_parts)]
+    wants = {key: want_measured if _measures(f, config) else want_parts for f, _, key in keyed}
+    stale = [k for k, r in records.items() if not r.has(wants.get(k, want_measured))]
     previous = cache.get_many(stale) if cache and stale else {}
     misses: list[tuple[SourceFile, bytes, str]] = []
     for f, maybe_data, key in keyed:
@@ -272,7 +291,7 @@ def _scan(
     else:
         for i, (f, data, key) in enumerate(misses):
             fresh[key] = extract(
-                f, data, worker_analyzers, worker_metrics, digest(data), with_symbols=full, previous=previous.get(key)
+                f, data, worker_analyzers, worker_metrics and _measures(f, config), digest(data), with_symbols=full, previous=previous.get(key)
             )
             if progress and i % 50 == 0:
                 progress("parse", i, len(misses))
@@ -832,6 +851,6 @@ def _extract_parallel(
         for f, data, key in misses:
             if key not in out:
                 out[key] = extract(
-                    f, data, loaded, config.metrics and full, digest(data), with_symbols=full, previous=previous.get(key)
+                    f, data, loaded, full and _measures(f, config), digest(data), with_symbols=full, previous=previous.get(key)
                 )
     return out
