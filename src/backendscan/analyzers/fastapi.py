@@ -1247,6 +1247,22 @@ class _Resolver:
         endpoint_expr = _kw(call, "endpoint", 1) if cr.method.startswith("add_api") else (_kw(call, "endpoint", 1) or _kw(call, "route", 1))
         h = self._handler(module, endpoint_expr, scope, ctx, reg)
         kind = "websocket" if "websocket" in cr.method else "http"
+        self._add_route_leaf(module, cr, call, ctx, owner, reg, h, kind, ("path", "endpoint", "route", "methods"))
+
+    def _applied_decorator(self, module: str, cr: CallRegistration, ctx: Ctx, owner: Obj, reg: Location) -> None:
+        """``app.get("/x")(handler)``: the decorator call's path and methods, the argument's handler."""
+        scope = cr.site.scope
+        deco = cr.call.func
+        assert isinstance(deco, ast.Call)
+        h = self._handler(module, cr.call.args[0], scope, ctx, reg)
+        kind = "websocket" if cr.method in ("websocket", "websocket_route") else "http"
+        self._add_route_leaf(module, cr, deco, ctx, owner, reg, h, kind, ("path", "methods"))
+
+    def _add_route_leaf(
+        self, module: str, cr: CallRegistration, call: ast.Call, ctx: Ctx, owner: Obj, reg: Location, h: "_Handler", kind: str, consumed: tuple[str, ...]
+    ) -> None:
+        """One route from the call that declares its path, methods and dependencies."""
+        scope = cr.site.scope
         methods, unresolved = self._methods(module, call, cr.method, scope, ctx, h.cls)
         route_auth = self._evidence(self.auth.list_markers(module, _kw(call, "dependencies"), scope), "route", "")
         self.graph.add_leaf(
@@ -1261,34 +1277,7 @@ class _Resolver:
                 kind=kind,
                 name=self._route_name(module, call, scope, ctx, h.short),
                 is_async=h.is_async,
-                options=_options(call, ("path", "endpoint", "route", "methods")),
-                auth=route_auth + h.auth,
-                conditions=ctx.conditions,
-                unresolved=unresolved,
-            )
-        )
-
-    def _applied_decorator(self, module: str, cr: CallRegistration, ctx: Ctx, owner: Obj, reg: Location) -> None:
-        """``app.get("/x")(handler)``: the decorator call's path and methods, the argument's handler."""
-        scope = cr.site.scope
-        deco = cr.call.func
-        assert isinstance(deco, ast.Call)
-        h = self._handler(module, cr.call.args[0], scope, ctx, reg)
-        methods, unresolved = self._methods(module, deco, cr.method, scope, ctx, h.cls)
-        route_auth = self._evidence(self.auth.list_markers(module, _kw(deco, "dependencies"), scope), "route", "")
-        self.graph.add_leaf(
-            Leaf(
-                owner=owner.key,
-                methods=methods,
-                path=self._string(module, _kw(deco, "path", 0), scope, ctx),
-                handler=h.name,
-                file=h.file,
-                line=h.line,
-                registered_at=reg,
-                kind="websocket" if cr.method in ("websocket", "websocket_route") else "http",
-                name=self._route_name(module, deco, scope, ctx, h.short),
-                is_async=h.is_async,
-                options=_options(deco, ("path", "methods")),
+                options=_options(call, consumed),
                 auth=route_auth + h.auth,
                 conditions=ctx.conditions,
                 unresolved=unresolved,
