@@ -288,3 +288,24 @@ def test_queries_confined_to_a_layer_leave_the_model_modules_free_to_import_the_
     assert canon("- All database queries must be in `app/repositories/`\n") == ["Only `app/repositories` and models may import db and orm"]
     # models already named: not added twice
     assert canon("- All database queries must be in repositories and models\n") == ["Only repositories and models may import db and orm"]
+
+
+# --- lifted obligations and fields of things that are not routes (NetBox's AGENTS.md, in our own words)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Detail views usually don't need to call `only()` on their querysets",
+        "- Handlers do not need to call `flush()` before returning",
+        "- No need to call `gc.collect()` in the workers",
+        "- API serializers must include a `href` field",
+        "- Endpoints' response schemas must carry an `etag` field",
+    ],
+)
+def test_lifted_obligations_and_non_route_fields_compile_no_rule(line):
+    rs = compile_rules(f"# Rules\n\n{line}\n", "RULES.md")
+    assert not rs.rules, [render(r) for r in rs.rules]
+
+
+def test_route_options_still_compile_next_to_the_new_guards():
+    rs = compile_rules("# Rules\n\n- Every endpoint must declare a `response_model`\n- Don't call `print` in views\n", "RULES.md")
+    assert sorted(render(r) for r in rs.rules) == ["Every endpoint sets `response_model`", "`print` is banned under views"]

@@ -1126,6 +1126,9 @@ def _entity_subset(norm: str, subject: str) -> str:
     return ""
 
 
+_ROUTE_OPTION_OWNERS = re.compile(r"\b(?:serializers?|querysets?|query\s*sets?|schemas?|forms?|fields?|payloads?|templates?|filtersets?|tables?)\b")
+
+
 def _convention(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     subject = _entity(c.subject)
@@ -1268,6 +1271,16 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
             groups = []
         if groups and not explicit and not codes:
             groups = []  # "routes stay thin and only orchestrate dependencies": the word, not the `dependencies=` option
+        if groups and subject == "routes" and not all(n in known for g in groups for n in g):
+            other = _ROUTE_OPTION_OWNERS.search(body)
+            if other:
+                # "API serializers must include a `url` field", "list views don't add `select_related()` on their
+                # querysets": the names belong to a serializer, queryset or schema, not to the route's declaration
+                return not_checkable(
+                    "no checkable form",
+                    f"the names belong to code backendscan does not read as facts ('{other.group(0)}': serializers, querysets, "
+                    "schemas, fields); a route option is a keyword of the route's declaration (response_model, status_code, tags, ...)",
+                )
         if groups:
             return Outcome(COMPILED, "convention", [(Convention(subject, "option", names=g, exceptions=exceptions, under=under), None) for g in groups])
     return None
