@@ -297,6 +297,8 @@ def test_queries_confined_to_a_layer_leave_the_model_modules_free_to_import_the_
         "- Detail views usually don't need to call `only()` on their querysets",
         "- Handlers do not need to call `flush()` before returning",
         "- No need to call `gc.collect()` in the workers",
+        "- Task views don't need manual `select_for_update()`/`refresh_from_db()`",
+        "- REST API views typically don't need to add `only()` or `defer()`",
         "- API serializers must include a `href` field",
         "- Endpoints' response schemas must carry an `etag` field",
     ],

@@ -47,7 +47,7 @@ from .model import (
     Spec,
 )
 from .names import PLACEHOLDER, Occurrence, Text, normalise, occurrences, refs_in
-from .parser import Modality, modality
+from .parser import OPTIONAL, Modality, modality
 
 
 @dataclass
@@ -1266,9 +1266,11 @@ def _convention(c: Clause, t: Text) -> Outcome | None:
         table = _ROUTE_OPTIONS if subject == "routes" else _TASK_OPTIONS
         groups = _option_groups(body, codes, table)
         known = {v for val in table.values() for v in val.split("|")}
-        explicit = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|pass|passes|define|defines|include|includes|carry|carries|have|has|require|requires|need|needs)\b|设置|指定|설정|지정", body)
+        explicit = re.search(r"\b(?:set|sets|declare|declares|specify|specifies|pass|passes|define|defines|include|includes|carry|carries|have|has|require|requires|need|needs)\b|设置|指定|설정|지정", OPTIONAL.sub(" ", body))
         if groups and not explicit and not all(n in known for g in groups for n in g):
             groups = []
+        if groups and not (c.mod.obligation or _QUANTIFIER.search(body)) and not all(n in known for g in groups for n in g):
+            groups = []  # "REST API views typically don't need to add `select_related()`": no rule, and not an option
         if groups and not explicit and not codes:
             groups = []  # "routes stay thin and only orchestrate dependencies": the word, not the `dependencies=` option
         if groups and subject == "routes" and not all(n in known for g in groups for n in g):

@@ -488,9 +488,10 @@ class Modality:
 
 
 _CODE_SPAN = re.compile(r"`[^`]*`")
-_OPTIONAL = re.compile(
-    r"\b(?:do|does|did)\s*(?:not|n't)\s+(?:need|have)\s+to\b|\b(?:don|doesn|didn)'?t\s+(?:need|have)\s+to\b|\bneedn'?t\b|"
-    r"\bno\s+need\s+to\b|\b(?:is|are)\s+not\s+(?:required|necessary|needed)\b|\bnot\s+(?:required|necessary)\s+to\b",
+#: "X doesn't need (to) / has no need to / is not required to": an obligation lifted, nothing forbidden
+OPTIONAL = re.compile(
+    r"\b(?:do|does|did)\s*(?:not|n't)\s+(?:need|have\s+to)\b|\b(?:don|doesn|didn)'?t\s+(?:need|have\s+to)\b|\bneedn'?t\b|"
+    r"\bno\s+need\s+(?:to|for)\b|\b(?:is|are)\s+not\s+(?:required|necessary|needed)\b|\bnot\s+(?:required|necessary)\s+to\b",
     re.IGNORECASE,
 )
 
@@ -502,7 +503,7 @@ def modality(text: str, polarity: int = 0) -> Modality:
     # "X reads a cache, which is never invalidated by Y", "builds (which don't ship Z) can import W"
     plain = re.sub(r"(?:,\s*|\(\s*)(?:which|who|whose)\b[^,;.()]*", " ", plain, flags=re.IGNORECASE)
     # "X doesn't need to / has no need to / is not required to do Y" lifts an obligation; it forbids nothing
-    plain = _OPTIONAL.sub(" ", plain)
+    plain = OPTIONAL.sub(" ", plain)
     neg = bool(lexicon.PROHIBITION_RE.search(plain)) or bool(lexicon.NO_PREFIX_RE.match(plain.strip(" *-:")))
     if re.search(r"\bno\s+(?:direct|raw|bare|blocking|circular|cyclic|wildcard|star|relative|sync|synchronous)\b", plain, re.IGNORECASE):
         neg = True
