@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pathlib import Path
 
 from backendscan.testing import scan_files
 
@@ -12,9 +13,18 @@ def _scan(tmp_path, files, **config):
     return scan_files(tmp_path, files, **config)
 
 
+def builtin(route):
+    """A route Flask-AppBuilder's init_app registers by itself (security, menu, OpenAPI... views)."""
+    return "registered_by" in dict(route.options)
+
+
+def own(result):
+    return [r for r in result.routes if not builtin(r)]
+
+
 def rows(result):
-    """(methods, path, handler, file, line) of every route, sorted."""
-    return sorted(("/".join(r.methods), r.path, r.handler, r.file, r.line) for r in result.routes)
+    """(methods, path, handler, file, line) of every route the project registers, sorted."""
+    return sorted(("/".join(r.methods), r.path, r.handler, r.file, r.line) for r in own(result))
 
 
 def findings(result, rule):
@@ -276,8 +286,9 @@ def test_registrations_that_cannot_be_resolved_are_reported(shop):
 def test_note_about_the_views_flask_appbuilder_registers_itself(shop):
     notes = [text for topic, text in shop.notes if topic == "flask_appbuilder"]
     assert len(notes) == 2
-    assert notes[0].startswith("Flask-AppBuilder also registers views and APIs of its own")
-    assert notes[1].startswith("The Flask-AppBuilder version is not pinned in the scanned project")
+    assert sum(n.startswith("The views and APIs Flask-AppBuilder's AppBuilder.init_app registers by itself")
+               for n in notes) == 1
+    assert sum(n.startswith("The Flask-AppBuilder version is not pinned in the scanned project") for n in notes) == 1
 
 
 # ----------------------------------------------------------------------------- versions
@@ -308,7 +319,7 @@ MODEL_VIEW_ROUTES = [
 
 def test_without_a_pin_only_the_routes_every_version_has_are_listed(tmp_path):
     result = _scan(tmp_path, MODEL_VIEW)
-    assert sorted(("/".join(r.methods), r.path) for r in result.routes) == sorted(MODEL_VIEW_ROUTES)
+    assert sorted(("/".join(r.methods), r.path) for r in own(result)) == sorted(MODEL_VIEW_ROUTES)
     [note] = [t for topic, t in result.notes if topic == "flask_appbuilder" and "not pinned" in t]
     assert "RestCRUDView.api, RestCRUDView.api_create, RestCRUDView.api_read " in note
 
@@ -317,7 +328,7 @@ def test_a_pinned_flask_appbuilder_4_adds_the_rest_crud_view_routes(tmp_path):
     files = dict(MODEL_VIEW)
     files["requirements.txt"] = "flask-appbuilder==4.5.0\n"
     result = _scan(tmp_path, files)
-    assert sorted(("/".join(r.methods), r.path) for r in result.routes) == sorted(MODEL_VIEW_ROUTES + [
+    assert sorted(("/".join(r.methods), r.path) for r in own(result)) == sorted(MODEL_VIEW_ROUTES + [
         ("GET", "/contactview/api"),
         ("GET", "/contactview/api/read"),
         ("POST", "/contactview/api/create"),
@@ -329,7 +340,7 @@ def test_a_pinned_flask_appbuilder_5_has_no_rest_crud_view(tmp_path):
     files = dict(MODEL_VIEW)
     files["requirements.txt"] = "flask-appbuilder==5.0.1\n"
     result = _scan(tmp_path, files)
-    assert sorted(("/".join(r.methods), r.path) for r in result.routes) == sorted(MODEL_VIEW_ROUTES)
+    assert sorted(("/".join(r.methods), r.path) for r in own(result)) == sorted(MODEL_VIEW_ROUTES)
 
 
 # ----------------------------------------------------------------------------- edge cases
@@ -362,22 +373,28 @@ def test_security_view_subclasses_and_unknown_flask_appbuilder_bases(tmp_path):
         ''',
     })
     no_errors(result)
+    # Flask-AppBuilder's security REST APIs are in the table: a subclass inherits their routes and resource_name
     assert rows(result) == [
+        ("DELETE", "/api/v1/security/users/{pk}", "flask_appbuilder.api.ModelRestApi.delete", "sec/__init__.py", 16),
+        ("GET", "/api/v1/security/users/", "flask_appbuilder.api.ModelRestApi.get_list", "sec/__init__.py", 16),
+        ("GET", "/api/v1/security/users/_info", "flask_appbuilder.api.ModelRestApi.info", "sec/__init__.py", 16),
+        ("GET", "/api/v1/security/users/me", "sec.MyUserApi.me", "sec/__init__.py", 18),
+        ("GET", "/api/v1/security/users/{pk}", "flask_appbuilder.api.ModelRestApi.get", "sec/__init__.py", 16),
         ("GET", "/auth/logout/", "flask_appbuilder.security.views.AuthView.logout", "sec/__init__.py", 9),
         ("GET", "/auth/sso", "sec.MyAuthView.sso", "sec/__init__.py", 13),
-        ("GET", "/myuserapi/me", "sec.MyUserApi.me", "sec/__init__.py", 18),
         ("GET/POST", "/auth/login/", "flask_appbuilder.security.views.AuthDBView.login", "sec/__init__.py", 9),
+        ("POST", "/api/v1/security/users/", "flask_appbuilder.security.sqla.apis.user.api.UserApi.post",
+         "sec/__init__.py", 16),
+        ("PUT", "/api/v1/security/users/{pk}", "flask_appbuilder.security.sqla.apis.user.api.UserApi.put",
+         "sec/__init__.py", 16),
     ]
-    assert findings(result, "unlisted-inherited-routes") == [
-        ("sec/__init__.py", 22, "`sec.MyUserApi` inherits from `flask_appbuilder.security.sqla.apis.user.api.UserApi`,"
-                                " whose exposed methods the scan does not know; only the routes its own code exposes "
-                                "are listed"),
-    ]
-    assert findings(result, "external-view") == [
-        ("sec/__init__.py", 23, "add_view_no_menu(AuthDBView): `flask_appbuilder.security.views.AuthDBView` is "
-                                "Flask-AppBuilder's own view; its routes are not listed (registering a "
-                                "Flask-AppBuilder base class itself)"),
-    ]
+    assert findings(result, "unlisted-inherited-routes") == []
+    # AuthDBView itself: AppBuilder(app) registered it first (AUTH_TYPE defaults to AUTH_DB), so it is listed
+    # once, at that site, and registering it again adds nothing
+    login = [r for r in result.routes if r.path == "/login/"]
+    assert [(r.handler, r.file, r.line, builtin(r)) for r in login] == [
+        ("flask_appbuilder.security.views.AuthDBView.login", "sec/__init__.py", 7, True)]
+    assert findings(result, "external-view") == []
 
 
 def test_orphan_appbuilder_and_flask_admin_views(tmp_path):
@@ -437,7 +454,7 @@ def test_init_app_binds_the_app_and_expose_api_rules(tmp_path):
                 return app
         ''',
     })
-    assert sorted((r.path, r.name, r.orphan) for r in result.routes) == [
+    assert sorted((r.path, r.name, r.orphan) for r in own(result)) == [
         ("/legacy/api/count", "legacy.api_count", False),
         ("/legacy/api/read", "legacy.api_read", False),
     ]
@@ -484,3 +501,164 @@ def test_no_flask_appbuilder_import_no_work(tmp_path):
     })
     assert result.routes == ()
     assert result.findings == () or all(f.category != "routes" for f in result.findings)
+
+
+# ----------------------------------------------------------------------------- what init_app registers by itself
+FAB_SECURITY = Path(__file__).parent.parent / "fixtures" / "fab_security"
+_MV = "flask_appbuilder.views.ModelView."
+_MRA = "flask_appbuilder.api.ModelRestApi."
+_SA = "flask_appbuilder.security.sqla.apis."
+
+
+def _fab_security(tmp_path, config=None):
+    files = {p.relative_to(FAB_SECURITY).as_posix(): p.read_text() for p in FAB_SECURITY.rglob("*") if p.is_file()}
+    if config is not None:
+        files["notes/config.py"] = config
+    return _scan(tmp_path, files)
+
+
+def builtin_rows(result):
+    return sorted(("/".join(r.methods), r.path, r.handler) for r in result.routes if builtin(r))
+
+
+def model_view(base, show=_MV + "show"):
+    """The routes Flask-AppBuilder 5's ModelView serves under ``base``."""
+    return [
+        ("GET", f"{base}/list/", _MV + "list"), ("GET", f"{base}/show/{{pk}}", show),
+        ("GET/POST", f"{base}/add", _MV + "add"), ("GET/POST", f"{base}/edit/{{pk}}", _MV + "edit"),
+        ("GET/POST", f"{base}/delete/{{pk}}", _MV + "delete"),
+        ("GET", f"{base}/download/{{filename}}", _MV + "download"),
+        ("GET/POST", f"{base}/action/{{name}}/{{pk}}", _MV + "action"), ("POST", f"{base}/action_post", _MV + "action_post"),
+    ]
+
+
+def rest_api(base, read_only=False, post=_MRA + "post", put=_MRA + "put"):
+    """The routes of a Flask-AppBuilder ModelRestApi under ``base``."""
+    out = [("GET", f"{base}/", _MRA + "get_list"), ("GET", f"{base}/_info", _MRA + "info"),
+           ("GET", f"{base}/{{pk}}", _MRA + "get")]
+    if not read_only:
+        out += [("POST", f"{base}/", post), ("PUT", f"{base}/{{pk}}", put), ("DELETE", f"{base}/{{pk}}", _MRA + "delete")]
+    return out
+
+
+COMMON = [
+    ("GET", "/", "flask_appbuilder.views.IndexView.index"),  # the project sets no indexview
+    ("GET", "/back", "flask_appbuilder.views.UtilView.back"),
+    ("GET", "/lang/{locale}", "flask_appbuilder.babel.views.LocaleView.index"),
+    ("POST", "/api/v1/security/login", "flask_appbuilder.security.api.SecurityApi.login"),
+    ("POST", "/api/v1/security/refresh", "flask_appbuilder.security.api.SecurityApi.refresh"),
+    ("GET", "/userinfoeditview/form", "flask_appbuilder.views.SimpleFormView.this_form_get"),
+    ("POST", "/userinfoeditview/form", "flask_appbuilder.views.SimpleFormView.this_form_post"),
+    ("GET", "/logout/", "flask_appbuilder.security.views.AuthView.logout"),
+] + model_view("/roles") + model_view("/groups")
+
+
+def test_oauth_registration_and_the_security_api(tmp_path):
+    """notes/config.py: AUTH_OAUTH, self-registration, FAB_ADD_SECURITY_API, Swagger, no menu API or permission views."""
+    result = _fab_security(tmp_path)
+    no_errors(result)
+    expected = COMMON + [
+        # the security manager swaps authoauthview for the project's NotesAuthView
+        ("GET", "/login/", "flask_appbuilder.security.views.AuthOAuthView.login"),
+        ("GET", "/login/{provider}", "flask_appbuilder.security.views.AuthOAuthView.login"),
+        ("GET", "/oauth-authorized/{provider}", "flask_appbuilder.security.views.AuthOAuthView.oauth_authorized"),
+        ("GET", "/register/form", "flask_appbuilder.views.PublicFormView.this_form_get"),
+        ("POST", "/register/form", "flask_appbuilder.views.PublicFormView.this_form_post"),
+        ("GET", "/register/activation/{activation_hash}",
+         "flask_appbuilder.security.registerviews.BaseRegisterUser.activation"),
+        ("GET", "/users/userinfo/", "flask_appbuilder.security.views.UserModelView.userinfo"),
+        ("GET", "/api/{version}/_openapi", "flask_appbuilder.api.manager.OpenApi.get"),
+        ("GET", "/swagger/{version}", "flask_appbuilder.api.manager.SwaggerView.show"),
+        ("GET", "/api/v1/security/roles/{role_id}/permissions/", _SA + "role.api.RoleApi.list_role_permissions"),
+        ("POST", "/api/v1/security/roles/{role_id}/permissions", _SA + "role.api.RoleApi.add_role_permissions"),
+        ("PUT", "/api/v1/security/roles/{role_id}/users", _SA + "role.api.RoleApi.update_role_users"),
+        ("PUT", "/api/v1/security/roles/{role_id}/groups", _SA + "role.api.RoleApi.update_role_groups"),
+    ] + model_view("/users") + model_view("/registeruser") + rest_api("/api/v1/security/permissions", read_only=True) \
+        + rest_api("/api/v1/security/roles") + rest_api("/api/v1/security/resources") \
+        + rest_api("/api/v1/security/permissions-resources") \
+        + rest_api("/api/v1/security/users", post=_SA + "user.api.UserApi.post", put=_SA + "user.api.UserApi.put") \
+        + rest_api("/api/v1/security/groups", post=_SA + "group.api.GroupApi.post", put=_SA + "group.api.GroupApi.put")
+    assert builtin_rows(result) == sorted(expected)
+    # the project's own view is still there, once
+    assert rows(result) == [("GET", "/noteview/list/", "flask_appbuilder.views.ModelView.list", "notes/views.py", 6)]
+    # a Flask-AppBuilder class is reported at init_app, the project's NotesAuthView at its class
+    login = _route(result, "GET", "/login/{provider}")
+    assert (login.file, login.line, login.registered_at.path, login.registered_at.line) == (
+        "notes/security.py", 5, "notes/__init__.py", 14)
+    assert dict(login.options)["registered_by"] == (
+        "Flask-AppBuilder's security manager (FAB_ADD_SECURITY_VIEWS=True (Flask-AppBuilder's default; the project "
+        "does not set it), AUTH_TYPE=AUTH_OAUTH at notes/config.py:4); security manager "
+        "`notes.security.NotesSecurityManager`; NotesSecurityManager.authoauthview at notes/security.py:10")
+    roles = _route(result, "GET", "/api/v1/security/roles/")
+    assert (roles.file, roles.line, roles.app, roles.orphan) == ("notes/__init__.py", 14,
+                                                                 "notes.create_app.<locals>.app", False)
+    assert dict(roles.options)["registered_by"] == (
+        "Flask-AppBuilder's security manager (FAB_ADD_SECURITY_API=True at notes/config.py:6); security manager "
+        "`notes.security.NotesSecurityManager`")
+    assert findings(result, "unresolved-fab-config") == []
+
+
+DB_CONFIG = '''
+import os
+
+from flask_appbuilder.const import AUTH_DB
+
+AUTH_TYPE = AUTH_DB
+AUTH_USER_REGISTRATION = os.environ.get("SELF_SIGNUP") == "1"
+'''
+
+
+def test_database_sign_in_with_flask_appbuilder_defaults(tmp_path):
+    """AUTH_DB; everything else as Flask-AppBuilder sets it; a key that does not fold falls back to its default."""
+    result = _fab_security(tmp_path, DB_CONFIG)
+    no_errors(result)
+    expected = COMMON + [
+        ("GET/POST", "/login/", "flask_appbuilder.security.views.AuthDBView.login"),
+        ("GET", "/resetpassword/form", "flask_appbuilder.views.SimpleFormView.this_form_get"),
+        ("POST", "/resetpassword/form", "flask_appbuilder.views.SimpleFormView.this_form_post"),
+        ("GET", "/resetmypassword/form", "flask_appbuilder.views.SimpleFormView.this_form_get"),
+        ("POST", "/resetmypassword/form", "flask_appbuilder.views.SimpleFormView.this_form_post"),
+        ("GET", "/users/userinfo/", "flask_appbuilder.security.views.UserDBModelView.userinfo"),
+        ("GET", "/api/v1/menu/", "flask_appbuilder.menu.MenuApi.get_menu_data"),
+    ] + model_view("/users", show="flask_appbuilder.security.views.UserDBModelView.show") \
+        + model_view("/permissions") + model_view("/viewmenus") + model_view("/permissionviews")
+    assert builtin_rows(result) == sorted(expected)
+    assert [m for _, _, m in findings(result, "unresolved-fab-config")] == [
+        "AUTH_USER_REGISTRATION = `os.environ.get('SELF_SIGNUP') == '1'` does not fold to a value; the "
+        "Flask-AppBuilder views it decides are listed as with its default AUTH_USER_REGISTRATION=False"]
+    assert dict(_route(result, "GET", "/api/v1/menu/").options)["registered_by"] == (
+        "Flask-AppBuilder's menu API manager (FAB_ADD_MENU_API=True (Flask-AppBuilder's default; the project does "
+        "not set it))")
+
+
+def test_a_register_views_override_without_super_replaces_the_security_views(tmp_path):
+    files = {
+        "app/__init__.py": '''
+            from flask import Flask
+            from flask_appbuilder import AppBuilder
+            from flask_appbuilder.security.sqla.manager import SecurityManager
+
+            class QuietManager(SecurityManager):
+                def register_views(self):
+                    pass
+
+            app = Flask(__name__)
+            appbuilder = AppBuilder(app, security_manager_class=QuietManager)
+        ''',
+        "requirements.txt": "flask-appbuilder==5.3.0\n",
+    }
+    result = _scan(tmp_path, files)
+    assert builtin_rows(result) == sorted([
+        ("GET", "/", "flask_appbuilder.views.IndexView.index"), ("GET", "/back", "flask_appbuilder.views.UtilView.back"),
+        ("GET", "/lang/{locale}", "flask_appbuilder.babel.views.LocaleView.index"),
+        ("GET", "/api/v1/menu/", "flask_appbuilder.menu.MenuApi.get_menu_data"),
+    ])
+    assert [(p, line) for p, line, _ in findings(result, "security-views-replaced")] == [("app/__init__.py", 5)]
+
+
+def test_flask_appbuilder_4_gets_no_table_of_its_own_views(tmp_path):
+    files = dict(MODEL_VIEW)
+    files["requirements.txt"] = "flask-appbuilder==4.5.0\n"
+    result = _scan(tmp_path, files)
+    assert builtin_rows(result) == []
+    assert any(t.startswith("Flask-AppBuilder also registers views and APIs of its own") for _, t in result.notes)

@@ -50,9 +50,24 @@ does not know, e.g. a Flask-AppBuilder add-on (``external-view``), a project
 class deriving from a Flask-AppBuilder class the table does not hold, such as
 its security views (``unlisted-inherited-routes``: the project's own exposed
 methods are still listed), a route filter that does not fold
-(``unresolved-route-filter``: every candidate route is listed).  The views and
-APIs Flask-AppBuilder registers by itself (security, menu, OpenAPI, locale and
-util views, the default index) are outside the scanned code: a note says so.
+(``unresolved-route-filter``: every candidate route is listed).
+
+What ``AppBuilder.init_app`` registers by itself (the default index, util and
+locale views, the security manager's views and APIs, OpenAPI/Swagger and the
+menu API) is listed from a plan of Flask-AppBuilder 5.x
+(:data:`.flask_appbuilder_builtins.PLAN`), at the site where the AppBuilder gets
+its application (``init_app(app)`` or ``AppBuilder(app)``), each route with a
+``registered_by`` option naming the configuration that decided it.  The
+configuration keys (``AUTH_TYPE``, ``FAB_ADD_SECURITY_VIEWS``,
+``FAB_ADD_SECURITY_API``...) are read from module-level assignments of the
+project's config module(s) and folded; unset keys take Flask-AppBuilder's
+default, keys that do not fold too (``unresolved-fab-config``).  The security
+manager class is the one given to ``security_manager_class`` (``x or Cls``: its
+fallback ``Cls``), and its class attributes (``authdbview``, ``role_api``,
+``userstatschartview = None``...) choose the classes; an override of
+``register_views`` that does not call ``super()`` drops the security views
+(``security-views-replaced``).  A pinned Flask-AppBuilder 4 or older gets only a
+note that these views exist.
 """
 
 from __future__ import annotations
@@ -74,15 +89,25 @@ from .flask_appbuilder_builtins import (
     BASE_VIEW,
     FAB,
     Exposed,
+    FLAG_DEFAULTS,
+    PLAN,
+    SECURITY_MANAGER,
+    SECURITY_MANAGER_CLASSES,
+    SM_DEFAULTS,
+    WHO,
+    AUTH_TYPES,
     FabClass,
+    Step,
     fab_class,
+    holds,
     linearize,
     version_specific,
 )
 from .flask_routes import KNOWN_AUTH_DECORATORS, normalize_path
 from .flask_summary import condition_texts
 
-_KEYWORDS = ("add_api", "add_view", "indexview", "AppBuilder", "appbuilder")
+_KEYWORDS = ("add_api", "add_view", "indexview", "AppBuilder", "appbuilder", "register_views",
+             "security_manager_class")
 _REGISTRARS = frozenset({"add_api", "add_view", "add_view_no_menu"})
 _CALLS = _REGISTRARS | {"init_app"}
 _MAX_UNROLL = 256
@@ -93,7 +118,7 @@ _MAX_UNROLL = 256
 class Site:
     """A call ``x.add_api(...)``/``add_view``/``add_view_no_menu``/``init_app`` or ``x.indexview = ...``."""
 
-    kind: str  # add_api, add_view, add_view_no_menu, init_app, indexview
+    kind: str  # add_api, add_view(_no_menu), init_app, indexview, security_manager_class, super_register_views, appbuilder
     node: ast.expr  # the call; for indexview the assigned value
     receiver: ast.expr
     scope: str
@@ -128,14 +153,22 @@ class FabVisitor(FileVisitor):
             for sub in ast.walk(value):
                 if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in _CALLS:
                     self._site(sub.func.attr, sub, sub.func.value, ctx)
+                elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+                      and sub.func.attr == "register_views" and isinstance(sub.func.value, ast.Call)
+                      and isinstance(sub.func.value.func, ast.Name) and sub.func.value.func.id == "super"):
+                    self._site("super_register_views", sub, sub.func.value, ctx)  # a security manager's override
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
         self._scan([node.value], ctx)
 
     def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
         for t in node.targets:
-            if isinstance(t, ast.Attribute) and t.attr == "indexview" and not ctx.type_checking:
-                self._site("indexview", node.value, t.value, ctx)
+            if isinstance(t, ast.Attribute) and t.attr in ("indexview", "security_manager_class") \
+                    and not ctx.type_checking:
+                self._site(t.attr, node.value, t.value, ctx)
+        if isinstance(node.value, ast.Call) and dotted_name(node.value.func).rsplit(".", 1)[-1] == "AppBuilder" \
+                and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and not ctx.type_checking:
+            self._site("appbuilder", node.value, node.targets[0], ctx)  # an AppBuilder no view is added to
         self._scan([node.value], ctx)
 
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx: Context) -> None:
@@ -167,6 +200,8 @@ class Registration:
     builder: Builder | None
     receiver_text: str
     endpoint: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    builtin: bool = False  # registered by Flask-AppBuilder's init_app (security manager, menu, OpenAPI...)
 
 
 @dataclass(frozen=True)
@@ -328,12 +363,177 @@ class Resolution:
             return None, ast.unparse(expr) if expr is not None else name
         return folded, ""
 
+    # ------------------------------------------------------------------ what init_app registers by itself
+    def config_flag(self, key: str) -> tuple[Any, str]:
+        """(value, description) of a configuration key read from the project's config module(s).
+
+        A module-level ``KEY = value`` in a source module counts; when several modules set it, those named
+        like a configuration (``config``, ``settings``) are preferred.  Unset: Flask-AppBuilder's default;
+        set to something that does not fold (or differently in several modules): the default, and a finding.
+        """
+        p = self.p
+        default = FLAG_DEFAULTS[key]
+        found: list[tuple[str, Any]] = []
+        for module, syms in sorted(p.symbols.items()):
+            mod = p.modules.get(module)
+            if mod is None or mod.kind.value != "source":
+                continue
+            assigns = [a for a in syms.assignments if a.scope == "" and a.target == key and a.op == "="]
+            if assigns and assigns[-1].value is not None:
+                found.append((module, assigns[-1]))
+        if len(found) > 1:
+            preferred = [f for f in found if any(w in f[0].rsplit(".", 1)[-1] for w in ("config", "settings"))]
+            found = preferred or found
+        shown = _shown(default)
+        if not found:
+            return default, f"{key}={shown} (Flask-AppBuilder's default; the project does not set it)"
+        values: list[tuple[Any, str]] = []
+        for module, a in found:
+            loc = p.location(module, a.value)
+            where = f"{loc.path}:{loc.line}"
+            value = self.flag_value(module, a.value, key)
+            if value is _UNKNOWN:
+                text = ast.unparse(a.value) if a.value is not None else key
+                self.finding("unresolved-fab-config", Severity.INFO,
+                             f"{key} = `{text}` does not fold to a value; the Flask-AppBuilder views it decides "
+                             f"are listed as with its default {key}={shown}", loc, f"{module}.{key}",
+                             "Set the key to a literal in the config module.", key)
+                return default, f"{key}={shown} (Flask-AppBuilder's default; `{text}` at {where} does not fold)"
+            values.append((value, where))
+        if len({repr(v) for v, _ in values}) > 1:
+            loc = p.location(found[0][0], found[0][1].value)
+            self.finding("unresolved-fab-config", Severity.INFO,
+                         f"{key} is set to different values in {len(values)} modules; the Flask-AppBuilder views "
+                         f"it decides are listed as with its default {key}={shown}", loc, key,
+                         "Check which configuration the application loads.", key)
+            return default, f"{key}={shown} (Flask-AppBuilder's default; set differently in several modules)"
+        value, where = values[0]
+        return value, f"{key}={_shown(value, key)} at {where}"
+
+    def flag_value(self, module: str, expr: ast.expr | None, key: str) -> Any:
+        if expr is None:
+            return _UNKNOWN
+        if key == "AUTH_TYPE" and isinstance(expr, (ast.Name, ast.Attribute)):
+            q = self.resolve(module, expr, "")
+            tail = q.rsplit(".", 1)[-1]
+            if q.startswith(FAB + ".") and tail in AUTH_TYPES.values():
+                return next(k for k, v in AUTH_TYPES.items() if v == tail)
+        v = self.p.evaluate(module, expr, "")
+        if v.ok and isinstance(v.value, (bool, int, str, type(None))):
+            return v.value
+        return _UNKNOWN
+
+    def class_value(self, module: str, expr: ast.expr | None, scope: str, depth: int = 0) -> tuple[str | None, str]:
+        """(class name, how) of an expression naming a class; ``a or B`` is taken as its fallback ``B``."""
+        if expr is None or depth > 4:
+            return None, ""
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return "", ""
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            got, _ = self.class_value(module, expr.values[-1], scope, depth + 1)
+            return got, (f"`{ast.unparse(expr)}` taken as its fallback" if got else "")
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return None, ""
+        q = self.resolve(module, expr, scope)
+        if not q:
+            return None, ""
+        d = self.p.lookup(q)
+        if d.kind == "class":
+            return q, ""
+        if d.kind == "assignment" and d.obj.value is not None and d.obj.op == "=":
+            return self.class_value(d.module, d.obj.value, d.obj.scope, depth + 1)
+        if not self.p.first_party(q) and q.startswith(FAB + "."):
+            return q, ""
+        return None, ""
+
+    def security_manager(self, sm: tuple[str, ast.expr, str] | None) -> tuple[str | None, str]:
+        """(class, how) of the security manager class an AppBuilder uses (Flask-AppBuilder's by default)."""
+        if sm is None:
+            return SECURITY_MANAGER, ""
+        module, expr, scope = sm
+        cls, how = self.class_value(module, expr, scope)
+        return (cls or None), how
+
+    def sm_attribute(self, sm: str, attr: str) -> tuple[str | None, str]:
+        """(class, where) the security manager's ``attr`` names ("" for None, None when it does not resolve)."""
+        found = self.p.class_attribute(sm, attr) if self.p.first_party(sm) else None
+        if found is None:
+            return SM_DEFAULTS[attr], ""
+        module, a = found
+        cls, _ = self.class_value(module, a.value, a.scope)
+        loc = self.p.location(module, a.value)
+        return cls, f"{a.scope}.{attr} at {loc.path}:{loc.line}"
+
+    def plan(self, sm: str | None, sm_how: str, supers: set[str], has_index: bool,
+             site: Site, module: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+        """(class, options) of each class Flask-AppBuilder's init_app registers for this configuration."""
+        p = self.p
+        security = True
+        sm_text = ""
+        if sm is None:
+            security = False
+            self.finding("unresolved-security-manager", Severity.INFO,
+                         "the security manager class given to the AppBuilder does not resolve, so the security "
+                         "views and APIs Flask-AppBuilder registers are not listed",
+                         p.location(module, site.node), "security_manager_class",
+                         "Assign a class to `security_manager_class`.", "security_manager_class")
+        elif p.first_party(sm):
+            sm_text = f"; security manager `{sm}`" + (f" ({sm_how})" if sm_how else "")
+            if not p.is_subclass(sm, SECURITY_MANAGER_CLASSES):
+                security = False
+            for c in p.mro(sm):
+                info = p.class_info(c)
+                if info is None or "register_views" not in info[1].methods:
+                    continue
+                if f"{c}.register_views" not in supers:
+                    security = False  # the project's register_views replaces Flask-AppBuilder's
+                    self.finding("security-views-replaced", Severity.INFO,
+                                 f"`{c}.register_views` does not call super().register_views(): the security "
+                                 f"views of Flask-AppBuilder are not listed, only what the override registers",
+                                 Location(p.path_of(info[0]), info[1].line), c,
+                                 "Nothing to do if the override is meant to replace them.", c)
+                    break
+        flags: dict[str, tuple[Any, str]] = {}
+        out: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        for step in PLAN:
+            if step.who == "security" and not security:
+                continue
+            ok = True
+            texts: list[str] = []
+            for key, wanted in step.when:
+                if key not in flags:
+                    flags[key] = self.config_flag(key)
+                value, text = flags[key]
+                texts.append(text)
+                if not holds(value, wanted):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            target, how = step.target, ""
+            if target == "indexview":
+                if has_index:
+                    continue
+                target = "flask_appbuilder.views.IndexView"
+            elif target.startswith("sm."):
+                assert sm is not None
+                got, how = self.sm_attribute(sm, target[3:])
+                if not got:
+                    continue  # set to None (Superset's ``userstatschartview = None``) or not resolvable
+                target = got
+            note = WHO[step.who] + (f" ({', '.join(texts)})" if texts else "")
+            if step.who == "security":
+                note += sm_text + (f"; {how}" if how else "")
+            out.append((target, (("registered_by", note),)))
+        return out
+
     # ------------------------------------------------------------------ routes of one registration
     def register(self, reg: Registration, app: str, orphan: bool) -> None:
         p = self.p
         site_loc = p.location(reg.module, reg.site.node)
         info = p.class_info(reg.cls)
-        if info is None:
+        table = fab_class(reg.cls) if info is None and reg.builtin else None
+        if info is None and table is None:
             fab = fab_class(reg.cls)
             what = "Flask-AppBuilder's own view" if reg.cls.startswith(FAB + ".") else "a class outside the scanned code"
             self.finding("external-view", Severity.INFO,
@@ -341,7 +541,10 @@ class Resolution:
                          f"not listed" + (" (registering a Flask-AppBuilder base class itself)" if fab else ""),
                          site_loc, reg.cls, "Its routes come from code the scan does not read.", reg.cls)
             return
-        chain = self.chain(reg.cls)
+        if table is not None:
+            chain = [Entry("fab", f.qualname, f) for f in linearize(table)]
+        else:
+            chain = self.chain(reg.cls)
         names = {e.name for e in chain}
         is_api = BASE_API in names
         is_view = BASE_VIEW in names
@@ -359,9 +562,13 @@ class Resolution:
                          f"the scan does not know; only the routes its own code exposes are listed",
                          site_loc, reg.cls, "The inherited routes come from Flask-AppBuilder code outside the scan.",
                          reg.cls)
-        cls_module, cls_info = info
-        cls_loc = Location(p.path_of(cls_module), cls_info.line)
-        cls_name = cls_info.name
+        if info is not None:
+            cls_module, cls_info = info
+            cls_loc = Location(p.path_of(cls_module), cls_info.line)
+            cls_name = cls_info.name
+        else:  # a Flask-AppBuilder class its init_app registers: reported at the registration site
+            cls_loc = site_loc
+            cls_name = reg.cls.rsplit(".", 1)[-1]
         prefix = self.prefix(chain, cls_name, is_api)
         include, inc_problem = self.route_filter(chain, "include_route_methods")
         exclude, exc_problem = self.route_filter(chain, "exclude_route_methods")
@@ -375,7 +582,7 @@ class Resolution:
                              "Write the filter as a literal set (or names of constants).", f"{reg.cls}.{attr}")
         claimed: set[str] = set()
         endpoint = reg.endpoint or cls_name
-        base_opts = (("flask_appbuilder", reg.site.kind),) + tuple(problem_opts)
+        base_opts = (("flask_appbuilder", reg.site.kind),) + reg.options + tuple(problem_opts)
         for e in chain:
             if e.kind == "project":
                 found = p.class_info(e.name)
@@ -395,7 +602,7 @@ class Resolution:
                     claimed.add(ex.method)
                     if not _routed(ex.method, include, exclude):
                         continue
-                    if self.major is None and version_specific(ex):
+                    if self.major is None and version_specific(ex) and not reg.builtin:
                         self.version_gaps.add(f"{e.fab.qualname.rsplit('.', 1)[-1]}.{ex.method}")
                     self.table_method(e.fab, ex, reg, prefix, endpoint, cls_loc, app, orphan, base_opts)
 
@@ -623,7 +830,7 @@ class FlaskAppBuilderAnalyzer:
     """The ``flask_appbuilder`` analyzer plugin (see the module docstring)."""
 
     name: ClassVar[str] = "flask_appbuilder"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     provides: ClassVar[tuple[str, ...]] = ("routes",)
 
     def interested(self, module: str, text: str) -> bool:
@@ -645,6 +852,10 @@ class FlaskAppBuilderAnalyzer:
         apps: dict[str, list[str]] = {}  # builder key -> app names ("" when the app does not resolve)
         builders: dict[str, Builder] = {}
         registrations: dict[str, Registration] = {}
+        inits: dict[str, tuple[str, Site]] = {}  # builder key -> where it gets its app (init_app or AppBuilder(app))
+        sm_exprs: dict[str, tuple[str, ast.expr, str]] = {}  # builder key -> its security_manager_class
+        indexed: set[str] = set()  # builders given an index view
+        supers: set[str] = set()  # methods ``register_views`` that call super().register_views()
 
         def bind_app(b: Builder, module: str, expr: ast.expr | None, scope: str) -> None:
             if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
@@ -671,6 +882,9 @@ class FlaskAppBuilderAnalyzer:
                     registrations[cls] = Registration(cls, site, module, builder, receiver, endpoint)
 
         for module, site in sites:
+            if site.kind == "super_register_views":
+                supers.add(f"{module}.{site.scope}")
+                continue
             status, builder = res.builder_of(module, site.receiver, site.scope)
             if status == "other":
                 continue
@@ -678,18 +892,37 @@ class FlaskAppBuilderAnalyzer:
                 builders[builder.key] = builder
                 made = builder.call
                 bind_app(builder, builder.module, _arg(made, 0, "app"), builder.scope)
+                made_app = _arg(made, 0, "app")
+                if made_app is not None and not (isinstance(made_app, ast.Constant) and made_app.value is None):
+                    inits.setdefault(builder.key, (builder.module, Site("AppBuilder", made, made.func, builder.scope,
+                                                                        made.lineno, made.col_offset)))
+                made_sm = _arg(made, -1, "security_manager_class")
+                if made_sm is not None:
+                    sm_exprs[builder.key] = (builder.module, made_sm, builder.scope)
                 index = _arg(made, -1, "indexview")
                 if index is not None:
+                    indexed.add(builder.key)
                     add(builder.module, Site("indexview", index, made.func, builder.scope, made.lineno,
                                              made.col_offset), index, builder, dotted_name(made.func))
+            if builder is not None:
+                builder = builders[builder.key]  # one object per AppBuilder
+            if site.kind == "appbuilder":
+                continue  # the builder is known now (above)
             if site.kind == "init_app":
                 if builder is not None:
                     bind_app(builder, module, _arg(site.node, 0, "app"), site.scope)  # type: ignore[arg-type]
+                    inits.setdefault(builder.key, (module, site))
+                continue
+            if site.kind == "security_manager_class":
+                if builder is not None:
+                    sm_exprs[builder.key] = (module, site.node, site.scope)
                 continue
             if status == "unknown" and not _imports_fab(project, module):
                 continue
             receiver = dotted_name(site.receiver) or ast.unparse(site.receiver)
             if site.kind == "indexview":
+                if builder is not None:
+                    indexed.add(builder.key)
                 add(module, site, site.node, builder, receiver)
                 continue
             node = site.node
@@ -700,6 +933,20 @@ class FlaskAppBuilderAnalyzer:
                 v = project.evaluate(module, ep, site.scope) if ep is not None else None
                 endpoint = v.value if v is not None and v.ok and isinstance(v.value, str) else ""
             add(module, site, _arg(node, 0, "baseview"), builder, receiver, endpoint)
+
+        listed_builtin = False
+        if res.major is None or res.major >= 5:
+            for key in sorted(inits):
+                module, site = inits[key]
+                b = builders[key]
+                sm, how = res.security_manager(sm_exprs.get(key))
+                for cls, opts in res.plan(sm, how, supers, key in indexed, site, module):
+                    known = registrations.get(cls)
+                    # a class is registered once: init_app runs first, so a Flask-AppBuilder class the project
+                    # registers again is listed here; a project class it registers too keeps its own site
+                    if known is None or (not known.builtin and project.class_info(cls) is None):
+                        registrations[cls] = Registration(cls, site, module, b, key, options=opts, builtin=True)
+                        listed_builtin = True
 
         for cls in sorted(registrations):
             reg = registrations[cls]
@@ -723,7 +970,15 @@ class FlaskAppBuilderAnalyzer:
                     project.location(b.module, b.call), key,
                     "Pass the app to AppBuilder(app) or call appbuilder.init_app(app).", category="routes"))
         notes: list[tuple[str, str]] = []
-        if (builders or res.routes) and not project.first_party(FAB):
+        if listed_builtin:
+            notes.append(("flask_appbuilder",
+                          "The views and APIs Flask-AppBuilder's AppBuilder.init_app registers by itself (security "
+                          "views and APIs, menu, OpenAPI, locale, util and default index views) are listed from a "
+                          "table of Flask-AppBuilder 5.x, chosen by the configuration keys of the project's config "
+                          "module(s) and the security manager class; each says so in its `registered_by` option. "
+                          "Configuration set at run time (app.config[...] =, environment, an external config "
+                          "file) is not seen."))
+        elif (builders or res.routes) and not project.first_party(FAB):
             notes.append(("flask_appbuilder",
                           "Flask-AppBuilder also registers views and APIs of its own when AppBuilder.init_app runs "
                           "(security views and APIs chosen by AUTH_TYPE and the security manager class, menu, "
@@ -741,6 +996,12 @@ class FlaskAppBuilderAnalyzer:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+def _shown(value: Any, key: str = "AUTH_TYPE") -> str:
+    if key == "AUTH_TYPE" and isinstance(value, int) and not isinstance(value, bool) and value in AUTH_TYPES:
+        return AUTH_TYPES[value]
+    return repr(value)
+
+
 def _imports_fab(project: Project, module: str) -> bool:
     syms = project.symbols.get(module)
     return syms is not None and any(b.target.split(".", 1)[0] == FAB for b in syms.bindings)

@@ -16,10 +16,10 @@ SAML views 5.x only and ``AuthOAuthView.login`` lost its
 scanned project pins Flask-AppBuilder; with no pin they are left out (and the
 analyzer says so in a note).
 
-Flask-AppBuilder's security REST APIs (``UserApi``, ``RoleApi``...), its menu
-and OpenAPI APIs are not here: Flask-AppBuilder registers them itself,
-depending on its configuration, and a project class deriving from one of them
-gets an ``unlisted-inherited-routes`` finding instead of guessed routes.
+The classes Flask-AppBuilder registers by itself (its security REST APIs
+``UserApi``, ``RoleApi``..., ``SecurityApi``, the menu and OpenAPI APIs, the
+Swagger view) are here too, read from Flask-AppBuilder 5.3, with ``PLAN``: which
+of them ``AppBuilder.init_app`` registers for which configuration.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ FAB = "flask_appbuilder"
 BASE_VIEW = "flask_appbuilder.baseviews.BaseView"
 BASE_API = "flask_appbuilder.api.BaseApi"
 APPBUILDER_CLASSES = frozenset({"flask_appbuilder.AppBuilder", "flask_appbuilder.base.AppBuilder"})
-AUTH_DECORATORS = frozenset({"protect", "has_access", "has_access_api"})
+AUTH_DECORATORS = frozenset({"protect", "has_access", "has_access_api", "jwt_required"})
 
 Rules = tuple[tuple[str, tuple[str, ...]], ...]  # (rule, HTTP methods)
 
@@ -67,6 +67,8 @@ _POST = ("POST",)
 _GET_POST = ("GET", "POST")
 _SV = "flask_appbuilder.security.views."
 _RV = "flask_appbuilder.security.registerviews."
+_SA = "flask_appbuilder.security.sqla.apis."
+_MRA = "flask_appbuilder.api.ModelRestApi"
 
 _CLASSES = (
     FabClass("flask_appbuilder.baseviews.AbstractViewApi"),
@@ -202,6 +204,46 @@ _CLASSES = (
     FabClass("flask_appbuilder.babel.views.LocaleView", (BASE_VIEW,), (
         Exposed("index", (("/<string:locale>", _GET),)),
     ), attrs=(("route_base", "/lang"),)),
+    # the APIs and views Flask-AppBuilder registers by itself (see SECURITY_PLAN below)
+    FabClass("flask_appbuilder.api.manager.OpenApi", (BASE_API,), (
+        Exposed("get", (("/<version>/_openapi", _GET),), "protect"),
+    ), attrs=(("route_base", "/api"),)),
+    FabClass("flask_appbuilder.api.manager.SwaggerView", (BASE_VIEW,), (
+        Exposed("show", (("/<version>", _GET),), "has_access"),
+    ), attrs=(("route_base", "/swagger"),)),
+    FabClass("flask_appbuilder.menu.MenuApi", (BASE_API,), (
+        Exposed("get_menu_data", (("/", _GET),), "protect"),
+    ), attrs=(("resource_name", "menu"),)),
+    FabClass("flask_appbuilder.security.api.SecurityApi", (BASE_API,), (
+        Exposed("login", (("/login", _POST),)),
+        Exposed("refresh", (("/refresh", _POST),), "jwt_required"),
+    ), attrs=(("resource_name", "security"),)),
+    FabClass(_SA + "permission.api.PermissionApi", (_MRA,),
+             attrs=(("resource_name", "security/permissions"),
+                    ("include_route_methods", frozenset({"info", "get", "get_list"})))),
+    FabClass(_SA + "view_menu.api.ViewMenuApi", (_MRA,), attrs=(("resource_name", "security/resources"),)),
+    FabClass(_SA + "permission_view_menu.api.PermissionViewMenuApi", (_MRA,),
+             attrs=(("resource_name", "security/permissions-resources"),)),
+    FabClass(_SA + "role.api.RoleApi", (_MRA,), (
+        Exposed("list_role_permissions", (("/<int:role_id>/permissions/", _GET),), "protect"),
+        Exposed("add_role_permissions", (("/<int:role_id>/permissions", _POST),), "protect"),
+        Exposed("update_role_users", (("/<int:role_id>/users", ("PUT",)),), "protect"),
+        Exposed("update_role_groups", (("/<int:role_id>/groups", ("PUT",)),), "protect"),
+    ), attrs=(("resource_name", "security/roles"),)),
+    FabClass(_SA + "user.api.UserApi", (_MRA,), (
+        Exposed("post", (("/", _POST),), "protect"),
+        Exposed("put", (("/<pk>", ("PUT",)),), "protect"),
+    ), attrs=(("resource_name", "security/users"),)),
+    FabClass(_SA + "group.api.GroupApi", (_MRA,), (
+        Exposed("post", (("/", _POST),), "protect"),
+        Exposed("put", (("/<pk>", ("PUT",)),), "protect"),
+    ), attrs=(("resource_name", "security/groups"),)),
+    FabClass(_SA + "api_key.api.ApiKeyApi", (BASE_API,), (
+        Exposed("list_api_keys", (("/", _GET),), "protect"),
+        Exposed("create_api_key", (("/", _POST),), "protect"),
+        Exposed("get_api_key", (("/<string:key_uuid>", _GET),), "protect"),
+        Exposed("revoke_api_key", (("/<string:key_uuid>", ("DELETE",)),), "protect"),
+    ), attrs=(("resource_name", "security/api_keys"),)),
 )
 
 CLASSES: dict[str, FabClass] = {c.qualname: c for c in _CLASSES}
@@ -215,7 +257,10 @@ def fab_class(name: str) -> FabClass | None:
     if found is not None:
         return found
     head, _, tail = name.rpartition(".")
-    return _BY_TAIL.get(tail) if head == FAB else None
+    found = _BY_TAIL.get(tail)
+    if found is None or not (head == FAB or found.qualname.startswith(head + ".")):
+        return None  # ``flask_appbuilder.security.sqla.apis.RoleApi``: a package re-exporting its submodule's class
+    return found
 
 
 def linearize(cls: FabClass) -> list[FabClass]:
@@ -237,3 +282,134 @@ def linearize(cls: FabClass) -> list[FabClass]:
 def version_specific(e: Exposed) -> bool:
     """Whether some rules of the method depend on the Flask-AppBuilder version."""
     return bool(e.old_rules or e.new_rules)
+
+
+# ------------------------------------------------------------------------------------------------------
+# What ``AppBuilder.init_app`` registers by itself (read from Flask-AppBuilder 5.3: ``base.py``
+# ``_add_admin_views``, ``babel/manager.py``, ``api/manager.py``, ``menu.py``, ``security/manager.py`` and
+# ``security/sqla/manager.py`` ``register_views``).  Which classes it registers depends on configuration
+# keys of the application and on class attributes of the security manager class (a project subclass
+# may swap a view for its own), so the plan below names either a class or ``sm.<attribute>``.
+
+SECURITY_MANAGER = "flask_appbuilder.security.sqla.manager.SecurityManager"
+SECURITY_MANAGER_CLASSES = frozenset({SECURITY_MANAGER, "flask_appbuilder.security.manager.BaseSecurityManager",
+                                      "flask_appbuilder.security.manager.AbstractSecurityManager"})
+
+#: the constants of ``flask_appbuilder.const`` a project gives ``AUTH_TYPE``
+AUTH_TYPES = {0: "AUTH_OID", 1: "AUTH_DB", 2: "AUTH_LDAP", 3: "AUTH_REMOTE_USER", 4: "AUTH_OAUTH", 5: "AUTH_SAML"}
+AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER, AUTH_OAUTH, AUTH_SAML = 1, 2, 3, 4, 5
+
+#: configuration keys that decide the registrations, with the value Flask-AppBuilder uses when unset
+FLAG_DEFAULTS: dict[str, object] = {
+    "FAB_ADD_SECURITY_VIEWS": True,
+    "AUTH_TYPE": AUTH_DB,
+    "AUTH_USER_REGISTRATION": False,
+    "FAB_ADD_SECURITY_PERMISSION_VIEW": True,
+    "FAB_ADD_SECURITY_VIEW_MENU_VIEW": True,
+    "FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW": True,
+    "FAB_ADD_SECURITY_API": False,
+    "FAB_API_KEY_ENABLED": False,
+    "FAB_ADD_OPENAPI_VIEWS": True,
+    "FAB_API_SWAGGER_UI": False,
+    "FAB_ADD_MENU_API": True,
+}
+
+#: the security manager's class attributes naming a view or API, and Flask-AppBuilder's own value
+SM_DEFAULTS: dict[str, str] = {
+    "security_api": "flask_appbuilder.security.api.SecurityApi",
+    "registeruserdbview": _RV + "RegisterUserDBView",
+    "registeruseroauthview": _RV + "RegisterUserOAuthView",
+    "userinfoeditview": _SV + "UserInfoEditView",
+    "userdbmodelview": _SV + "UserDBModelView",
+    "userldapmodelview": _SV + "UserLDAPModelView",
+    "useroauthmodelview": _SV + "UserOAuthModelView",
+    "userremoteusermodelview": _SV + "UserRemoteUserModelView",
+    "usersamlmodelview": _SV + "UserSAMLModelView",
+    "authdbview": _SV + "AuthDBView",
+    "authldapview": _SV + "AuthLDAPView",
+    "authoauthview": _SV + "AuthOAuthView",
+    "authremoteuserview": _SV + "AuthRemoteUserView",
+    "authsamlview": _SV + "AuthSAMLView",
+    "resetpasswordview": _SV + "ResetPasswordView",
+    "resetmypasswordview": _SV + "ResetMyPasswordView",
+    "rolemodelview": _SV + "RoleModelView",
+    "groupmodelview": _SV + "UserGroupModelView",
+    "userstatschartview": _SV + "UserStatsChartView",
+    "registerusermodelview": _SV + "RegisterUserModelView",
+    "permissionmodelview": _SV + "PermissionModelView",
+    "viewmenumodelview": _SV + "ViewMenuModelView",
+    "permissionviewmodelview": _SV + "PermissionViewModelView",
+    "permission_api": _SA + "permission.api.PermissionApi",
+    "role_api": _SA + "role.api.RoleApi",
+    "user_api": _SA + "user.api.UserApi",
+    "view_menu_api": _SA + "view_menu.api.ViewMenuApi",
+    "permission_view_menu_api": _SA + "permission_view_menu.api.PermissionViewMenuApi",
+    "group_api": _SA + "group.api.GroupApi",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One registration ``init_app`` makes: who makes it, what it registers and the configuration it needs."""
+
+    who: str  # "appbuilder", "babel", "openapi", "menu", "security" (the security manager's register_views)
+    target: str  # a Flask-AppBuilder class, "sm.<attribute>" or "indexview" (the default index view)
+    when: tuple[tuple[str, object], ...] = ()  # (key, value): a bool value is compared by truth, others by ==
+
+
+_V = (("FAB_ADD_SECURITY_VIEWS", True),)
+_REG = (("AUTH_USER_REGISTRATION", True),)
+
+#: in the order Flask-AppBuilder registers them (the first registration of a class wins)
+PLAN: tuple[Step, ...] = (
+    Step("appbuilder", "indexview"),
+    Step("appbuilder", "flask_appbuilder.views.UtilView"),
+    Step("babel", "flask_appbuilder.babel.views.LocaleView"),
+    Step("security", "sm.security_api", _V),
+    Step("security", "sm.registeruserdbview", _V + _REG + (("AUTH_TYPE", AUTH_DB),)),
+    Step("security", "sm.registeruseroauthview", _V + _REG + (("AUTH_TYPE", AUTH_OAUTH),)),
+    Step("security", "sm.userinfoeditview", _V),
+    Step("security", "sm.resetpasswordview", _V + (("AUTH_TYPE", AUTH_DB),)),
+    Step("security", "sm.resetmypasswordview", _V + (("AUTH_TYPE", AUTH_DB),)),
+    Step("security", "sm.authdbview", _V + (("AUTH_TYPE", AUTH_DB),)),
+    Step("security", "sm.authldapview", _V + (("AUTH_TYPE", AUTH_LDAP),)),
+    Step("security", "sm.authoauthview", _V + (("AUTH_TYPE", AUTH_OAUTH),)),
+    Step("security", "sm.authremoteuserview", _V + (("AUTH_TYPE", AUTH_REMOTE_USER),)),
+    Step("security", "sm.authsamlview", _V + (("AUTH_TYPE", AUTH_SAML),)),
+    Step("security", "sm.userdbmodelview", _V + (("AUTH_TYPE", AUTH_DB),)),
+    Step("security", "sm.userldapmodelview", _V + (("AUTH_TYPE", AUTH_LDAP),)),
+    Step("security", "sm.useroauthmodelview", _V + (("AUTH_TYPE", AUTH_OAUTH),)),
+    Step("security", "sm.userremoteusermodelview", _V + (("AUTH_TYPE", AUTH_REMOTE_USER),)),
+    Step("security", "sm.usersamlmodelview", _V + (("AUTH_TYPE", AUTH_SAML),)),
+    Step("security", "sm.rolemodelview", _V),
+    Step("security", "sm.groupmodelview", _V),
+    Step("security", "sm.userstatschartview", _V),
+    Step("security", "sm.registerusermodelview", _V + _REG),
+    Step("security", "sm.permissionmodelview", _V + (("FAB_ADD_SECURITY_PERMISSION_VIEW", True),)),
+    Step("security", "sm.viewmenumodelview", _V + (("FAB_ADD_SECURITY_VIEW_MENU_VIEW", True),)),
+    Step("security", "sm.permissionviewmodelview", _V + (("FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW", True),)),
+    Step("security", "sm.permission_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", "sm.role_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", "sm.user_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", "sm.view_menu_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", "sm.permission_view_menu_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", "sm.group_api", (("FAB_ADD_SECURITY_API", True),)),
+    Step("security", _SA + "api_key.api.ApiKeyApi", (("FAB_ADD_SECURITY_API", True), ("FAB_API_KEY_ENABLED", True))),
+    Step("openapi", "flask_appbuilder.api.manager.OpenApi", (("FAB_ADD_OPENAPI_VIEWS", True), ("FAB_API_SWAGGER_UI", True))),
+    Step("openapi", "flask_appbuilder.api.manager.SwaggerView",
+         (("FAB_ADD_OPENAPI_VIEWS", True), ("FAB_API_SWAGGER_UI", True))),
+    Step("menu", "flask_appbuilder.menu.MenuApi", (("FAB_ADD_MENU_API", True),)),
+)
+
+WHO = {
+    "appbuilder": "Flask-AppBuilder's AppBuilder.init_app",
+    "babel": "Flask-AppBuilder's babel manager",
+    "openapi": "Flask-AppBuilder's OpenAPI manager",
+    "menu": "Flask-AppBuilder's menu API manager",
+    "security": "Flask-AppBuilder's security manager",
+}
+
+
+def holds(value: object, wanted: object) -> bool:
+    """Whether a configuration value meets a plan condition."""
+    return bool(value) is wanted if isinstance(wanted, bool) else value == wanted
