@@ -84,11 +84,20 @@ def test_route_auth_missing_only_among_protected_siblings(tmp_path):
         _route("/health/ready", "app.api.health.ready", 7, group="app.api.health.router"),
         # explicit opt-out is not "missing"
         _route("/orders/public", "app.api.orders.public", 20, (AuthEvidence("permission_class", "AllowAny", "route", Location("x.py"), public=True),)),
+        # endpoints a client calls before it has credentials are public by nature
+        _route("/orders/login", "app.api.orders.login", 30),
+        _route("/orders/token/", "app.api.orders.token", 34),
+        _route("/orders/oauth/{provider}/callback", "app.api.orders.callback", 38),
+        _route("/orders/login-history", "app.api.orders.login_history", 42),
     )
     r = dataclasses.replace(r, routes=routes)
-    assert found(r, "route-auth-missing") == [("route-auth-missing", "app/api/orders.py", 14, "warning")]
+    assert found(r, "route-auth-missing") == [
+        ("route-auth-missing", "app/api/orders.py", 14, "warning"),
+        ("route-auth-missing", "app/api/orders.py", 42, "warning"),
+    ]
     assert messages(r, "route-auth-missing") == [
-        "GET /orders/{id}/receipt has no auth evidence, but 2 of 4 routes in app.api.orders.router do (get_current_user)"
+        "GET /orders/{id}/receipt has no auth evidence, but 2 of 8 routes in app.api.orders.router do (get_current_user)",
+        "GET /orders/login-history has no auth evidence, but 2 of 8 routes in app.api.orders.router do (get_current_user)",
     ]
 
 

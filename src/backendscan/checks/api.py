@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from typing import Iterator
 
@@ -15,6 +16,14 @@ from .base import CheckContext, check
 
 def route_label(r: Route) -> str:
     return f"{' '.join(r.methods)} {r.path}"
+
+
+#: the endpoints a client calls before it has credentials, and probes: public by nature, not forgotten
+_PUBLIC_BY_NATURE = re.compile(
+    r"/(?:log-?in|sign-?in|sign-?up|register|forgot-?password|reset-?password|password-?reset|oauth2?/token|token|"
+    r"callback|health|healthz|livez|readyz|ping)/?(?:\{[^}]*\}/?)?$",
+    re.IGNORECASE,
+)
 
 
 @check(
@@ -34,7 +43,7 @@ def route_auth_missing(ctx: CheckContext) -> Iterator[Finding]:
             groups[(r.app, r.group or r.file)].append(r)
     for (_, group), routes in sorted(groups.items()):
         protected = [r for r in routes if any(not a.public for a in r.auth)]
-        bare = [r for r in routes if not r.auth]
+        bare = [r for r in routes if not r.auth and not _PUBLIC_BY_NATURE.search(r.path)]
         if len(routes) < 2 or not protected or not bare:
             continue
         kinds = sorted({a.name for r in protected for a in r.auth if not a.public})
