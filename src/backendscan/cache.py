@@ -44,18 +44,22 @@ def code_version() -> str:
     """
     global _CODE_VERSION
     if _CODE_VERSION is None:
-        from . import __version__
-
-        h = hashlib.blake2b(__version__.encode(), digest_size=12)
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*.py")):
-            h.update(path.relative_to(package).as_posix().encode())
-            try:
-                h.update(path.read_bytes())
-            except OSError:
-                continue
-        _CODE_VERSION = h.hexdigest()
+        _CODE_VERSION = source_digest(Path(__file__).resolve().parent)
     return _CODE_VERSION
+
+
+def source_digest(folder: Path) -> str:
+    """Digest of the version number and every ``.py`` file under ``folder`` (names and bytes, sorted)."""
+    from . import __version__
+
+    h = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for path in sorted(folder.rglob("*.py")):
+        h.update(path.relative_to(folder).as_posix().encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()
 
 
 def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:

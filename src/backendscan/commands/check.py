@@ -118,17 +118,9 @@ def _rules_code() -> str:
     """
     global _RULES_CODE
     if _RULES_CODE is None:
-        import hashlib
+        from ..cache import source_digest
 
-        h = hashlib.blake2b(__version__.encode(), digest_size=12)
-        package = Path(__file__).resolve().parent.parent / "rules"
-        for p in sorted(package.glob("*.py")):
-            h.update(p.name.encode())
-            try:
-                h.update(p.read_bytes())
-            except OSError:
-                continue
-        _RULES_CODE = h.hexdigest()
+        _RULES_CODE = source_digest(Path(__file__).resolve().parent.parent / "rules")
     return _RULES_CODE
 
 
