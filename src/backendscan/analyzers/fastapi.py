@@ -9,7 +9,14 @@ the class hierarchy; variable names mean nothing):
   ``super().__init__(prefix=..., dependencies=...)`` or
   ``kwargs.setdefault(...)`` contributes its prefix and dependencies).  Objects
   created in factories (``def create_app(): app = FastAPI(); ...; return app``)
-  are followed through ``x = create_app()``.  A class bound by a call
+  are followed through ``x = create_app()``.  A module-level function with
+  parameters that returns a router it builds (``def get_oauth_login_router(factor,
+  identifier): router = APIRouter(prefix=f"/{identifier}"); @router.get(...)
+  ...; return router``: Polar) builds a new router per call: each call, also
+  inside ``include_router(...)`` or a loop, gets its own router with the call's
+  arguments bound (calls with the same folded arguments share one; budget
+  ``MAX_INSTANCE_DEPTH``/``MAX_INSTANCES*``, then one router with placeholders and
+  a ``dynamic-registration`` finding).  A class bound by a call
   (``APIRouter = get_api_router_class(APIRoute)``, where the factory defines
   ``class _CustomAPIRouter(fastapi.APIRouter)`` and returns it: Polar) is that
   class, so ``APIRouter(prefix="/users")`` is a router.
@@ -71,7 +78,7 @@ handled by ``api.items.read_item``, auth ``get_current_user`` attached to the ro
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from ..facts import PARTIAL, RESOLVED, UNRESOLVED, AuthEvidence
@@ -133,6 +140,10 @@ INCLUDE_METHODS = frozenset({"include_router", "generate_and_include_versioned_r
 MAX_CALL_DEPTH = 3
 MAX_CONTEXTS = 16
 MAX_UNROLL = 64
+# router factories followed per call (see :class:`_Instance`): beyond these, calls share one router with placeholders
+MAX_INSTANCES = 256
+MAX_INSTANCES_PER_FACTORY = 32
+MAX_INSTANCE_DEPTH = 4
 
 _RULE_PREFIX = "invalid-route-prefix"
 _RULE_DYNAMIC = "dynamic-registration"
@@ -165,12 +176,33 @@ class Ctx:
     branches: tuple[tuple[tuple[str, int, int], bool], ...] = ()
     unbound: frozenset[str] = frozenset()
     dynamic: frozenset[str] = frozenset()  # loop variables over iterables that were not unrolled
+    instance: str = ""  # the router-factory call whose body is being followed (see :class:`_Instance`)
 
     def signature(self) -> str:
         return repr(sorted((k, v.status, repr(v.value)) for k, v in self.env.items())) + repr(self.conditions)
 
 
 _EMPTY = Ctx()
+
+
+@dataclass
+class _Instance:
+    """One call of a router factory: its arguments bound to the parameters, and the objects its body builds.
+
+    Polar's ``get_oauth_login_router(factor, "github")`` builds ``APIRouter(prefix=f"/{identifier}")`` and
+    decorates handlers on it; each call is a different router.  Objects built in the body get the key of the
+    generic (call-less) object plus ``suffix``; registrations in the body are processed again with ``ctx``.
+    """
+
+    id: str
+    module: str
+    fn: str  # qualname of the factory
+    prefix: str  # keys of objects built in the body start with this
+    suffix: str
+    level: int  # factory calls followed inside other factory calls
+    ctx: Ctx
+    obj: str = ""  # key of the returned router
+    keys: list[str] = field(default_factory=list)
 
 
 def _unparse(node: ast.AST | None, limit: int = 200) -> str:
@@ -246,6 +278,22 @@ class _Resolver:
         self._return_nodes: dict[tuple[str, str], list[ast.expr]] = {}
         self._inits: dict[tuple[str, str], list[Any]] = {}
         self._helpers: dict[str, list[tuple[str, HelperCall]]] = {}
+        # router factories followed per call
+        self._instances: dict[str, _Instance] = {}
+        self._factory_insts: dict[tuple[str, str], dict[str, str]] = {}  # (module, fn) -> signature -> id
+        self._factories: dict[tuple[str, str], bool] = {}
+        self._generic_used: set[tuple[str, str]] = set()  # factories some call of which fell back to one router
+        self._obj_ctx: dict[str, Ctx] = {}  # instance objects: the bindings of their constructor call
+        self._tag: tuple[str, str] | None = None  # (module, function) of the registration being processed
+        self._tagged: dict[tuple[str, str], list[Leaf | Edge]] = {}
+        self._regs: dict[str, list[tuple[str, str, Any]]] = {}  # module -> (function, kind, record)
+        for module, s in self.summaries.items():
+            for dr in s.decorated:
+                if dr.site.function:
+                    self._regs.setdefault(module, []).append((dr.site.function, "decorated", dr))
+            for cr in s.calls:
+                if cr.site.function:
+                    self._regs.setdefault(module, []).append((cr.site.function, "call", cr))
         for module, s in self.summaries.items():
             for r in s.returns:
                 self._returns.setdefault((module, r.function), []).append(r)
@@ -369,7 +417,7 @@ class _Resolver:
         if expr is None or depth > 12:
             return None
         if isinstance(expr, ast.Call):
-            return self._object_from_call(module, expr, scope, None, depth + 1)
+            return self._object_from_call(module, expr, scope, None, depth + 1, ctx)
         dotted = dotted_name(expr)
         if not dotted:
             return None
@@ -389,7 +437,11 @@ class _Resolver:
                 return None
             return self._param_object(module, found[0], found[1], head)
         q = self.p.resolve_name(module, dotted, scope)
-        obj = self._object_at(q, depth + 1)
+        inst = self._instances.get(ctx.instance) if ctx is not None and ctx.instance else None
+        if inst is not None and q.startswith(inst.prefix):
+            obj = self._instance_local(q, inst, depth + 1)
+        else:
+            obj = self._object_at(q, depth + 1)
         if obj is None and isinstance(expr, ast.Attribute) and expr.attr == "router":
             inner = self._object(module, expr.value, scope, ctx, depth + 1)
             if inner is not None and inner.is_app:
@@ -417,31 +469,255 @@ class _Resolver:
             self._not_object.add(q)
         return obj
 
-    def _object_from_call(self, module: str, call: ast.Call, scope: str, key: str | None, depth: int) -> Obj | None:
+    def _object_from_call(
+        self, module: str, call: ast.Call, scope: str, key: str | None, depth: int, ctx: Ctx | None = None
+    ) -> Obj | None:
         callee = dotted_name(call.func)
         if not callee:
             return None
         cq = self._class_of(self.p.resolve_name(module, callee, scope))
         kind = self._class_kind(cq)
+        inst = self._instances.get(ctx.instance) if ctx is not None and ctx.instance else None
         if kind:
             if key is None:
                 base = f"{module}.{scope}" if scope else module
                 key = f"{base}.<{callee}@{call.lineno}:{call.col_offset + 1}>"
+                if inst is not None and key.startswith(inst.prefix):
+                    key += inst.suffix
             existing = self.objects.get(key)
             if existing is not None:
                 return existing
             obj = Obj(key, kind, cq, module, scope, call, self.p.location(module, call))
             self.objects[key] = obj
+            if inst is not None and ctx is not None and key.endswith(inst.suffix):
+                self._obj_ctx[key] = ctx
+                inst.keys.append(key)
             self._init_object(obj)
             return obj
         d = self.p.lookup(cq)
         if d.kind == "function":
             fn: FunctionInfo = d.obj
+            built = self._instance_object(module, call, scope, ctx, d.module, fn, depth)
+            if built is not None:
+                return built
             for value in self._returned(d.module, fn):
                 found = self._object(d.module, value, fn.qualname, None, depth + 1)
                 if found is not None:
                     return found
         return None
+
+    # ------------------------------------------------- router factories per call
+    def _instance_object(
+        self, module: str, call: ast.Call, scope: str, ctx: Ctx | None, fmod: str, fn: FunctionInfo, depth: int
+    ) -> Obj | None:
+        """The router a call of a router factory builds, with the call's arguments bound (None: not such a call).
+
+        A factory here is a module-level function with parameters that returns a router it builds itself.
+        Calls with the same folded arguments share one instance; the budget (depth of factory calls inside
+        factory bodies, instances per factory and in all) keeps recursive or generated calls finite.
+        """
+        if not self._is_router_factory(fmod, fn):
+            return None
+        cctx = ctx or _EMPTY
+        if not cctx.instance and self._tag is not None:
+            # a factory body processed without a call (its parameters unknown): one router, as before
+            tmod, tfn = self._tag
+            outer = self.p.symbols[tmod].function(tfn.split(".<locals>.", 1)[0]) if tmod in self.p.symbols else None
+            if outer is not None and self._is_router_factory(tmod, outer):
+                return None
+        returned = self._returned(fmod, fn)
+        fkey = (fmod, fn.qualname)
+        env, unbound = self._bind(fmod, fn, call, module, scope, cctx)
+        sig = Ctx(env).signature()
+        known = self._factory_insts.setdefault(fkey, {})
+        inst_id = known.get(sig)
+        if inst_id is None:
+            parent = self._instances.get(cctx.instance) if cctx.instance else None
+            level = parent.level + 1 if parent is not None else 0
+            if level >= MAX_INSTANCE_DEPTH or len(known) >= MAX_INSTANCES_PER_FACTORY or len(self._instances) >= MAX_INSTANCES:
+                self._finding(
+                    _RULE_DYNAMIC,
+                    Severity.INFO,
+                    f"`{_unparse(call)}` builds a new router per call; the scan stops following such calls here "
+                    f"(at most {MAX_INSTANCE_DEPTH} nested, {MAX_INSTANCES_PER_FACTORY} per factory, {MAX_INSTANCES} in all)",
+                    self.p.location(module, call),
+                    symbol=f"{fmod}.{fn.qualname}",
+                    hint="The routers of this factory are listed once, with placeholders for its parameters.",
+                )
+                self._generic_used.add(fkey)
+                return None
+            suffix = "@" + _unparse(call, 120)
+            taken = {self._instances[i].suffix for i in known.values()}
+            if suffix in taken:
+                suffix += f"#{len(known) + 1}"
+            inst_id = f"{fmod}.{fn.qualname}{suffix}"
+            inst = _Instance(inst_id, fmod, fn.qualname, f"{fmod}.{fn.qualname}.", suffix, level, Ctx())
+            inst.ctx = Ctx(env, unbound=frozenset(unbound), instance=inst_id)
+            self._instances[inst_id] = inst
+            known[sig] = inst_id
+            saved, self._tag = self._tag, None
+            try:
+                for value in returned:
+                    found = self._object(fmod, value, fn.qualname, inst.ctx, depth + 1)
+                    if found is not None:
+                        inst.obj = found.key
+                        break
+                if not inst.obj:
+                    self._generic_used.add(fkey)
+                else:
+                    self._replay(inst)
+            finally:
+                self._tag = saved
+        inst = self._instances[inst_id]
+        return self.objects.get(inst.obj) if inst.obj else None
+
+    def _calls_router_factory(self, module: str, h: HelperCall) -> bool:
+        d = self.p.lookup(self.p.resolve_name(module, h.callee, h.site.scope))
+        return d.kind == "function" and self._is_router_factory(d.module, d.obj)
+
+    def _is_router_factory(self, module: str, fn: FunctionInfo) -> bool:
+        """A module-level function with parameters that returns a router it builds itself."""
+        key = (module, fn.qualname)
+        found = self._factories.get(key)
+        if found is None:
+            found = (
+                not fn.is_method
+                and ".<locals>." not in fn.qualname
+                and bool(self._params(fn))
+                and any(self._builds_router(module, fn, v) for v in self._returned(module, fn))
+            )
+            self._factories[key] = found
+        return found
+
+    def _builds_router(self, module: str, fn: FunctionInfo, value: ast.expr) -> bool:
+        """Whether ``return value`` returns a router built in ``fn`` itself (checked without building objects)."""
+        node: ast.expr | None = value
+        local = f"{module}.{fn.qualname}.<locals>."
+        for _ in range(4):
+            if isinstance(node, ast.Call):
+                callee = dotted_name(node.func)
+                if not callee:
+                    return False
+                cq = self._class_of(self.p.resolve_name(module, callee, fn.qualname))
+                return self._class_kind(cq) in ("router", "starlette_router")
+            dn = dotted_name(node) if node is not None else ""
+            if not dn or "." in dn:
+                return False
+            q = self.p.resolve_name(module, dn, fn.qualname)
+            if not q.startswith(local):
+                return False
+            d = self.p.lookup(q)
+            if d.kind != "assignment" or d.obj.value is None:
+                return False
+            node = d.obj.value
+        return False
+
+    def _instance_local(self, q: str, inst: _Instance, depth: int) -> Obj | None:
+        """The object a name local to a factory body denotes in one call of the factory."""
+        key = q + inst.suffix
+        obj = self.objects.get(key)
+        if obj is not None:
+            return obj
+        if key in self._resolving or depth > 12:
+            return None
+        self._resolving.add(key)
+        try:
+            d = self.p.lookup(q)
+            if d.kind == "assignment":
+                a = d.obj
+                if isinstance(a.value, ast.Call):
+                    obj = self._object_from_call(d.module, a.value, a.scope, key, depth + 1, inst.ctx)
+                elif isinstance(a.value, (ast.Name, ast.Attribute)):
+                    obj = self._object(d.module, a.value, a.scope, inst.ctx, depth + 1)
+        finally:
+            self._resolving.discard(key)
+        return obj
+
+    def _replay(self, inst: _Instance) -> None:
+        """Process the registrations in the factory body (and functions nested in it) for one call."""
+        nested = inst.fn + ".<locals>."
+        for function, kind, item in self._regs.get(inst.module, ()):
+            if function != inst.fn and not function.startswith(nested):
+                continue
+            if function == inst.fn:
+                base = [inst.ctx]
+            else:
+                base = [
+                    Ctx({**c.env, **inst.ctx.env}, c.conditions, c.branches, c.unbound, c.dynamic, inst.id)
+                    for c in self._fn_contexts(inst.module, function)
+                ]
+            self._safe(self._decorated if kind == "decorated" else self._call, inst.module, item, base)
+
+    def _settle_instances(self) -> None:
+        """Drop what the factory bodies registered without a call; a factory called once keeps its plain keys."""
+        drop: set[int] = set()
+        rename: dict[str, str] = {}
+        for (fmod, fn), known in sorted(self._factory_insts.items()):
+            if not known or (fmod, fn) in self._generic_used:
+                continue
+            nested = fn + ".<locals>."
+            for (tmod, tfn), items in self._tagged.items():
+                if tmod == fmod and (tfn == fn or tfn.startswith(nested)):
+                    drop.update(id(it) for it in items)
+            if len(known) == 1:
+                inst = self._instances[next(iter(known.values()))]
+                for key in inst.keys:
+                    rename[key] = key[: -len(inst.suffix)]
+        g = self.graph
+        if drop:
+            for owner, leaves in g.leaves.items():
+                g.leaves[owner] = [lf for lf in leaves if id(lf) not in drop]
+            g.edges = [e for e in g.edges if id(e) not in drop]
+        # what functions called from a factory body registered on its router (``add_crud(router, "items")``,
+        # followed without the factory's call) belongs to every call's router
+        instance_keys = {k for inst in self._instances.values() for k in inst.keys}
+        for (fmod, fn), known in sorted(self._factory_insts.items()):
+            if not known or (fmod, fn) in self._generic_used:
+                continue
+            insts = [self._instances[i] for i in known.values()]
+            local = f"{fmod}.{fn}."
+            for key in [k for k, o in g.objects.items() if k.startswith(local) and not o.parameter and k not in instance_keys]:
+                leaves = g.leaves.get(key) or []
+                out = [e for e in g.edges if e.parent == key]
+                if not leaves and not out:
+                    continue
+                for inst in insts:
+                    ik = key + inst.suffix
+                    if ik in g.objects:
+                        g.leaves.setdefault(ik, []).extend(replace(lf, owner=ik) for lf in leaves)
+                        g.edges.extend(replace(e, parent=ik) for e in out)
+                g.leaves[key] = []
+                g.edges = [e for e in g.edges if e.parent != key]
+        if rename:
+            busy = {e.parent for e in g.edges} | {e.child for e in g.edges} | {k for k, v in g.leaves.items() if v}
+            targets = list(rename.values())
+            rename = {old: new for old, new in rename.items() if new not in busy and targets.count(new) == 1}
+            for old, new in rename.items():
+                obj = g.objects.pop(old, None)
+                if obj is None:
+                    continue
+                obj.key = new
+                g.objects[new] = obj
+                if old in g.leaves:
+                    g.leaves[new] = [replace(lf, owner=new) for lf in g.leaves.pop(old)]
+            g.edges = [
+                replace(e, parent=rename.get(e.parent, e.parent), child=rename.get(e.child, e.child))
+                if e.parent in rename or e.child in rename
+                else e
+                for e in g.edges
+            ]
+        g._leaf_index = {}
+        g._edge_index = {}
+
+    def _add_leaf(self, leaf: Leaf) -> None:
+        self.graph.add_leaf(leaf)
+        if self._tag is not None:
+            self._tagged.setdefault(self._tag, []).append(leaf)
+
+    def _add_edge(self, edge: Edge) -> None:
+        self.graph.add_edge(edge)
+        if self._tag is not None:
+            self._tagged.setdefault(self._tag, []).append(edge)
 
     def _returned(self, module: str, fn: FunctionInfo) -> list[ast.expr]:
         """What ``fn`` may return (phase-1 ``return`` records, else the symbol table's single return)."""
@@ -495,9 +771,11 @@ class _Resolver:
         call = obj.call
         if call is None:
             return out
-        fn = self._function_of_scope(obj.module, obj.scope)
-        ctxs = self._fn_contexts(obj.module, fn) if fn else [_EMPTY]
-        ctx = ctxs[0] if ctxs else _EMPTY
+        ctx = self._obj_ctx.get(obj.key)
+        if ctx is None:
+            fn = self._function_of_scope(obj.module, obj.scope)
+            ctxs = self._fn_contexts(obj.module, fn) if fn else [_EMPTY]
+            ctx = ctxs[0] if ctxs else _EMPTY
         # FastAPI() and APIRouter() take keyword arguments only; Starlette's classes take these first
         positional = {"starlette_app": ("debug", "routes"), "starlette_router": ("routes",)}.get(obj.kind, ())
         for i, a in enumerate(call.args):
@@ -660,7 +938,7 @@ class _Resolver:
                     env, unbound = self._bind(module, info, node, cmod, hc.site.scope, cctx)
                     base.update(env)
                     conds = cctx.conditions + _conditions(hc.site)
-                    out.append(Ctx(base, conds, cctx.branches + _branches(cmod, hc.site), frozenset(unbound)))
+                    out.append(Ctx(base, conds, cctx.branches + _branches(cmod, hc.site), frozenset(unbound), instance=cctx.instance))
             if not out:
                 parents = self._fn_contexts(module, parent, depth + 1) if parent else [_EMPTY]
                 out = [self._default_ctx(module, info, pc) for pc in parents[:4]]
@@ -687,7 +965,7 @@ class _Resolver:
             else:
                 env[name] = Value(UNRESOLVED, None, (Unresolved(name, f"parameter of {info.qualname}() with no known call site", loc),))
                 unbound.add(name)
-        return Ctx(env, parent.conditions, parent.branches, frozenset(unbound))
+        return Ctx(env, parent.conditions, parent.branches, frozenset(unbound), instance=parent.instance)
 
     @staticmethod
     def _params(info: FunctionInfo) -> list[str]:
@@ -733,13 +1011,14 @@ class _Resolver:
                     unbound.add(name)
         return env, unbound
 
-    def _site_contexts(self, module: str, site: Site, node: ast.AST, depth: int = 0) -> list[Ctx]:
-        """Contexts for one registration: the function's bindings times the unrolled loops."""
-        base = self._fn_contexts(module, site.function, depth) if site.function else [_EMPTY]
+    def _site_contexts(self, module: str, site: Site, node: ast.AST, depth: int = 0, base: list[Ctx] | None = None) -> list[Ctx]:
+        """Contexts for one registration: the function's bindings (or ``base``) times the unrolled loops."""
+        if base is None:
+            base = self._fn_contexts(module, site.function, depth) if site.function else [_EMPTY]
         conds = _conditions(site)
         branches = _branches(module, site)
         if not site.loops:
-            return [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound, c.dynamic) for c in base]
+            return [Ctx(c.env, c.conditions + conds, c.branches + branches, c.unbound, c.dynamic, c.instance) for c in base]
         ctxs = list(base)
         used = _names(node)
         relevant: list[tuple[Loop, ast.expr | None, ast.expr | None]] = []
@@ -769,12 +1048,12 @@ class _Resolver:
                     where = Location(self.p.path_of(module), loop.line)
                     for n in names:
                         env[n] = Value(UNRESOLVED, None, (Unresolved(n, f"loop variable over {loop.iter}", where),))
-                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic | names))
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic | names, c.instance))
                     continue
                 for el in elements[:MAX_UNROLL]:
                     env = dict(c.env)
                     self._bind_target(target, el, env, c)
-                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic))
+                    new.append(Ctx(env, c.conditions, c.branches, c.unbound - names, c.dynamic, c.instance))
                 unrolled |= names
             ctxs = new[: MAX_UNROLL * 4]
         return [c for c in (self._with_site_conditions(module, site, c, unrolled) for c in ctxs) if c is not None]
@@ -793,7 +1072,7 @@ class _Resolver:
                     continue
             conds.append(c.shown)
             branches.append(key)
-        return Ctx(ctx.env, ctx.conditions + tuple(conds), ctx.branches + tuple(branches), ctx.unbound, ctx.dynamic)
+        return Ctx(ctx.env, ctx.conditions + tuple(conds), ctx.branches + tuple(branches), ctx.unbound, ctx.dynamic, ctx.instance)
 
     def _bind_target(self, target: ast.expr, el: tuple[str, ast.expr, str] | Value, env: dict[str, Value], ctx: Ctx) -> None:
         if isinstance(target, ast.Name):
@@ -864,19 +1143,26 @@ class _Resolver:
             for h in s.helpers:
                 if h.has_routes and h.target and "." not in h.target:
                     self._object(module, ast.Name(h.target), h.site.scope, None)
+                elif h.target and "." not in h.target and not h.site.function and self._calls_router_factory(module, h):
+                    # ``admin = make_router("/admin")`` at module level is a router even if nothing includes it
+                    self._object(module, ast.Name(h.target), h.site.scope, None)
         for module, s in self.summaries.items():
             for dr in s.decorated:
+                self._tag = (module, dr.site.function) if dr.site.function else None
                 self._safe(self._decorated, module, dr)
             for cr in s.calls:
+                self._tag = (module, cr.site.function) if cr.site.function else None
                 self._safe(self._call, module, cr)
+        self._tag = None
+        self._settle_instances()
         self.graph.drop_alternatives()
         routes = self.graph.compose()
         return AnalyzerOutput(routes=tuple(routes), findings=tuple(self.findings))
 
-    def _safe(self, fn: Any, module: str, item: Any) -> None:
+    def _safe(self, fn: Any, module: str, item: Any, *extra: Any) -> None:
         """Process one registration; a failure costs that registration only and is reported."""
         try:
-            fn(module, item)
+            fn(module, item, *extra)
         except RecursionError:
             self._finding(
                 _RULE_DYNAMIC,
@@ -893,13 +1179,13 @@ class _Resolver:
                 hint="This is a backendscan bug; the other routes are listed.",
             )
 
-    def _decorated(self, module: str, dr: DecoratedRoute) -> None:
+    def _decorated(self, module: str, dr: DecoratedRoute, base: list[Ctx] | None = None) -> None:
         if dr.site.type_checking_only:
             return
         file = self.p.path_of(module)
         reg = self.p.location(module, dr.decorator)
         param_auth: tuple[AuthEvidence, ...] | None = None
-        for ctx in self._site_contexts(module, dr.site, dr.decorator):
+        for ctx in self._site_contexts(module, dr.site, dr.decorator, base=base):
             owner = self._object(module, dr.receiver, dr.site.scope, ctx)
             if owner is None:
                 if dr.method in DISTINCTIVE and not _names(dr.receiver) & ctx.dynamic:
@@ -915,7 +1201,7 @@ class _Resolver:
                     param_auth += self._class_evidence(module, dr.site.scope)
             route_auth = self._evidence(self.auth.list_markers(module, _kw(dr.call, "dependencies"), dr.site.scope), "route", "")
             name = self._route_name(module, dr.call, dr.site.scope, ctx, dr.name)
-            self.graph.add_leaf(
+            self._add_leaf(
                 Leaf(
                     owner=owner.key,
                     methods=methods,
@@ -975,12 +1261,12 @@ class _Resolver:
             hint="Its routes are not listed; register on a module-level app or router, or call the helper with one.",
         )
 
-    def _call(self, module: str, cr: CallRegistration) -> None:
+    def _call(self, module: str, cr: CallRegistration, base: list[Ctx] | None = None) -> None:
         if cr.site.type_checking_only or _is_super_call(cr.receiver):
             # super().add_api_route(...) in a router subclass's override delegates to FastAPI; not a registration
             return
         reg = self.p.location(module, cr.call)
-        for ctx in self._site_contexts(module, cr.site, cr.call):
+        for ctx in self._site_contexts(module, cr.site, cr.call, base=base):
             owner = self._object(module, cr.receiver, cr.site.scope, ctx)
             if owner is None:
                 if cr.method in DISTINCTIVE and not _names(cr.receiver) & ctx.dynamic:
@@ -999,7 +1285,7 @@ class _Resolver:
                 self._mount(module, cr.call, cr.site.scope, ctx, owner, reg, None, _kw(cr.call, "app", 1), host=_kw(cr.call, "host", 0))
             elif m == "frontend":
                 path = self._string(module, _kw(cr.call, "path", 0), cr.site.scope, ctx)
-                self.graph.add_leaf(
+                self._add_leaf(
                     Leaf(
                         owner=owner.key,
                         methods=("MOUNT",),
@@ -1048,7 +1334,7 @@ class _Resolver:
                     hint="Routers reached only through this call are listed as orphans, if found.",
                 )
                 continue
-            self.graph.add_edge(
+            self._add_edge(
                 Edge(owner.key, child.key, "include", prefix, reg, auth, tags, ctx.conditions, ctx.branches)
             )
 
@@ -1084,11 +1370,11 @@ class _Resolver:
             if routes_expr is not None:
                 sub = self._anonymous(module, call, scope, "starlette_router")
                 self._routes_list(sub, module, routes_expr, scope, ctx)
-                self.graph.add_edge(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
+                self._add_edge(Edge(owner.key, sub.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         child = self._object(module, app_expr, scope, ctx)
         if child is not None:
-            self.graph.add_edge(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
+            self._add_edge(Edge(owner.key, child.key, "mount", path, reg, (), (), conditions, ctx.branches))
             return
         thing = self._mounted_thing(module, app_expr, scope)
         if thing is None:
@@ -1105,7 +1391,7 @@ class _Resolver:
         handler, kind = thing
         text = path.value if isinstance(path.value, str) else ""
         leaf_path = Value(path.status, text or "/", path.unknowns, path.env_overridable)
-        self.graph.add_leaf(
+        self._add_leaf(
             Leaf(
                 owner=owner.key,
                 methods=("MOUNT",),
@@ -1217,7 +1503,7 @@ class _Resolver:
                 methods, unresolved = self._methods(
                     emod, e, "websocket_route" if ws else ("api_route" if cq in APIROUTE_CLASSES else "Route"), escope, ctx, h.cls
                 )
-                self.graph.add_leaf(
+                self._add_leaf(
                     Leaf(
                         owner=owner.key,
                         methods=methods,
@@ -1265,7 +1551,7 @@ class _Resolver:
         scope = cr.site.scope
         methods, unresolved = self._methods(module, call, cr.method, scope, ctx, h.cls)
         route_auth = self._evidence(self.auth.list_markers(module, _kw(call, "dependencies"), scope), "route", "")
-        self.graph.add_leaf(
+        self._add_leaf(
             Leaf(
                 owner=owner.key,
                 methods=methods,
