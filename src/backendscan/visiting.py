@@ -275,3 +275,13 @@ def call_name(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         return dotted_name(node.func)
     return ""
+
+
+def call_arg(node: ast.Call, index: int, name: str) -> ast.expr | None:
+    """Positional argument ``index`` (-1: keyword only) or keyword ``name``."""
+    for kw in node.keywords:
+        if kw.arg == name:
+            return kw.value
+    if 0 <= index < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
+        return node.args[index]
+    return None

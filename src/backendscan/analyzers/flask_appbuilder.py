@@ -80,7 +80,7 @@ from ..facts import AuthEvidence, Route
 from ..model import Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
 from ..project import Project
-from ..visiting import Context, FileVisitor, dotted_name
+from ..visiting import Context, FileVisitor, call_arg, dotted_name
 from .base import AnalyzerOutput
 from .flask_appbuilder_builtins import (
     APPBUILDER_CLASSES,
@@ -718,12 +718,12 @@ class Resolution:
                     method: str) -> tuple[tuple[str, tuple[Unresolved, ...]], tuple[str, ...], tuple[Unresolved, ...]]:
         """(rule, methods, unresolved methods) of ``@expose(url="/", methods=("GET",))`` / ``@expose_api``."""
         is_api = self.resolve(module, deco.func, scope).endswith(".expose_api")
-        url_expr = _arg(deco, 1 if is_api else 0, "url")
-        methods_expr = _arg(deco, 2 if is_api else 1, "methods")
+        url_expr = call_arg(deco, 1 if is_api else 0, "url")
+        methods_expr = call_arg(deco, 2 if is_api else 1, "methods")
         rule: tuple[str, tuple[Unresolved, ...]]
         if url_expr is None or (is_api and isinstance(url_expr, ast.Constant) and not url_expr.value):
             if is_api:
-                name_expr = _arg(deco, 0, "name")
+                name_expr = call_arg(deco, 0, "name")
                 name_v = self.p.evaluate_string(module, name_expr, scope) if name_expr is not None else None
                 name = str(name_v.value) if name_v is not None and name_v.value else method
                 rule = (f"/api/{name}", name_v.unknowns if name_v is not None else ())
@@ -891,15 +891,15 @@ class FlaskAppBuilderAnalyzer:
             if builder is not None and builder.key not in builders:
                 builders[builder.key] = builder
                 made = builder.call
-                bind_app(builder, builder.module, _arg(made, 0, "app"), builder.scope)
-                made_app = _arg(made, 0, "app")
+                bind_app(builder, builder.module, call_arg(made, 0, "app"), builder.scope)
+                made_app = call_arg(made, 0, "app")
                 if made_app is not None and not (isinstance(made_app, ast.Constant) and made_app.value is None):
                     inits.setdefault(builder.key, (builder.module, Site("AppBuilder", made, made.func, builder.scope,
                                                                         made.lineno, made.col_offset)))
-                made_sm = _arg(made, -1, "security_manager_class")
+                made_sm = call_arg(made, -1, "security_manager_class")
                 if made_sm is not None:
                     sm_exprs[builder.key] = (builder.module, made_sm, builder.scope)
-                index = _arg(made, -1, "indexview")
+                index = call_arg(made, -1, "indexview")
                 if index is not None:
                     indexed.add(builder.key)
                     add(builder.module, Site("indexview", index, made.func, builder.scope, made.lineno,
@@ -910,7 +910,7 @@ class FlaskAppBuilderAnalyzer:
                 continue  # the builder is known now (above)
             if site.kind == "init_app":
                 if builder is not None:
-                    bind_app(builder, module, _arg(site.node, 0, "app"), site.scope)  # type: ignore[arg-type]
+                    bind_app(builder, module, call_arg(site.node, 0, "app"), site.scope)  # type: ignore[arg-type]
                     inits.setdefault(builder.key, (module, site))
                 continue
             if site.kind == "security_manager_class":
@@ -929,10 +929,10 @@ class FlaskAppBuilderAnalyzer:
             assert isinstance(node, ast.Call)
             endpoint = ""
             if site.kind == "add_view_no_menu":
-                ep = _arg(node, 1, "endpoint")
+                ep = call_arg(node, 1, "endpoint")
                 v = project.evaluate(module, ep, site.scope) if ep is not None else None
                 endpoint = v.value if v is not None and v.ok and isinstance(v.value, str) else ""
-            add(module, site, _arg(node, 0, "baseview"), builder, receiver, endpoint)
+            add(module, site, call_arg(node, 0, "baseview"), builder, receiver, endpoint)
 
         listed_builtin = False
         if res.major is None or res.major >= 5:
@@ -1039,11 +1039,3 @@ def _pick(target: ast.expr, value: ast.expr, name: str) -> ast.expr | None:
     return None
 
 
-def _arg(node: ast.Call, index: int, name: str) -> ast.expr | None:
-    """Positional argument ``index`` (-1: keyword only) or keyword ``name``."""
-    for kw in node.keywords:
-        if kw.arg == name:
-            return kw.value
-    if 0 <= index < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
-        return node.args[index]
-    return None

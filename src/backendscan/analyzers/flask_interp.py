@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..model import Finding, Location, Severity, Unresolved
 from ..project import Instance, Opaque, Project, Value
+from ..visiting import call_arg
 from .flask_summary import RELEVANT_ATTRS, Branch, Def, DefRef, FlaskSummary, Loop, Record, Stmt, With
 from .flask_summary import return_values as _return_values
 
@@ -1163,7 +1164,7 @@ class Interpreter:
             return callee
         if isinstance(func, ast.Attribute) and func.attr == "register_blueprint" and not isinstance(callee, Func):
             # registered on something the scan cannot resolve (a parameter, current_app, ...)
-            child_expr = _arg(node, 0, "blueprint")
+            child_expr = call_arg(node, 0, "blueprint")
             child = self.eval(child_expr, frame) if child_expr is not None else None
             if isinstance(child, FObj) and child.kind == "blueprint":
                 self._bp_reg(None, child, node, frame, parent_expr=_unparse(func.value))
@@ -1352,19 +1353,19 @@ class Interpreter:
         loc = self.p.location(frame.module, node)
         obj = FObj(kind, flavor, cls, key, name, frame.module, frame.scope, loc, frame.cur_conds)
         self.out.objects[key] = obj
-        decorators = _arg(node, -1, "decorators")
+        decorators = call_arg(node, -1, "decorators")
         if isinstance(decorators, (ast.List, ast.Tuple)):
             obj.decorators = tuple((e, frame.module, frame.scope) for e in decorators.elts)
         if kind == "blueprint":
-            obj.bp_name = self.text_opt(_arg(node, 0, "name"), frame)
-            obj.url_prefix = self.text_opt(_arg(node, 5, "url_prefix"), frame)
+            obj.bp_name = self.text_opt(call_arg(node, 0, "name"), frame)
+            obj.url_prefix = self.text_opt(call_arg(node, 5, "url_prefix"), frame)
         elif kind == "namespace":
-            obj.bp_name = self.text_opt(_arg(node, 0, "name"), frame)
-            obj.url_prefix = self.text_opt(_arg(node, 2, "path"), frame)
+            obj.bp_name = self.text_opt(call_arg(node, 0, "name"), frame)
+            obj.url_prefix = self.text_opt(call_arg(node, 2, "path"), frame)
         elif kind == "api":
-            prefix_expr = _arg(node, 1 if flavor == "restful" else -1, "prefix")
+            prefix_expr = call_arg(node, 1 if flavor == "restful" else -1, "prefix")
             obj.url_prefix = self.text_opt(prefix_expr, frame)
-            app_expr = _arg(node, 0, "app")
+            app_expr = call_arg(node, 0, "app")
             if app_expr is not None:
                 target_obj = self.eval(app_expr, frame)
                 if isinstance(target_obj, FObj) and target_obj.kind in ("app", "blueprint"):
@@ -1427,7 +1428,7 @@ class Interpreter:
 
     def state_rule(self, state: FObj, node: ast.Call, frame: Frame) -> None:
         """Flask's ``BlueprintSetupState.add_url_rule``: join the rule to ``self.url_prefix``."""
-        rule_expr = _arg(node, 0, "rule")
+        rule_expr = call_arg(node, 0, "rule")
         if rule_expr is None:
             return
         rule = self.text_of(self.eval(rule_expr, frame), rule_expr, frame)
@@ -1498,14 +1499,14 @@ class Interpreter:
         if attr == "add_url_rule":
             self.add_url_rule(obj, node, frame, override)
         elif attr == "register_blueprint":
-            child_expr = _arg(node, 0, "blueprint")
+            child_expr = call_arg(node, 0, "blueprint")
             child = self.eval(child_expr, frame) if child_expr is not None else None
             if isinstance(child, FObj) and child.kind == "blueprint":
                 self._bp_reg(obj, child, node, frame)
             elif child_expr is not None:
                 self.dynamic(node, frame, child, f"register_blueprint({_unparse(child_expr)})")
         elif attr in HOOKS:
-            fn_expr = _arg(node, 0, "f")
+            fn_expr = call_arg(node, 0, "f")
             if fn_expr is not None:
                 fn = self.eval(fn_expr, frame)
                 handler = self.handler_of(fn, fn_expr, frame, site)
@@ -1515,10 +1516,10 @@ class Interpreter:
         elif attr == "add_resource":
             self.add_resource(obj, node, frame)
         elif attr == "add_namespace":
-            ns_expr = _arg(node, 0, "ns")
+            ns_expr = call_arg(node, 0, "ns")
             ns = self.eval(ns_expr, frame) if ns_expr is not None else None
             if isinstance(ns, FObj) and ns.kind == "namespace":
-                path = self.text_opt(_arg(node, 1, "path"), frame)
+                path = self.text_opt(call_arg(node, 1, "path"), frame)
                 self.out.namespaces[(obj.key, ns.key, path.text if path else None)] = NamespaceReg(
                     obj.key, ns.key, path, site, frame.cur_conds)
             elif ns_expr is not None:
@@ -1528,7 +1529,7 @@ class Interpreter:
             self.out.namespaces[(obj.key, ns.key, None)] = NamespaceReg(obj.key, ns.key, None, site, frame.cur_conds)
             return ns
         elif attr == "init_app":
-            app_expr = _arg(node, 0, "app")
+            app_expr = call_arg(node, 0, "app")
             target = self.eval(app_expr, frame) if app_expr is not None else None
             if isinstance(target, FObj) and target.kind in ("app", "blueprint"):
                 self._bind_api(obj, target, node, frame)
@@ -1553,9 +1554,9 @@ class Interpreter:
 
     def add_url_rule(self, obj: FObj, node: ast.Call, frame: Frame, override: str) -> None:
         site = self.site_of(node, frame)
-        rule_expr = _arg(node, 0, "rule")
-        endpoint_expr = _arg(node, 1, "endpoint")
-        view_expr = _arg(node, 2, "view_func")
+        rule_expr = call_arg(node, 0, "rule")
+        endpoint_expr = call_arg(node, 1, "endpoint")
+        view_expr = call_arg(node, 2, "view_func")
         if rule_expr is None or view_expr is None:
             return  # an endpoint without a view serves nothing (url_for only)
         rule_v = self.eval(rule_expr, frame)
@@ -1568,7 +1569,7 @@ class Interpreter:
         methods, unknown = self.methods_of(node, frame)
         endpoint = self.text_opt(endpoint_expr, frame)
         if endpoint is None and isinstance(view, ViewOf):
-            endpoint = self.text_opt(_arg(view.node, 0, "name"), frame)  # as_view("name")
+            endpoint = self.text_opt(call_arg(view.node, 0, "name"), frame)  # as_view("name")
         options = self.options(node, ("rule", "endpoint", "view_func", "methods"), frame)
         options += _context_options(frame.withs + frame.cur_withs, override) + self.reachability(frame, obj)
         reg = RouteReg(obj.key, rule, methods, handler, endpoint.text if endpoint else "", site, frame.cur_conds,
@@ -1577,7 +1578,7 @@ class Interpreter:
 
     def add_resource(self, target: FObj, node: ast.Call, frame: Frame) -> None:
         site = self.site_of(node, frame)
-        res_expr = _arg(node, 0, "resource")
+        res_expr = call_arg(node, 0, "resource")
         if res_expr is None:
             return
         res = self.eval(res_expr, frame)
@@ -1616,7 +1617,7 @@ class Interpreter:
         frame.cur_conds, frame.cur_withs = deco.conditions, deco.withs
         try:
             if obj.kind in ("app", "blueprint") and attr in ROUTE_DECORATORS:
-                rule_expr = _arg(node, 0, "rule")
+                rule_expr = call_arg(node, 0, "rule")
                 if rule_expr is None:
                     return
                 if self.route_through_override(deco, rule_expr, value):
@@ -1902,14 +1903,6 @@ def _pick_return(values: list[Any]) -> Any:
     return values[-1] if values else UNKNOWN
 
 
-def _arg(node: ast.Call, index: int, name: str) -> ast.expr | None:
-    """Positional argument ``index`` (-1: keyword only) or keyword ``name``."""
-    for kw in node.keywords:
-        if kw.arg == name:
-            return kw.value
-    if 0 <= index < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
-        return node.args[index]
-    return None
 
 
 def _context_options(withs: tuple[str, ...], override: str) -> tuple[tuple[str, str], ...]:
