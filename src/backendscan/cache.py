@@ -16,9 +16,10 @@ import pickle
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .extraction import FileRecord
+if TYPE_CHECKING:
+    from .extraction import FileRecord
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ def source_digest(folder: Path) -> str:
         except OSError:
             continue
     return h.hexdigest()
+
+
+def digest(data: bytes) -> str:
+    """Content hash of a file: the cache key of its record."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:

@@ -229,12 +229,13 @@ class _Walker:
         except OSError:
             pass
         # stack of (absolute dir, relative dir, gitignore specs active)
-        stack: list[tuple[Path, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [
-            (self.root, "", ())
+        # folders are plain strings: a Path per folder cost a third of the walk on django (2,486 folders)
+        stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [
+            (str(self.root), "", ())
         ]
         # symlinked folders are followed after every real folder was seen, so a link never
         # claims a folder that is also reachable directly
-        deferred: list[tuple[Path, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = []
+        deferred: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = []
         while stack or deferred:
             if not stack:
                 link_dir, link_rel, link_specs = deferred.pop(0)
@@ -267,11 +268,11 @@ class _Walker:
                 self.manage_dirs.add(rel_dir)
             if ".gitignore" in names:
                 try:
-                    lines = (directory / ".gitignore").read_text("utf-8", errors="replace").splitlines()
+                    lines = Path(directory, ".gitignore").read_text("utf-8", errors="replace").splitlines()
                     specs = specs + ((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)),)
                 except OSError:
                     self.skip(_join(rel_dir, ".gitignore"), "cannot read .gitignore")
-            subdirs: list[tuple[Path, str]] = []
+            subdirs: list[tuple[str, str]] = []
             for entry in entries:
                 rel = _join(rel_dir, entry.name)
                 try:
@@ -322,7 +323,7 @@ class _Walker:
                         self.skip(rel + "/", reason)
                         continue
                     if is_link:
-                        deferred.append((Path(entry.path), rel, specs))
+                        deferred.append((entry.path, rel, specs))
                         continue
                     try:
                         st = os.stat(entry.path)
@@ -334,7 +335,7 @@ class _Walker:
                         self.skip(rel + "/", "symlink loop (folder already scanned)")
                         continue
                     self.visited.add(key)
-                    subdirs.append((Path(entry.path), rel))
+                    subdirs.append((entry.path, rel))
                 else:
                     if self.exclude is not None and self.exclude.match_file(rel):
                         self.skip(rel, "excluded by configuration")

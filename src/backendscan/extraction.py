@@ -11,7 +11,6 @@ are cached by content hash and computed in worker processes.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import time
 import traceback
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Iterable, Sequence
 
+from .cache import digest
 from .imports import ImportExtractor, RawImport
 from .metrics import FileMetrics, measure
 from .model import Finding, Location, Severity, SourceFile
@@ -80,11 +80,6 @@ class FileRecord:
 
     def has(self, parts: Iterable[str]) -> bool:
         return not self.parsed and self.parts >= {IMPORTS} or self.parts >= set(parts)
-
-
-def digest(data: bytes) -> str:
-    """Content hash used as the cache key."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def extract(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
@@ -57,24 +58,12 @@ def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[
     file read and the rules compiler's source, so an unchanged RULES.md is not
     compiled again (and the grammar is not even imported).
     """
-    text = _read_rules_text(path)
-    parts: list[tuple[str, str]] = [(path.name, text)]
-    includes: list = []
-    if _is_markdown(path.name) and "@" in text:
-        from ..rules.includes import expand
-
-        parts, includes = expand(path, _read_rules_text_raw, text)
+    parts, includes = read_rules_file(path)
     if cache_dir is None:
         return _compile_rules_text(path, parts, includes)
-    import hashlib
     import pickle
 
-    h = hashlib.blake2b(_rules_code().encode(), digest_size=16)
-    for name, body in parts:
-        h.update(f"\0{name}\0{len(body)}\0{body}".encode("utf-8", "surrogatepass"))
-    for inc in includes:
-        h.update(f"\0{inc.source}:{inc.line}:{inc.target}:{inc.status}".encode("utf-8", "surrogatepass"))
-    cached = cache_dir / f"rules-{h.hexdigest()}.pickle"
+    cached = cache_dir / f"rules-{rules_digest(parts, includes)}.pickle"
     try:
         return pickle.loads(cached.read_bytes())
     except Exception:  # missing, unreadable or from another version: compile again
@@ -88,6 +77,30 @@ def load_rules_file(path: Path, cache_dir: Path | None = None):  # type: ignore[
     except OSError:
         pass
     return rs
+
+
+def read_rules_file(path: Path):  # type: ignore[no-untyped-def]
+    """The texts a rules file stands for: ``[(name, text), ...]`` with its ``@path`` includes followed."""
+    text = _read_rules_text(path)
+    parts: list[tuple[str, str]] = [(path.name, text)]
+    includes: list = []
+    if _is_markdown(path.name) and "@" in text:
+        from ..rules.includes import expand
+
+        parts, includes = expand(path, _read_rules_text_raw, text)
+    return parts, includes
+
+
+def rules_digest(parts: list[tuple[str, str]], includes=()) -> str:  # type: ignore[no-untyped-def]
+    """Identity of a rules file's compiled form: the rules compiler's source and every text read."""
+    import hashlib
+
+    h = hashlib.blake2b(_rules_code().encode(), digest_size=16)
+    for name, body in parts:
+        h.update(f"\0{name}\0{len(body)}\0{body}".encode("utf-8", "surrogatepass"))
+    for inc in includes:
+        h.update(f"\0{inc.source}:{inc.line}:{inc.target}:{inc.status}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def _read_rules_text_raw(path: Path) -> str:
@@ -177,10 +190,11 @@ def _rules_cache(root: Path, args: argparse.Namespace, config) -> Path | None:  
     return p if p.is_absolute() else root / p
 
 
-def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: ignore[no-untyped-def]
-    from ..rules.importlinter import from_ini, from_pyproject
+_IMPORTLINTER_FILES = ("pyproject.toml", ".importlinter", "setup.cfg")
 
-    cache = _rules_cache(root, args, config)
+
+def _rules_paths(root: Path, args: argparse.Namespace, config) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The rules files named by ``--rules``, else the project's RULES.md (or the configured file)."""
     out = []
     if args.rules:
         for f in args.rules:
@@ -189,26 +203,53 @@ def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: i
                 p = root / f
             if not p.exists():
                 raise UsageError(f"{f}: no such rules file")
-            out.append(load_rules_file(p, cache))
+            out.append(p)
         return out
     md = root / (config.rules or "RULES.md")
     if md.is_file():
-        out.append(load_rules_file(md, cache))
+        out.append(md)
     elif config.rules:
         raise RulesError(f"{md}: the rules file named in [tool.backendscan] does not exist")
-    if not args.no_importlinter:
-        for name, reader in (("pyproject.toml", from_pyproject), (".importlinter", from_ini), ("setup.cfg", from_ini)):
-            f = root / name
-            if f.is_file():
-                try:
-                    rs = reader(f.read_text("utf-8", errors="replace"), name)
-                except OSError:
-                    continue
-                if rs is not None and rs.rules:
-                    out.append(rs)
+    return out
+
+
+def _importlinter_paths(root: Path, args: argparse.Namespace) -> list[Path]:
+    if args.rules or args.no_importlinter:
+        return []
+    return [root / name for name in _IMPORTLINTER_FILES if (root / name).is_file()]
+
+
+def find_rules(root: Path, args: argparse.Namespace, config) -> list:  # type: ignore[no-untyped-def]
+    from ..rules.importlinter import from_ini, from_pyproject
+
+    cache = _rules_cache(root, args, config)
+    out = [load_rules_file(p, cache) for p in _rules_paths(root, args, config)]
+    for f in _importlinter_paths(root, args):
+        reader = from_pyproject if f.name == "pyproject.toml" else from_ini
+        try:
+            rs = reader(f.read_text("utf-8", errors="replace"), f.name)
+        except OSError:
+            continue
+        if rs is not None and rs.rules:
+            out.append(rs)
     if not out:
         raise UsageError(f"{root}: no RULES.md (or import-linter contracts) found; pass --rules FILE")
     return out
+
+
+def rules_sources_digest(root: Path, args: argparse.Namespace, config) -> str:  # type: ignore[no-untyped-def]
+    """Identity of every text :func:`find_rules` would compile, read but not compiled."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for p in _rules_paths(root, args, config):
+        h.update(f"{p}\0{rules_digest(*read_rules_file(p))}\0".encode("utf-8", "surrogateescape"))
+    for f in _importlinter_paths(root, args):
+        try:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            h.update(f"{f.name}\0unreadable\0".encode())
+    return h.hexdigest()
 
 
 # ------------------------------------------------------------------ helpers
@@ -296,7 +337,82 @@ def _names_symbols(rulesets, result) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+@dataclass(frozen=True)
+class GateOutput:
+    """What one ``check`` run prints: the report text, status lines for stderr, the exit code.
+
+    ``cacheable`` is False when the run wrote a file besides its report (a baseline),
+    so that replaying it would skip the write.
+    """
+
+    text: str
+    code: int
+    notes: tuple[str, ...] = ()
+    error: str = ""
+    cacheable: bool = True
+
+
 def run(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    config, problems = config_for(args)
+    if not root.is_dir():
+        raise UsageError(f"{args.path}: not a folder")
+    key, store = _gate_cache(root, args, config, problems)
+    try:
+        got = store.get_result(key) if store is not None else None
+        out = got if isinstance(got, GateOutput) else None
+        if out is None:
+            out = _evaluate(args, root, config, problems)
+            if store is not None and out.cacheable:
+                store.put_results({key: out}, replace_group="gate")
+    finally:
+        if store is not None:
+            store.close()
+    write_output(out.text, args.output)
+    for note in out.notes:
+        info(args, note)
+    if out.error:
+        print(out.error, file=sys.stderr)
+    return out.code
+
+
+def _gate_cache(root: Path, args: argparse.Namespace, config, problems):  # type: ignore[no-untyped-def]
+    """The key of this run's verdict and the cache that may hold it, or ("", None).
+
+    The verdict is a function of the project state (every file's content, the
+    configuration, backendscan's own code: the scan's project key), the texts of
+    the rules files and the options that shape the output, so an unchanged
+    project answers without scanning, compiling rules or importing networkx.
+    """
+    if args.update_baseline or problems or args.no_cache or not config.use_cache:
+        return "", None
+    import hashlib
+
+    from ..preparation import prepare
+
+    prepared = prepare(root, config, scope="imports", analyzers=())
+    if prepared.cache is None:
+        return "", None
+    baseline_path = _baseline_path(root, args)
+    try:
+        baseline = baseline_path.read_bytes() if baseline_path.is_file() else b""
+    except OSError:
+        baseline = b"unreadable"
+    options = (args.format, args.fail_on, args.strict, args.strict_baseline, args.show_roles, str(baseline_path))
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{prepared.project_key}\0{rules_sources_digest(root, args, config)}\0{options!r}\0".encode("utf-8", "surrogateescape"))
+    h.update(baseline)
+    return f"{prepared.project_key}:gate:{h.hexdigest()}", prepared.cache
+
+
+def _baseline_path(root: Path, args: argparse.Namespace) -> Path:
+    path = Path(args.baseline) if args.baseline else root / DEFAULT_BASELINE
+    if args.baseline and not path.is_absolute() and not path.exists() and (root / args.baseline).exists():
+        path = root / args.baseline
+    return path
+
+
+def _evaluate(args: argparse.Namespace, root: Path, config, problems) -> GateOutput:  # type: ignore[no-untyped-def]
     from ..pipeline import scan
     from ..report import gate
     from ..rules import baseline as bl
@@ -304,10 +420,6 @@ def run(args: argparse.Namespace) -> int:
     from ..rules.ignores import apply_ignores
     from ..rules.model import Limit
 
-    root = Path(args.path)
-    config, problems = config_for(args)
-    if not root.is_dir():
-        raise UsageError(f"{args.path}: not a folder")
     rulesets = find_rules(root, args, config)
     bad = [p for rs in rulesets for p in rs.problems]
     if bad:
@@ -337,10 +449,9 @@ def run(args: argparse.Namespace) -> int:
     ig = apply_ignores(outcome.findings, ignores, file_ignores)
     violations = list(ig.kept)
     summary_kwargs: dict = {}
-    baseline_path = Path(args.baseline) if args.baseline else root / DEFAULT_BASELINE
-    if args.baseline and not baseline_path.is_absolute() and not baseline_path.exists() and (root / args.baseline).exists():
-        baseline_path = root / args.baseline
+    baseline_path = _baseline_path(root, args)
     exit_extra = 0
+    wrote = False
     if args.update_baseline:
         data = bl.dumps(bl.baseline_of(violations))
         try:
@@ -348,6 +459,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{baseline_path}: cannot write the baseline: {exc.strerror or exc}") from exc
         info(args, f"backendscan: wrote {len(violations)} violations to {baseline_path}")
+        wrote = True
         summary_kwargs.update(known=len(violations), baseline_size=len(violations), baseline_path=str(baseline_path))
         violations = []
     elif baseline_path.is_file():
@@ -377,6 +489,7 @@ def run(args: argparse.Namespace) -> int:
                 smaller = bl.shrunk(base, applied)
                 try:
                     baseline_path.write_text(bl.dumps(smaller), "utf-8")
+                    wrote = True
                     info(args, f"backendscan: {fixed} fixed violations removed from {baseline_path}")
                 except OSError:
                     pass
@@ -412,12 +525,12 @@ def run(args: argparse.Namespace) -> int:
         text = gate.format_github(findings, summary)
     else:
         text = gate.format_junit(findings, summary, all_rules)
-    write_output(text, args.output)
+    notes = []
     if args.format != "text" or (args.output and args.output != "-"):
-        info(args, f"backendscan check: {gate.summary_line(findings, summary)}")
+        notes.append(f"backendscan check: {gate.summary_line(findings, summary)}")
     strict_fail = args.strict and any(f.rule_id == "rule-matches-nothing" and f.severity is Severity.ERROR for f in findings)
     if strict_fail or exit_extra:
-        print("backendscan: error: " + ("names in the rules match no module (--strict)" if strict_fail else "the baseline lists fixed violations (--strict-baseline); run with --update-baseline"), file=sys.stderr)
-        return 2
+        error = "backendscan: error: " + ("names in the rules match no module (--strict)" if strict_fail else "the baseline lists fixed violations (--strict-baseline); run with --update-baseline")
+        return GateOutput(text, 2, tuple(notes), error, not wrote)
     gated = [f for f in findings if f.rule_id not in ("rule-matches-nothing", "stale-baseline")]
-    return 1 if summary.failed(gated) else 0
+    return GateOutput(text, 1 if summary.failed(gated) else 0, tuple(notes), "", not wrote)

@@ -1,0 +1,191 @@
+"""The project's state before extraction: discovery, configuration, file digests, the project key.
+
+Kept apart from :mod:`backendscan.pipeline` so that a command can learn the
+project key (and answer from the cache) without importing what a scan needs:
+networkx, the analyzers, the parsers.  ``backendscan check`` on an unchanged
+project reads its verdict back this way.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from .cache import Cache, code_version, digest
+from .config import Config, load_config
+from .discovery import Discovery, discover
+from .errors import ConfigError, UsageError
+from .model import Finding, Location, Severity, SourceFile
+
+if TYPE_CHECKING:
+    from .analyzers.base import Analyzer
+
+
+@dataclass
+class Prepared:
+    """A project's state before extraction: files, configuration, loaded analyzers and the project key.
+
+    :func:`prepare` computes it from discovery plus one ``stat`` per file (content
+    digests come from the cache when size and mtime match); callers may look up
+    whole-program results under ``project_key`` before paying for the scan, then pass
+    it to :func:`scan`.  The cache stays open until ``close()`` (``scan`` closes it
+    when it made the state itself).
+    """
+
+    t0: float
+    root: Path
+    disc: Discovery
+    config: Config
+    scope: str
+    findings: list[Finding]
+    loaded: tuple[Analyzer, ...]
+    cache: Cache | None
+    sources: list[tuple[SourceFile, bytes | None, str]]
+    new_digests: list[tuple[str, int, int, str]]
+    aux_texts: dict[str, str]
+    version: str
+    project_key: str
+    stages: list[tuple[str, float]]
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
+def prepare(
+    path: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    analyzers: Sequence[Analyzer] | None = None,
+    scope: str = "full",
+) -> Prepared:
+    """Discovery, configuration, analyzers, file digests and the project key (see :class:`Prepared`)."""
+    if scope not in ("full", "imports"):
+        raise UsageError(f"unknown scan scope {scope!r}")
+    t0 = time.perf_counter()
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not root.is_dir():
+        raise UsageError(f"{path}: not a folder (give the folder that holds the code)")
+    findings: list[Finding] = []
+    if config is None:
+        try:
+            config = load_config(root)
+        except ConfigError as exc:
+            findings.append(
+                Finding(
+                    rule_id="config-error",
+                    severity=Severity.ERROR,
+                    message=str(exc).replace(str(root) + "/", ""),
+                    location=Location("pyproject.toml"),
+                    hint="The scan used default settings.",
+                    category="config",
+                )
+            )
+            config = Config()
+    stages: list[tuple[str, float]] = []
+
+    disc = discover(root, config)
+    t1 = time.perf_counter()
+    stages.append(("discovery", t1 - t0))
+
+    if scope != "full":
+        loaded: tuple[Analyzer, ...] = ()
+    elif analyzers is None:
+        from .analyzers.registry import load_analyzers
+
+        loaded, plugin_findings = load_analyzers(config)
+        findings.extend(plugin_findings)
+    else:
+        loaded = tuple(analyzers)
+
+    # read sources (I/O at the edge); files whose size and mtime match the cache's
+    # record of them are not read: their content digest is known
+    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
+    known = cache.digests() if cache else {}
+    sources: list[tuple[SourceFile, bytes | None, str]] = []
+    new_digests: list[tuple[str, int, int, str]] = []
+    for f in disc.files:
+        hit = known.get(f.path)
+        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
+            sources.append((f, None, hit[2]))
+            continue
+        try:
+            data = (disc.root / f.path).read_bytes()
+        except OSError as exc:
+            findings.append(
+                Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
+            )
+            continue
+        d = digest(data)
+        sources.append((f, data, d))
+        if f.mtime_ns:
+            new_digests.append((f.path, len(data), f.mtime_ns, d))
+    aux_texts = _read_aux(disc)
+    t2 = time.perf_counter()
+    stages.append(("read", t2 - t1))
+
+    version = code_version()
+    # whole-program results (imports, graph, analyzer outputs, built-in checks, reports) are cached
+    # per project state: the same files, configuration, analyzers, code version and auxiliary files
+    # give the same results
+    project_key = _project_key(version, config, sources, aux_texts, scope, tuple(a.name for a in loaded))
+    return Prepared(
+        t0, root, disc, config, scope, findings, tuple(loaded), cache, sources, new_digests, aux_texts, version, project_key, stages
+    )
+
+
+def _project_key(
+    version: str,
+    config: Config,
+    sources: Sequence[tuple[SourceFile, bytes | None, str]],
+    aux: Mapping[str, str],
+    scope: str,
+    analyzers: tuple[str, ...] = (),
+) -> str:
+    """Identity of the whole-program state: code, configuration, analyzers, every file's content and kind."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{version}\x1f{scope}\x1f{config!r}\x1f{','.join(analyzers)}".encode("utf-8", "replace"))
+    for f, _, d in sorted(sources, key=lambda t: t[0].path):
+        h.update(f"\x1e{f.path}\x1f{f.module}\x1f{f.kind.value}\x1f{d}".encode("utf-8", "replace"))
+    for path in sorted(aux):
+        h.update(f"\x1d{path}\x1f".encode("utf-8", "replace"))
+        h.update(aux[path].encode("utf-8", "replace"))
+    return h.hexdigest()
+
+
+
+def _cache_dir(disc: Discovery, config: Config) -> Path:
+    """The cache folder: configured, else ``.backendscan_cache`` in the scanned folder.
+
+    An installed package (package mode) or a read-only folder gets a per-path
+    folder under the user cache instead, so scanning never writes into it.
+    """
+    p = Path(config.cache_dir)
+    if p.is_absolute():
+        return p
+    if config.cache_dir != Config().cache_dir or (not disc.package_mode and os.access(disc.root, os.W_OK)):
+        return disc.root / p
+    import hashlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backendscan"
+    return base / hashlib.blake2b(str(disc.root).encode(), digest_size=8).hexdigest()
+
+
+
+def _read_aux(disc: Discovery) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rel in disc.aux_files:
+        try:
+            out[rel] = (disc.root / rel).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+    return out
+
+
