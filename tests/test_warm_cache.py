@@ -166,3 +166,50 @@ def test_records_in_use_outlive_the_eviction_window(tmp_path):
         assert r.stats.from_cache == r.stats.files
         assert not any(n.startswith("analyzer:") for n, _ in r.stats.stages)  # whole-program results kept too
     assert r.findings == first.findings and r.routes == first.routes
+
+
+def test_the_report_follows_rules_md_includes_and_a_changed_include_changes_it(tmp_path):
+    import json
+
+    project = _copy("shop", tmp_path)
+
+    def edit(root: Path) -> None:
+        rules = root / "RULES.md"
+        rules.write_text(rules.read_text("utf-8") + "\n@docs/more-rules.md\n", "utf-8")
+        (root / "docs").mkdir(exist_ok=True)
+        (root / "docs" / "more-rules.md").write_text("# More\n\n- `shop.services` must not import `shop.repositories`.\n", "utf-8")
+
+    _, after = _edit_and_compare(project, tmp_path, edit)
+    comp = json.loads(after["json"])["compliance"]
+    assert any(v["source"] == "docs/more-rules.md:3" and v["file"].startswith("shop/services/") for v in comp["violations"])
+    assert {"line": 3, "source": "docs/more-rules.md", "status": "violated"}.items() <= next(
+        s for s in comp["statements"] if s.get("source") == "docs/more-rules.md"
+    ).items()
+    assert b"`docs/more-rules.md:3`" in after["md"] or b"docs/more-rules.md:3" in after["md"]
+
+    # only the included file changes: the warm report must follow it
+    (project / "docs" / "more-rules.md").write_text("# More\n\n- `shop.models` must not import `shop.api`.\n", "utf-8")
+    fresh = _report(project, tmp_path / "inc-nocache", "--no-cache")
+    warm = _report(project, tmp_path / "inc-warm", "--cache-dir", str(tmp_path / "cache"))
+    assert warm == fresh
+    comp = json.loads(warm["json"])["compliance"]
+    assert not any(v["source"].startswith("docs/more-rules.md") for v in comp["violations"])
+    assert next(s for s in comp["statements"] if s.get("source") == "docs/more-rules.md")["status"] == "checked"
+
+
+def test_a_plugin_analyzer_is_keyed_by_its_source(tmp_path, monkeypatch):
+    from backendscan.preparation import analyzer_identity
+
+    plugin_file = tmp_path / "myplugin.py"
+    plugin_file.write_text("class Plugin:\n    name = 'mine'\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    mod = importlib.import_module("myplugin")
+    first = analyzer_identity(mod.Plugin())
+    plugin_file.write_text("class Plugin:\n    name = 'mine'\n    version = 2\n", "utf-8")
+    second = analyzer_identity(mod.Plugin())
+    assert first.startswith("mine@") and second.startswith("mine@") and first != second
+    from backendscan.analyzers.fastapi import FastAPIAnalyzer
+
+    assert analyzer_identity(FastAPIAnalyzer()) == "fastapi"  # our own: covered by the code version

@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .discovery import Discovery, discover
 from .errors import ConfigError, UsageError
 from .model import Finding, Location, Severity, SourceFile
+from .rulefiles import included_texts, project_rules_file
 
 if TYPE_CHECKING:
     from .analyzers.base import Analyzer
@@ -125,7 +126,7 @@ def prepare(
         sources.append((f, data, d))
         if f.mtime_ns:
             new_digests.append((f.path, len(data), f.mtime_ns, d))
-    aux_texts = _read_aux(disc)
+    aux_texts = _read_aux(disc, config)
     t2 = time.perf_counter()
     stages.append(("read", t2 - t1))
 
@@ -133,10 +134,31 @@ def prepare(
     # whole-program results (imports, graph, analyzer outputs, built-in checks, reports) are cached
     # per project state: the same files, configuration, analyzers, code version and auxiliary files
     # give the same results
-    project_key = _project_key(version, config, sources, aux_texts, scope, tuple(a.name for a in loaded))
+    project_key = _project_key(version, config, sources, aux_texts, scope, tuple(analyzer_identity(a) for a in loaded))
     return Prepared(
         t0, root, disc, config, scope, findings, tuple(loaded), cache, sources, new_digests, aux_texts, version, project_key, stages
     )
+
+
+def analyzer_identity(analyzer: "Analyzer") -> str:
+    """An analyzer's name plus, for a plugin, a digest of the source file of its class.
+
+    Our own analyzers change with backendscan's code (the code version is in the key);
+    a third-party plugin upgraded in place must not keep serving results its old
+    version computed.
+    """
+    cls = type(analyzer)
+    if cls.__module__.split(".", 1)[0] == "backendscan":
+        return analyzer.name
+    import hashlib
+    import inspect
+
+    try:
+        path = inspect.getsourcefile(cls) or inspect.getfile(cls)
+        body = Path(path).read_bytes()
+    except (OSError, TypeError):
+        body = repr((cls.__module__, cls.__qualname__, getattr(analyzer, "version", ""))).encode()
+    return f"{analyzer.name}@{hashlib.blake2b(body, digest_size=8).hexdigest()}"
 
 
 def _project_key(
@@ -178,14 +200,21 @@ def _cache_dir(disc: Discovery, config: Config) -> Path:
     return base / hashlib.blake2b(str(disc.root).encode(), digest_size=8).hexdigest()
 
 
+def _read_aux(disc: Discovery, config: Config) -> dict[str, str]:
+    """Configuration and deployment files, plus the files the rules file includes (``@docs/rules.md``).
 
-def _read_aux(disc: Discovery) -> dict[str, str]:
+    Included rule files are read here, with the others, so that they are part of the
+    project key: editing one changes the report's RULES.md section like editing RULES.md.
+    """
     out: dict[str, str] = {}
     for rel in disc.aux_files:
         try:
             out[rel] = (disc.root / rel).read_text("utf-8", errors="replace")
         except OSError:
             continue
+    rules = project_rules_file(out, config.rules)
+    if rules is not None and "@" in out[rules]:
+        out.update(included_texts(disc.root, rules, out, lambda p: p.read_text("utf-8")))
     return out
 
 

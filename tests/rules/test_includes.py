@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backendscan.cli import main
 from backendscan.commands.check import load_rules_file
-from backendscan.rules.includes import expand, include_lines
+from backendscan.rulefiles import expand, include_lines
 from backendscan.rules.model import Ref
 from backendscan.rules.roles import Resolver
 

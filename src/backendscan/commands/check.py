@@ -85,7 +85,7 @@ def read_rules_file(path: Path):  # type: ignore[no-untyped-def]
     parts: list[tuple[str, str]] = [(path.name, text)]
     includes: list = []
     if _is_markdown(path.name) and "@" in text:
-        from ..rules.includes import expand
+        from ..rulefiles import expand
 
         parts, includes = expand(path, _read_rules_text_raw, text)
     return parts, includes
@@ -133,7 +133,12 @@ def _rules_code() -> str:
     if _RULES_CODE is None:
         from ..cache import source_digest
 
-        _RULES_CODE = source_digest(Path(__file__).resolve().parent.parent / "rules")
+        package = Path(__file__).resolve().parent.parent
+        # the compiler, plus the reader of @include lines that decides which texts it sees
+        import hashlib
+
+        includes = hashlib.blake2b((package / "rulefiles.py").read_bytes(), digest_size=8).hexdigest()
+        _RULES_CODE = f"{source_digest(package / 'rules')}-{includes}"
     return _RULES_CODE
 
 
@@ -155,7 +160,7 @@ def _compile_rules_text(path: Path, parts: list[tuple[str, str]], includes=()): 
             raise RulesError(f"{path}: no [importlinter] section")
         return rs
     if len(parts) == 1 and not includes:
-        from ..rules.includes import blank_includes, include_lines
+        from ..rulefiles import blank_includes, include_lines
 
         parts = [(name, blank_includes(text, include_lines(text)))]
     return compile_parts(parts, includes)

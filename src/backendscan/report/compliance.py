@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding
+from ..rulefiles import project_rules_file
 from .plan import rule_statements
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +36,7 @@ class Statement:
     kind: str = ""  # rule kind (layers, forbidden, ban, ...) when compiled
     violations: int = 0
     reason: str = ""  # why it is not checkable / not recognised
+    source: str = ""  # the file it is written in, when not the rules file itself (an ``@include``)
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,31 @@ def rules_finding(f: Finding) -> bool:
 def rules_file_text(result: "ScanResult") -> tuple[str, str] | None:
     """(path, text) of the project's rules file (``[tool.backendscan] rules``, default RULES.md)."""
     aux = result.project.aux_files if result.project is not None else {}
-    wanted = result.config.rules or "RULES.md"
-    if wanted in aux:
-        return wanted, aux[wanted]
-    candidates = sorted((p for p in aux if p.rsplit("/", 1)[-1] == "RULES.md"), key=lambda p: (p.count("/"), p))
-    if candidates:
-        return candidates[0], aux[candidates[0]]
-    return None
+    path = project_rules_file(aux, result.config.rules)
+    return (path, aux[path]) if path is not None else None
+
+
+def _rules_parts(result: "ScanResult", path: str, text: str) -> tuple[list[tuple[str, str]], list[Any]]:
+    """The rules file's text plus the files it includes (``@AGENTS.md``), as ``backendscan check`` reads them.
+
+    The included files were read with the configuration files (their texts are in the
+    project key); one that could not be read is reported as ``missing`` by the compiler.
+    """
+    from ..rulefiles import expand, include_lines, relative_to_root
+
+    if "@" not in text or not include_lines(text):
+        return [(path, text)], []
+    aux = result.project.aux_files if result.project is not None else {}
+
+    def read(p: Path) -> str:
+        rel = relative_to_root(result.root, p)
+        if rel not in aux:
+            raise OSError(f"{rel} was not read")
+        return aux[rel]
+
+    parts, includes = expand(result.root / path, read, text)
+    parts[0] = (path, parts[0][1])  # cited as the report names it (``backend/RULES.md``)
+    return parts, list(includes)
 
 
 _STATUS = {"compiled": "checked", "not_checkable": "not-checkable", "unrecognized": "unrecognized"}
@@ -100,7 +121,7 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
     found = rules_file_text(result)
     try:
         from ..rules.checks import check, input_from_scan, unmatched_findings
-        from ..rules.compiler import compile_rules
+        from ..rules.compiler import compile_parts
     except Exception as exc:  # the report still lists the statements, marked "not evaluated"
         log.warning("rules engine unavailable for the report: %s", exc)
         return _as_written(result, found)
@@ -108,7 +129,8 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
         return Compliance(suggestions=_suggestions(result, None) if suggest else ())
     path, text = found
     try:
-        rs = compile_rules(text, path)
+        parts, includes = _rules_parts(result, path, text)
+        rs = compile_parts(parts, includes)
         suggestions = _suggestions(result, rs) if suggest else ()
         res = check([rs], input_from_scan(result))
         violations = tuple(res.findings) + tuple(unmatched_findings(res))
@@ -119,11 +141,11 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
     statements = []
     for e in rs.entries:
         status = _STATUS.get(e.status, e.status)
-        n = sum(1 for f in violations if f.source == f"{path}:{e.line}")
+        n = sum(1 for f in violations if f.source == f"{e.source}:{e.line}")
         if status == "checked" and n:
             status = "violated"
-        statements.append(Statement(e.line, e.text, status, e.kind, n, e.reason))
-        kinds_at.setdefault(f"{path}:{e.line}", set()).add(e.kind)
+        statements.append(Statement(e.line, e.text, status, e.kind, n, e.reason, "" if e.source == path else e.source))
+        kinds_at.setdefault(f"{e.source}:{e.line}", set()).add(e.kind)
     import_kinds = {"forbidden", "protected", "allow-only", "layers", "independence"}
     edges = sorted({(h.importer, h.imported) for f in violations if kinds_at.get(f.source, set()) & import_kinds and "acyclic" not in kinds_at.get(f.source, set()) for h in f.chain[:1]})
     return Compliance(path, True, tuple(statements), violations, tuple(rs.problems), suggestions, tuple(edges))

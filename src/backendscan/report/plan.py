@@ -533,7 +533,7 @@ def make_plan(
         rules_file, text = rules_text
         roles = {s.layer for s in steps}
         rules = relevant_rules(text, roles, set(terms))
-        status = {getattr(st, "line", 0): getattr(st, "status", "") for st in statements}
+        status = {getattr(st, "line", 0): getattr(st, "status", "") for st in statements if not getattr(st, "source", "")}
         rules = [
             RuleRef(r.line, r.text, None if r.line not in status else status[r.line] in ("checked", "violated"))
             for r in rules

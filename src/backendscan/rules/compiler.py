@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from ..model import Severity
 from . import lexicon
-from .includes import Include
+from ..rulefiles import Include
 from .grammar import Clause, Outcome, compile_clause, label_is_rule, make_clause, not_checkable, split_label
 from .model import (
     COMPILED,
@@ -58,10 +58,10 @@ def compile_rules(text: str, source: str = "RULES.md") -> RuleSet:
     """Compile a Markdown rule file (never raises; fatal problems go to ``problems``).
 
     ``@path`` include lines are left out of the prose here; following them is
-    I/O, done by the caller with :func:`backendscan.rules.includes.expand` and
+    I/O, done by the caller with :func:`backendscan.rulefiles.expand` and
     :func:`compile_parts`.
     """
-    from .includes import blank_includes, include_lines
+    from ..rulefiles import blank_includes, include_lines
 
     return compile_parts([(source, blank_includes(text, include_lines(text)))])
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from ..model import Severity
-from .includes import Include
+from ..rulefiles import Include
 
 COMPILED = "compiled"
 NOT_CHECKABLE = "not_checkable"

@@ -1,4 +1,4 @@
-"""``@path`` include lines of CLAUDE.md / AGENTS.md (Claude Code's import syntax).
+"""Rules files on disk: which file is the project's, and its ``@path`` include lines (CLAUDE.md's ``@AGENTS.md``).
 
 A Markdown rule file may consist of nothing but ``@AGENTS.md``: Claude Code
 reads the named file in its place.  :func:`include_lines` finds the lines whose
@@ -16,10 +16,11 @@ Only :func:`expand`'s ``read`` argument touches the disk.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 MAX_DEPTH = 5
 
@@ -117,3 +118,41 @@ def expand(first: Path, read: Callable[[Path], str], text: str | None = None) ->
     start = first.resolve()
     visit(start, read(start) if text is None else text, first.name, 0)
     return parts, met
+
+
+def project_rules_file(paths: Iterable[str], configured: str = "") -> str | None:
+    """The project's rules file among ``paths`` (relative POSIX): the configured one, else the shallowest RULES.md."""
+    paths = list(paths)
+    wanted = configured or "RULES.md"
+    if wanted in paths:
+        return wanted
+    candidates = sorted((p for p in paths if p.rsplit("/", 1)[-1] == "RULES.md"), key=lambda p: (p.count("/"), p))
+    return candidates[0] if candidates else None
+
+
+def included_texts(root: Path, rules_file: str, texts: Mapping[str, str], read: Callable[[Path], str]) -> dict[str, str]:
+    """Every file ``rules_file`` includes (transitively), keyed by its path relative to ``root``.
+
+    ``texts`` holds files already read (the rules file among them); ``read`` reads
+    the others.  What is returned is what :func:`expand` over ``texts`` needs.
+    """
+    first = texts.get(rules_file)
+    if first is None or "@" not in first:
+        return {}
+    got: dict[str, str] = {}
+
+    def reader(path: Path) -> str:
+        rel = relative_to_root(root, path)
+        if rel in texts:
+            return texts[rel]
+        body = read(path)
+        got[rel] = body
+        return body
+
+    expand(root / rules_file, reader, first)
+    return got
+
+
+def relative_to_root(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX string (``../x.md`` for files beside it)."""
+    return Path(os.path.relpath(path, root.resolve())).as_posix()
