@@ -175,13 +175,28 @@ def _independent_group(g: ImportGraph, kids: list[str], members: dict[str, set[s
     return sorted(group)
 
 
+def _prefix_tree(modules: Sequence[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For every dotted prefix of the module names: its next-level prefixes, and the modules at or under it."""
+    children: dict[str, set[str]] = {}
+    under: dict[str, set[str]] = {}
+    for m in modules:
+        parts = m.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            under.setdefault(prefix, set()).add(m)
+            if i < len(parts):
+                children.setdefault(prefix, set()).add(f"{prefix}.{parts[i]}")
+    return children, under
+
+
 def infer_rules(result: "ScanResult", depth: int = 0) -> str:
     """The RULES.md draft (Markdown with a fenced backendscan block)."""
     from .checks import check, input_from_scan
     from .compiler import compile_rules
 
     g = ImportGraph(result.graph, type_checking=False, dynamic=True)
-    modules = sorted(n for n in g.nodes if n in {m.name for m in result.modules})
+    scanned = {m.name for m in result.modules}
+    modules = sorted(n for n in g.nodes if n in scanned)
     if not modules:
         return f"# Engineering rules for {result.name} (draft)\n\nbackendscan found no Python modules to draw rules from.\n"
     tops = sorted({m.split(".")[0] for m in modules})
@@ -226,13 +241,15 @@ def infer_rules(result: "ScanResult", depth: int = 0) -> str:
             prose_layers.append(" / ".join(prose_parts))
     # independent sibling groups
     groups: list[tuple[str, list[str]]] = []
+    children, under = _prefix_tree(modules)
     parents = sorted({m.rsplit(".", 1)[0] for m in modules if "." in m})
     for parent in parents:
-        kids = sorted({".".join(m.split(".")[: parent.count(".") + 2]) for m in modules if m.startswith(parent + ".")})
-        kid_pkgs = [k for k in kids if any(m.startswith(k + ".") for m in modules)]
+        # sub-packages of ``parent`` that hold modules of their own (one pass over the names
+        # above, not one per parent: 0.6 s on saleor's 4,300 modules)
+        kid_pkgs = sorted(k for k in children.get(parent, ()) if k in children)
         if len(kid_pkgs) < 3:
             continue
-        members = {k: {m for m in modules if m == k or m.startswith(k + ".")} for k in kid_pkgs}
+        members = {k: under[k] for k in kid_pkgs}
         grp = _independent_group(g, kid_pkgs, members)
         if len(grp) >= 3:
             groups.append((parent, grp))
