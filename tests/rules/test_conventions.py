@@ -337,3 +337,68 @@ def test_import_style_rules_flag_relative_and_function_level_imports(tmp_path):
         ("app/api.py", 1, "ban-relative-import", "relative import .core"),
         ("app/api.py", 5, "ban-local-import", "imports json inside a function"),
     ]
+
+
+QUERIES = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from sqlalchemy import Column, Integer, select
+        from sqlalchemy.orm import column_property
+
+
+        class Order:
+            id = Column(Integer, primary_key=True)
+            n = column_property(select(1).scalar_subquery())
+    """,
+    "app/repositories/__init__.py": "",
+    "app/repositories/orders.py": """
+        from sqlalchemy import select
+
+        from app.models import Order
+
+
+        class OrderRepository:
+            def __init__(self, session):
+                self.session = session
+
+            async def get(self, id):
+                return await self.session.scalar(select(Order).where(Order.id == id))
+    """,
+    "app/services/__init__.py": "",
+    "app/services/orders.py": """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.repositories.orders import OrderRepository
+
+
+        async def get_order(session: AsyncSession, id: int):
+            return await OrderRepository(session).get(id)
+
+
+        async def purge(session: AsyncSession):
+            await session.execute("DELETE FROM orders")
+    """,
+    "app/services/report.py": """
+        import sqlalchemy as sa
+
+
+        def count(db):
+            return db.session.execute(sa.select(sa.func.count()))
+    """,
+    "migrations/__init__.py": "",
+    "migrations/0001_init.py": """
+        from sqlalchemy import update
+
+        def upgrade(session):
+            session.execute(update("orders"))
+    """,
+}
+
+
+def test_queries_confined_to_repositories_flag_query_calls_not_session_imports(tmp_path):
+    got, _ = findings(tmp_path, QUERIES, "# Rules\n\n- All database queries must be in the repositories\n")
+    assert got == [
+        ("app/services/orders.py", 11, "ban-db-query", "runs a database query (`session.execute`) in purge"),
+        ("app/services/report.py", 5, "ban-db-query", "runs a database query (`db.session.execute`) in count"),
+        ("app/services/report.py", 5, "ban-db-query", "runs a database query (`sa.select`) in count"),
+    ]  # nothing for the AsyncSession import, the repository, the models or the migration

@@ -283,11 +283,14 @@ def test_an_auxiliary_verb_is_not_the_subject_of_an_import_rule() -> None:
     assert rs.rules == ()
 
 
-def test_queries_confined_to_a_layer_leave_the_model_modules_free_to_import_the_orm() -> None:
-    # declaring tables needs the ORM and is no query
-    assert canon("- All database queries must be in `app/repositories/`\n") == ["Only `app/repositories` and models may import db and orm"]
+def test_queries_confined_to_a_layer_ban_query_calls_elsewhere_not_imports() -> None:
+    # queries are calls; importing the session type to pass it on is none, and declaring tables is no query
+    assert canon("- All database queries must be in `app/repositories/`\n") == ["database queries are banned outside `app/repositories` and models"]
     # models already named: not added twice
-    assert canon("- All database queries must be in repositories and models\n") == ["Only repositories and models may import db and orm"]
+    assert canon("- All database queries must be in repositories and models\n") == ["database queries are banned outside repositories and models"]
+    # "access" and "persistence" still confine the imports of the DB layer
+    assert canon("- All database access must go through repositories\n") == ["Only repositories and models may import db and orm"]
+    assert canon("- Never write raw SQL queries in views\n") == ["database queries are banned under views"]
 
 
 # --- lifted obligations and fields of things that are not routes (NetBox's AGENTS.md, in our own words)

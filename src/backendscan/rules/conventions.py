@@ -58,8 +58,9 @@ def _report_scope(ctx: Context, rule: Rule, refs: tuple[Ref, ...], what: str) ->
 
 
 def _source_modules(ctx: Context) -> list[str]:
-    """First-party modules with code (tests excluded)."""
-    return sorted(m for m in ctx.inp.modules if m not in ctx.inp.test_modules and ctx.inp.modules[m])
+    """First-party modules with code (tests and migrations excluded: generated or frozen history, not the code rules shape)."""
+    skip = ctx.inp.test_modules | ctx.inp.migration_modules
+    return sorted(m for m in ctx.inp.modules if m not in skip and ctx.inp.modules[m])
 
 
 # --------------------------------------------------------------------- bans
@@ -82,8 +83,10 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     _report_scope(ctx, rule, spec.under, "scope")
     _report_scope(ctx, rule, spec.outside, "outside")
     out: list[Finding] = []
-    names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import", "local-import")]
+    names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import", "local-import", "db-query")]
     constructs = set(spec.names) - set(names)
+    query_calls = set(lexicon.DB_QUERY_CALLS) - set(names) if "db-query" in constructs else set()
+    names += sorted(query_calls)
     # a banned first-party module is banned as an import, not as every call into it
     modules_banned = {n for n in names if ctx.resolver.exists(n)}
     use = f"; use `{spec.replacement}`" if spec.replacement else ""
@@ -101,7 +104,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                     hit = hit and "." in n
                 if hit:
                     imported_names.add(n)
-                    out.append(finding(rule, f"imports banned `{n}`{use}", s.location, f"{module}:import:{n}", (ChainHop(module, s.target, s.location, s.code),)))
+                    what = f"imports `{n}`, which builds database queries" if n in query_calls else f"imports banned `{n}`"
+                    out.append(finding(rule, f"{what}{use}", s.location, f"{module}:import:{n}", (ChainHop(module, s.target, s.location, s.code),)))
             if "star-import" in constructs and s.star:
                 out.append(finding(rule, f"star import from {s.target}{use}", s.location, f"{module}:star:{s.target}"))
             if "relative-import" in constructs and s.written.startswith("."):
@@ -126,7 +130,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                         continue
                     if _call_matches(n, resolved, written):
                         where = f" in {call.scope}" if call.scope else ""
-                        msg = f"calls banned `{n}`{where}" + (" inside async code" if spec.in_async else "") + use
+                        what = f"runs a database query (`{written}`)" if n in query_calls else f"calls banned `{n}`"
+                        msg = f"{what}{where}" + (" inside async code" if spec.in_async else "") + use
                         out.append(finding(rule, msg, Location(path, call.line, call.column), f"{module}:{call.scope}:call:{n}"))
                         break
         if "bare-except" in constructs:

@@ -698,6 +698,12 @@ def _only_rule_inner(c: Clause, t: Text) -> Outcome | None:
     )
     if m and re.search(r"database|\bdb\b|sql|orm|quer|persist|data access", m.group("what")):
         via = _refs(_names(t, m.start("where"), len(norm)))
+        if via and re.search(r"quer(?:y|ies)", m.group("what")):
+            # queries are calls (a select, a session.execute, a manager call), not imports: a service that
+            # imports the session type to hand it to a repository runs no query
+            if not any(lexicon.ROLE_WORDS.get(r.text.lower(), ("", ""))[1] == "models" for r in via):
+                via = via + (Ref("models", quoted=False),)
+            return compiled("ban", Ban(("db-query",), outside=via))
         if via:
             # queries are read as imports of the ORM; the model modules import it to declare tables, which is no query
             if not any(lexicon.ROLE_WORDS.get(r.text.lower(), ("", ""))[1] == "models" for r in via):
@@ -1469,6 +1475,7 @@ _CONSTRUCTS = (
     ("relative-import", r"relative\s+imports?"),
     ("local-import", r"imports?\s+(?:inside|within|in)\s+(?:functions?|methods?)|(?:function|method)[- ]level\s+imports?|local\s+imports?"),
     ("third-party-import", r"(?:external|third[- ]party)\s+(?:imports?|dependencies|libraries|packages)"),
+    ("db-query", r"(?:database|db|sql|orm)\s+quer(?:y|ies)|raw\s+sql(?:\s+quer(?:y|ies))?"),
 )
 _CONSTRUCT_CODES = {"except:": "bare-except", "except": "bare-except", "import *": "star-import", "from x import *": "star-import", "*": "star-import"}
 

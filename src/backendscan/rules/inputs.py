@@ -50,6 +50,7 @@ class CheckInput:
     long_lines: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     test_modules: frozenset[str] = frozenset()
+    migration_modules: frozenset[str] = frozenset()
 
     def path_of(self, module: str) -> str:
         return self.modules.get(module, "")
@@ -119,6 +120,7 @@ def input_from_scan(result: "ScanResult", long_lines: Mapping[str, tuple[tuple[i
         long_lines=long_lines or {},
         roles=tuple((k, tuple(p.strip() for p in v.split(",") if p.strip())) for k, v in config.roles),
         test_modules=frozenset(m.name for m in result.modules if m.kind.value == "test"),
+        migration_modules=frozenset(m.name for m in result.modules if m.kind.value == "migration"),
     )
 
 

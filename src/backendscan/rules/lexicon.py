@@ -246,3 +246,18 @@ VAGUE_RE = re.compile(
     r"\b(?:clear|good|meaningful|descriptive|proper|properly|appropriate|appropriately|clean|readable|concise|useful|helpful|sensible|reasonable|small|short|boring|clever|simple|focused|thin|lean|minimal|well[- ]\w+)\b",
     re.IGNORECASE,
 )
+
+
+#: calls that run or build a database query, for "database queries live in the repositories":
+#: SQLAlchemy / SQLModel statement constructors and session execution, Django managers, raw cursors.
+#: Matched like banned calls (resolved through imports, or by the written tail: ``self.session.execute``).
+#: ``sqlalchemy.text`` is not among them: it mostly writes SQL fragments (index predicates, server defaults).
+DB_QUERY_CALLS = (
+    "sqlalchemy.select", "sqlalchemy.insert", "sqlalchemy.update", "sqlalchemy.delete",
+    "sqlalchemy.sql.select", "sqlalchemy.sql.insert", "sqlalchemy.sql.update", "sqlalchemy.sql.delete",
+    "sqlalchemy.sql.expression.select", "sqlalchemy.future.select", "sqlalchemy.dialects.postgresql.insert", "sqlmodel.select",
+    "session.execute", "session.scalars", "session.scalar", "session.query", "session.exec",
+    "objects.filter", "objects.get", "objects.all", "objects.exclude", "objects.create", "objects.update",
+    "objects.get_or_create", "objects.update_or_create", "objects.bulk_create", "objects.raw", "objects.values",
+    "connection.cursor",
+)

@@ -95,6 +95,7 @@ _CONSTRUCT_TEXT = {
     "relative-import": "relative imports",
     "local-import": "imports inside functions",
     "third-party-import": "third-party imports",
+    "db-query": "database queries",
 }
 
 
@@ -167,7 +168,7 @@ def render_spec(spec: Spec) -> str:
     if isinstance(spec, Ban):
         items = [_CONSTRUCT_TEXT.get(n, f"`{n}`") for n in spec.names]
         joined = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
-        text = f"{joined} {'are' if len(items) > 1 or spec.names[0] in ('relative-import', 'third-party-import', 'local-import') else 'is'} banned"
+        text = f"{joined} {'are' if len(items) > 1 or spec.names[0] in ('relative-import', 'third-party-import', 'local-import', 'db-query') else 'is'} banned"
         if spec.under:
             text += f" under {names(spec.under)}"
         if spec.outside:
