@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from .imports import absolute_name, RawImport
 from .parsing import ParsedModule
-from .visiting import Context, FileVisitor, dotted_name
+from .visiting import Context, FileVisitor, dotted_name, walk_nodes
 
 
 @dataclass(frozen=True)
@@ -442,7 +442,7 @@ class SymbolExtractor(FileVisitor):
                 exprs += stmt.bases + [k.value for k in stmt.keywords]
             else:
                 exprs += [d for d in stmt.args.defaults + stmt.args.kw_defaults if d is not None]
-            nodes = [n for e in exprs for n in ast.walk(e)]
+            nodes = [n for e in exprs for n in walk_nodes(e)]
         else:
             nodes = ctx.expression_nodes(stmt)  # shared with the other visitors
         for node in nodes:

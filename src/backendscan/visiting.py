@@ -58,7 +58,7 @@ class Context:
             self._calls = None
             nodes: list[ast.AST] = []
             for expr in statement_expressions(stmt):
-                nodes.extend(ast.walk(expr))
+                nodes.extend(walk_nodes(expr))
             self._nodes = nodes
         return self._nodes
 
@@ -232,6 +232,34 @@ def walk(tree: ast.Module, visitors: Sequence[Any]) -> None:
                 fn(stmt, ctx)
 
     body(tree.body)
+
+
+def walk_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))`` in the same breadth-first order, without the ``ctx`` markers, at a third of the cost.
+
+    ``ast.walk`` is a generator over ``iter_child_nodes``, itself a generator over
+    ``iter_fields``: three Python frames per node.  The per-file walk collects the
+    expression nodes of every statement, so this loop is on the hot path of a scan.
+    The ``Load``/``Store``/``Del`` objects under ``Name``, ``Attribute``... are a third
+    of all nodes and no visitor looks for them (they read ``node.ctx`` instead).
+    """
+    out = [node]
+    i = 0
+    AST = ast.AST
+    while i < len(out):
+        n = out[i]
+        i += 1
+        for name in n._fields:
+            if name == "ctx":
+                continue
+            v = getattr(n, name, None)
+            if isinstance(v, AST):
+                out.append(v)
+            elif isinstance(v, list):
+                for x in v:
+                    if isinstance(x, AST):
+                        out.append(x)
+    return out
 
 
 _STMT_LIST_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
