@@ -955,3 +955,84 @@ def test_admin_sites_registrations_and_overrides(tmp_path: Path) -> None:
     )
     assert dict(product_change.options) == {"admin_urls_modified": "shop.admin.ProductAdmin.get_urls"}
     assert _by_path(result)["/admin/{app_label}/"].raw_path == "admin/^(?P<app_label>auth|shop|notes)/$"
+
+
+# --------------------------------------------------------------------------- framework URLconfs included by name
+KNOWN_URLCONFS = {
+    "site/__init__.py": "",
+    "site/settings.py": 'ROOT_URLCONF = "site.urls"\nINSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\n',
+    "site/urls.py": """
+        from django.contrib.auth import urls as auth_urls
+        from django.urls import include, path
+
+        urlpatterns = [
+            path("accounts/", include("django.contrib.auth.urls")),
+            path("api-auth/", include("rest_framework.urls")),
+            path("me/", include((auth_urls, "mine"))),
+            path("silk/", include("silk.urls")),
+        ]
+    """,
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+}
+
+
+def test_django_and_drf_urlconfs_included_by_name_are_listed_at_the_include(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, KNOWN_URLCONFS, analyzers=("django_urls",))
+    got = [(r.methods, r.path, r.handler, r.file, r.line, r.name, dict(r.options).get("urlconf")) for r in _django(result)]
+    v = "django.contrib.auth.views."
+    auth = "django.contrib.auth.urls"
+    form, get = ("GET", "POST", "PUT"), ("GET",)
+    assert got == [
+        (form, "/accounts/login/", v + "LoginView", "site/urls.py", 5, "login", auth),
+        (("POST",), "/accounts/logout/", v + "LogoutView", "site/urls.py", 5, "logout", auth),
+        (form, "/accounts/password_change/", v + "PasswordChangeView", "site/urls.py", 5, "password_change", auth),
+        (get, "/accounts/password_change/done/", v + "PasswordChangeDoneView", "site/urls.py", 5, "password_change_done", auth),
+        (form, "/accounts/password_reset/", v + "PasswordResetView", "site/urls.py", 5, "password_reset", auth),
+        (get, "/accounts/password_reset/done/", v + "PasswordResetDoneView", "site/urls.py", 5, "password_reset_done", auth),
+        (get, "/accounts/reset/done/", v + "PasswordResetCompleteView", "site/urls.py", 5, "password_reset_complete", auth),
+        (form, "/accounts/reset/{uidb64}/{token}/", v + "PasswordResetConfirmView", "site/urls.py", 5, "password_reset_confirm", auth),
+        (form, "/api-auth/login/", v + "LoginView", "site/urls.py", 6, "rest_framework:login", "rest_framework.urls"),
+        (("POST",), "/api-auth/logout/", v + "LogoutView", "site/urls.py", 6, "rest_framework:logout", "rest_framework.urls"),
+        (form, "/me/login/", v + "LoginView", "site/urls.py", 7, "mine:login", auth),
+        (("POST",), "/me/logout/", v + "LogoutView", "site/urls.py", 7, "mine:logout", auth),
+        (form, "/me/password_change/", v + "PasswordChangeView", "site/urls.py", 7, "mine:password_change", auth),
+        (get, "/me/password_change/done/", v + "PasswordChangeDoneView", "site/urls.py", 7, "mine:password_change_done", auth),
+        (form, "/me/password_reset/", v + "PasswordResetView", "site/urls.py", 7, "mine:password_reset", auth),
+        (get, "/me/password_reset/done/", v + "PasswordResetDoneView", "site/urls.py", 7, "mine:password_reset_done", auth),
+        (get, "/me/reset/done/", v + "PasswordResetCompleteView", "site/urls.py", 7, "mine:password_reset_complete", auth),
+        (form, "/me/reset/{uidb64}/{token}/", v + "PasswordResetConfirmView", "site/urls.py", 7, "mine:password_reset_confirm", auth),
+    ]
+    # a third-party URLconf whose layout changes between versions stays a finding
+    assert _findings(result, "external-include") == [
+        ("site/urls.py:8", "include('silk.urls'): module outside the scan; its routes are not listed"),
+    ]
+
+
+def test_drf_token_app_registers_its_proxy_model_on_the_admin(tmp_path: Path) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings.py": """
+            ROOT_URLCONF = "proj.urls"
+            INSTALLED_APPS = ["django.contrib.admin", "django.contrib.contenttypes", "rest_framework.authtoken"]
+        """,
+        "proj/urls.py": """
+            from django.contrib import admin
+            from django.urls import path
+
+            urlpatterns = [path("admin/", admin.site.urls)]
+        """,
+    }
+    result = _inline(tmp_path, files)
+    token = [(r.methods, r.path, r.handler, r.name) for r in _django(result) if "/authtoken/" in r.path]
+    ma = "django.contrib.admin.options.ModelAdmin."
+    assert token == [  # as Django 5.2 + DRF 3.17 resolve them (Label Studio's ground truth)
+        (("ANY",), "/admin/authtoken/tokenproxy/", ma + "changelist_view", "admin:authtoken_tokenproxy_changelist"),
+        (("ANY",), "/admin/authtoken/tokenproxy/add/", ma + "add_view", "admin:authtoken_tokenproxy_add"),
+        (("DELETE", "GET", "PATCH", "POST", "PUT"), "/admin/authtoken/tokenproxy/{object_id}/", "django.views.generic.base.RedirectView", ""),
+        (("ANY",), "/admin/authtoken/tokenproxy/{object_id}/change/", ma + "change_view", "admin:authtoken_tokenproxy_change"),
+        (("ANY",), "/admin/authtoken/tokenproxy/{object_id}/delete/", ma + "delete_view", "admin:authtoken_tokenproxy_delete"),
+        (("ANY",), "/admin/authtoken/tokenproxy/{object_id}/history/", ma + "history_view", "admin:authtoken_tokenproxy_history"),
+    ]
+    # without the app in INSTALLED_APPS nothing is registered
+    files["proj/settings.py"] = 'ROOT_URLCONF = "proj.urls"\nINSTALLED_APPS = ["django.contrib.admin"]\n'
+    assert not [r for r in _django(_inline(tmp_path / "again", files)) if "/authtoken/" in r.path]

@@ -71,7 +71,7 @@ class _Registration:
     model_name: str = ""
 
 
-#: what ``django.contrib`` apps register on the default site when admin autodiscovery runs:
+#: what ``django.contrib`` apps (and DRF's token app) register on the default site when admin autodiscovery runs:
 #: app entry -> (model, ModelAdmin, app_label, model_name)
 _CONTRIB_REGISTRATIONS = {
     "django.contrib.auth": (
@@ -84,6 +84,10 @@ _CONTRIB_REGISTRATIONS = {
     ),
     "django.contrib.flatpages": (
         ("django.contrib.flatpages.models.FlatPage", "django.contrib.flatpages.admin.FlatPageAdmin", "flatpages", "flatpage"),
+    ),
+    # DRF's token app (3.12 and later registers the proxy model, so the admin edits tokens by user)
+    "rest_framework.authtoken": (
+        ("rest_framework.authtoken.models.TokenProxy", "rest_framework.authtoken.admin.TokenAdmin", "authtoken", "tokenproxy"),
     ),
 }
 _CONTRIB_MODELS = {m for regs in _CONTRIB_REGISTRATIONS.values() for m, _, _, _ in regs}

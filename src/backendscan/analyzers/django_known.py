@@ -210,6 +210,33 @@ REGEX_FUNCS = {
     "django.urls.conf.re_path": "regex",
     "django.conf.urls.url": "regex",
 }
+#: URLconfs of Django and DRF that projects include by name, read from Django 5.2 and DRF 3.17 (the same
+#: since Django 2.1 / DRF 3.x): module -> (app_name, ((route, view class, URL name), ...)).  A project's
+#: ``include("django.contrib.auth.urls")`` lists these routes at the include; other packages' URLconfs
+#: stay ``external-include`` findings (their layouts change between versions).
+URLCONFS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "django.contrib.auth.urls": (
+        "",
+        (
+            ("login/", "django.contrib.auth.views.LoginView", "login"),
+            ("logout/", "django.contrib.auth.views.LogoutView", "logout"),
+            ("password_change/", "django.contrib.auth.views.PasswordChangeView", "password_change"),
+            ("password_change/done/", "django.contrib.auth.views.PasswordChangeDoneView", "password_change_done"),
+            ("password_reset/", "django.contrib.auth.views.PasswordResetView", "password_reset"),
+            ("password_reset/done/", "django.contrib.auth.views.PasswordResetDoneView", "password_reset_done"),
+            ("reset/<uidb64>/<token>/", "django.contrib.auth.views.PasswordResetConfirmView", "password_reset_confirm"),
+            ("reset/done/", "django.contrib.auth.views.PasswordResetCompleteView", "password_reset_complete"),
+        ),
+    ),
+    "rest_framework.urls": (
+        "rest_framework",
+        (
+            ("login/", "django.contrib.auth.views.LoginView", "login"),
+            ("logout/", "django.contrib.auth.views.LogoutView", "logout"),
+        ),
+    ),
+}
+
 INCLUDE_FUNCS = {"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"}
 I18N_PATTERNS = {"django.conf.urls.i18n.i18n_patterns"}
 STATIC_FUNCS = {"django.conf.urls.static.static"}

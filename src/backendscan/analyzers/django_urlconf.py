@@ -97,6 +97,15 @@ class Pat:
 
 
 @dataclass(frozen=True)
+class IncludedView:
+    """The view of a route from a known framework URLconf (``django.contrib.auth.urls``), listed at the include."""
+
+    cls: str
+    urlconf: str
+    registered_at: Location
+
+
+@dataclass(frozen=True)
 class Group:
     """Patterns under a non-``path`` prefix (``i18n_patterns``)."""
 

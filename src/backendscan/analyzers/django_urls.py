@@ -50,7 +50,7 @@ from . import django_known as known
 from .base import AnalyzerOutput
 from .django_admin import AdminSites, FixedView
 from .django_apploops import LoopInterpreter
-from .django_urlconf import AdminUrls, Ctx, Group, ModuleRef, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
+from .django_urlconf import AdminUrls, Ctx, Group, IncludedView, ModuleRef, Pat, Problem, RouterUrls, Urlconf, call_arg, dotted, unparse
 from .django_views import SettingsFacts, ViewFacts, Views, ViewTarget
 from .drf_routers import Routers, SuffixedRouter, SyntheticView, format_suffix_variants, suffix_route
 from .routing import django_regex_piece, normalize_django_path
@@ -397,6 +397,11 @@ class _Walker:
             facts = ViewFacts("django", fv.methods, fv.handler, fv.file, fv.line, fixed_auth, False, fv.options)
             self.emit(e, here, pc, app, facts, e.name_text or "", registered, fv.group, list(fv.options))
             return
+        if isinstance(e.synthetic, IncludedView):
+            iv: IncludedView = e.synthetic
+            facts = self.views.describe(ViewTarget("external_class", iv.cls, e.ctx, e.call or ast.Constant(None)), iv.registered_at)
+            self.emit(e, here, pc, app, facts, e.name_text or "", iv.registered_at, "", [("urlconf", iv.urlconf)])
+            return
         view: SyntheticView = e.synthetic
         registered = view.registered_at or self.urlconf.location(e.ctx, e.call)
         info = self.project.class_info(view.cls)
@@ -471,7 +476,7 @@ class _Walker:
             return [Problem("invalid-urlpattern", "include() without a URLconf", self.urlconf.location(ctx, node))], "", ""
         elems, module = self._include_target(target, ctx)
         if app_name is None and module:
-            app_name = self.urlconf.app_name(module) or None
+            app_name = (known.URLCONFS[module][0] if module in known.URLCONFS else self.urlconf.app_name(module)) or None
         namespace = app_name or ""
         if ns_expr is not None:
             nv = self.urlconf.evaluate_string(ns_expr, ctx)
@@ -503,6 +508,8 @@ class _Walker:
             module = self.module_named(expr.value)
             if module:
                 return self.urlconf.module_patterns(module, loc), module
+            if expr.value in known.URLCONFS:
+                return self._known_urlconf(expr.value, ctx, expr, loc), expr.value
             return [
                 Problem(
                     "external-include",
@@ -515,11 +522,20 @@ class _Walker:
             q = self.urlconf.resolve(expr, ctx)
             if q and self.project.lookup(q).kind == "module":
                 return self.urlconf.module_patterns(q, loc), q
+            if q in known.URLCONFS:  # from django.contrib.auth import urls as auth_urls
+                return self._known_urlconf(q, ctx, expr, loc), q
         if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Attribute, ast.Name)):
             v = self.urlconf.evaluate(expr, ctx)  # include(settings.API_URLCONF), include(app.urls_module)
             if v.ok and isinstance(v.value, str):
                 return self._include_target(ast.Constant(v.value), ctx)
         return self.urlconf.patterns(expr, ctx), ""
+
+    def _known_urlconf(self, module: str, ctx: Ctx, node: ast.AST, loc: Location) -> list[Any]:
+        """The patterns of a framework URLconf the project includes, from :data:`.django_known.URLCONFS`."""
+        return [
+            Pat("path", None, None, ctx, node, synthetic=IncludedView(cls, module, loc), raw_route=route, name_text=name)
+            for route, cls, name in known.URLCONFS[module][1]
+        ]
 
     def module_named(self, name: str) -> str:
         if name in self.project.modules:
