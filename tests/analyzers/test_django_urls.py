@@ -1036,3 +1036,24 @@ def test_drf_token_app_registers_its_proxy_model_on_the_admin(tmp_path: Path) ->
     # without the app in INSTALLED_APPS nothing is registered
     files["proj/settings.py"] = 'ROOT_URLCONF = "proj.urls"\nINSTALLED_APPS = ["django.contrib.admin"]\n'
     assert not [r for r in _django(_inline(tmp_path / "again", files)) if "/authtoken/" in r.path]
+
+
+def test_celery_results_app_registers_its_two_models_on_the_admin(tmp_path: Path) -> None:
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\nINSTALLED_APPS = ["django.contrib.admin", "django_celery_results"]\n',
+        "proj/urls.py": 'from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [path("admin/", admin.site.urls)]\n',
+    }
+    got = [(r.path, r.handler, r.name) for r in _django(_inline(tmp_path, files)) if "django_celery_results" in r.path and r.name]
+    ma = "django.contrib.admin.options.ModelAdmin."
+    assert got == [  # as nautobot's running app lists them (django-celery-results 2.6)
+        (f"/admin/django_celery_results/{m}/{tail}", ma + view, f"admin:django_celery_results_{m}_{name}")
+        for m in ("groupresult", "taskresult")
+        for tail, view, name in (
+            ("", "changelist_view", "changelist"),
+            ("add/", "add_view", "add"),
+            ("{object_id}/change/", "change_view", "change"),
+            ("{object_id}/delete/", "delete_view", "delete"),
+            ("{object_id}/history/", "history_view", "history"),
+        )
+    ]

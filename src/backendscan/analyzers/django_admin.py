@@ -71,7 +71,8 @@ class _Registration:
     model_name: str = ""
 
 
-#: what ``django.contrib`` apps (and DRF's token app) register on the default site when admin autodiscovery runs:
+#: what ``django.contrib`` apps (and DRF's token app, django-celery-results) register on the default site when
+#: admin autodiscovery runs (read from Django 5.2, DRF 3.17, django-celery-results 2.6):
 #: app entry -> (model, ModelAdmin, app_label, model_name)
 _CONTRIB_REGISTRATIONS = {
     "django.contrib.auth": (
@@ -88,6 +89,11 @@ _CONTRIB_REGISTRATIONS = {
     # DRF's token app (3.12 and later registers the proxy model, so the admin edits tokens by user)
     "rest_framework.authtoken": (
         ("rest_framework.authtoken.models.TokenProxy", "rest_framework.authtoken.admin.TokenAdmin", "authtoken", "tokenproxy"),
+    ),
+    # Celery's Django result backend (2.x): task and group results
+    "django_celery_results": (
+        ("django_celery_results.models.TaskResult", "django_celery_results.admin.TaskResultAdmin", "django_celery_results", "taskresult"),
+        ("django_celery_results.models.GroupResult", "django_celery_results.admin.GroupResultAdmin", "django_celery_results", "groupresult"),
     ),
 }
 _CONTRIB_MODELS = {m for regs in _CONTRIB_REGISTRATIONS.values() for m, _, _, _ in regs}
