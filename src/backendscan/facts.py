@@ -128,6 +128,15 @@ class OrmModel:
     def sort_key(self) -> tuple[object, ...]:
         return (self.table, self.class_name, self.file, self.line)
 
+    @property
+    def framework_provided(self) -> bool:
+        """A table a framework brings (Flask-AppBuilder's ``ab_*``), listed at the code that enables it.
+
+        Shown in the data model, but not the project's to change: checks and rules about
+        models leave it out.
+        """
+        return any(k == "registered_by" for k, _ in self.options)
+
 
 @dataclass(frozen=True, slots=True)
 class TaskCall:

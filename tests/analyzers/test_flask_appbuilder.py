@@ -285,10 +285,11 @@ def test_registrations_that_cannot_be_resolved_are_reported(shop):
 
 def test_note_about_the_views_flask_appbuilder_registers_itself(shop):
     notes = [text for topic, text in shop.notes if topic == "flask_appbuilder"]
-    assert len(notes) == 2
+    assert len(notes) == 3
     assert sum(n.startswith("The views and APIs Flask-AppBuilder's AppBuilder.init_app registers by itself")
                for n in notes) == 1
     assert sum(n.startswith("The Flask-AppBuilder version is not pinned in the scanned project") for n in notes) == 1
+    assert sum(n.startswith("The `ab_*` tables of Flask-AppBuilder's SQLAlchemy security manager") for n in notes) == 1
 
 
 # ----------------------------------------------------------------------------- versions
@@ -662,3 +663,80 @@ def test_flask_appbuilder_4_gets_no_table_of_its_own_views(tmp_path):
     result = _scan(tmp_path, files)
     assert builtin_rows(result) == []
     assert any(t.startswith("Flask-AppBuilder also registers views and APIs of its own") for _, t in result.notes)
+
+
+# ----------------------------------------------------------------------------- the ab_* tables of the security manager
+_FAB_TABLES = [
+    "ab_api_key", "ab_group", "ab_group_role", "ab_permission", "ab_permission_view", "ab_permission_view_role",
+    "ab_register_user", "ab_role", "ab_user", "ab_user_group", "ab_user_role", "ab_view_menu",
+]
+
+
+def _fab_app(manager_import: str, manager: str, pin: str = "flask-appbuilder==5.3.0\n", extra: dict | None = None) -> dict:
+    files = {
+        "app/__init__.py": f'''
+            from flask import Flask
+            from flask_appbuilder import AppBuilder
+            {manager_import}
+
+            class AppSecurity({manager}):
+                pass
+
+            app = Flask(__name__)
+            appbuilder = AppBuilder(app, security_manager_class=AppSecurity)
+        ''',
+        "requirements.txt": pin,
+    }
+    files.update(extra or {})
+    return files
+
+
+def test_the_sqlalchemy_security_manager_brings_flask_appbuilders_tables(tmp_path):
+    result = _scan(tmp_path, _fab_app("from flask_appbuilder.security.sqla.manager import SecurityManager", "SecurityManager"))
+    fab = [m for m in result.models if m.framework_provided]
+    assert [(m.table, m.class_name, m.kind, m.file, m.line) for m in fab][:3] == [
+        ("ab_api_key", "flask_appbuilder.security.sqla.models.ApiKey", "model", "app/__init__.py", 9),
+        ("ab_group", "flask_appbuilder.security.sqla.models.Group", "model", "app/__init__.py", 9),
+        ("ab_group_role", "", "table", "app/__init__.py", 9),
+    ]
+    assert [m.table for m in fab] == _FAB_TABLES
+    user = next(m for m in fab if m.table == "ab_user")
+    assert [(c.name, c.type, c.nullable, c.unique) for c in user.columns][:5] == [
+        ("id", "Integer", False, False), ("first_name", "String(64)", False, False), ("last_name", "String(64)", False, False),
+        ("username", "String(128)", False, True), ("password", "String(256)", True, False),
+    ]
+    assert [(f.column, f.references) for f in user.foreign_keys] == [("created_by_fk", "ab_user.id"), ("changed_by_fk", "ab_user.id")]
+    assert any("`ab_*` tables" in text for _, text in result.notes)
+
+
+def test_flask_appbuilder_tables_are_not_checked_and_yield_to_the_projects_own(tmp_path):
+    files = _fab_app(
+        "from flask_appbuilder.security.sqla.manager import SecurityManager", "SecurityManager",
+        extra={"app/models.py": '''
+            from flask_appbuilder import Model
+            from sqlalchemy import Column, Integer, String
+
+            class Member(Model):
+                __tablename__ = "ab_user"
+                id = Column(Integer, primary_key=True)
+                nickname = Column(String(30))
+        '''},
+    )
+    result = _scan(tmp_path, files, analyzers=("flask_appbuilder", "sqlalchemy"))
+    tables = sorted((m.table, m.class_name) for m in result.models)
+    assert ("ab_user", "app.models.Member") in tables and ("ab_user", "flask_appbuilder.security.sqla.models.User") not in tables
+    assert len(tables) == len(_FAB_TABLES)
+    # FAB's foreign keys have no index (ab_user_role.user_id...), but that is not the project's to fix
+    assert [f for f in result.findings if f.rule_id in ("fk-without-index", "model-without-primary-key")] == []
+
+
+@pytest.mark.parametrize(
+    "manager_import, manager, pin",
+    [
+        ("from flask_appbuilder.security.mongoengine.manager import SecurityManager", "SecurityManager", "flask-appbuilder==5.3.0\n"),
+        ("from flask_appbuilder.security.sqla.manager import SecurityManager", "SecurityManager", "flask-appbuilder==4.5.0\n"),
+    ],
+)
+def test_no_tables_for_another_security_manager_or_flask_appbuilder_4(tmp_path, manager_import, manager, pin):
+    result = _scan(tmp_path, _fab_app(manager_import, manager, pin))
+    assert [m for m in result.models if m.framework_provided] == []

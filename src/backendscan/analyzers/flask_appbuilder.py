@@ -74,14 +74,17 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Mapping
 
-from ..facts import AuthEvidence, Route
-from ..model import Finding, Location, Severity, Unresolved
+from ..facts import AuthEvidence, OrmModel, Route
+from ..facts import Column as FactColumn
+from ..facts import ForeignKey as FactForeignKey
+from ..model import FileKind, Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
 from ..project import Project
 from ..visiting import Context, FileVisitor, call_arg, dotted_name
 from .base import AnalyzerOutput
+from .flask_appbuilder_tables import SECURITY_TABLES
 from .flask_appbuilder_builtins import (
     APPBUILDER_CLASSES,
     AUTH_DECORATORS,
@@ -990,9 +993,75 @@ class FlaskAppBuilderAnalyzer:
                           "routes every version (2.3 to 5.x) has are listed; " +
                           ", ".join(sorted(res.version_gaps)) + " have more in some versions (ModelView's RestCRUDView "
                           "/api routes up to 4.x, SAML views from 5.0, ...)."))
+        models: tuple[OrmModel, ...] = ()
+        if res.major is None or res.major >= 5:
+            models = _security_tables(project, res, inits, sm_exprs)
+            if models:
+                notes.append(("flask_appbuilder",
+                              "The `ab_*` tables of Flask-AppBuilder's SQLAlchemy security manager (users, roles, "
+                              "permissions, groups, API keys) are listed from a table of Flask-AppBuilder 5.x at the "
+                              "AppBuilder's init_app; their `registered_by` option says so."))
         routes = tuple(sorted(set(res.routes), key=Route.sort_key))
-        return AnalyzerOutput(routes=routes, findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
+        return AnalyzerOutput(routes=routes, models=models, findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
                               notes=tuple(notes))
+
+
+def _security_tables(project: Project, res: Any, inits: Mapping[str, tuple[str, Site]],
+                     sm_exprs: Mapping[str, Any]) -> tuple[OrmModel, ...]:
+    """FAB's ``ab_*`` tables, once, at the first init_app whose security manager is the SQLAlchemy one.
+
+    A table the project declares itself (a class with the same ``__tablename__``) keeps the
+    project's declaration.
+    """
+    for key in sorted(inits):
+        module, site = inits[key]
+        sm, _ = res.security_manager(sm_exprs.get(key))
+        if sm is None or not project.is_subclass(sm, {SECURITY_MANAGER}):
+            continue
+        loc = project.location(module, site.node)
+        own = _project_tablenames(project)
+        out = []
+        for t in SECURITY_TABLES:
+            if t.table in own:
+                continue
+            out.append(OrmModel(
+                orm="sqlalchemy",
+                class_name=t.cls,
+                table=t.table,
+                table_status="resolved",
+                file=loc.path,
+                line=loc.line,
+                columns=tuple(FactColumn(n, typ, nullable, pk, unique, n in t.indexed) for n, typ, nullable, pk, unique in t.columns),
+                foreign_keys=tuple(FactForeignKey(c, ref, on_delete=od) for c, ref, od in t.foreign_keys),
+                kind=t.kind,
+                base="flask_appbuilder.Model",
+                options=(("registered_by", "flask_appbuilder"),),
+            ))
+        return tuple(out)
+    return ()
+
+
+def _project_tablenames(project: Project) -> set[str]:
+    """``__tablename__`` values of the scanned application code's classes (literal strings).
+
+    Migrations and tests are left out: migration scripts often declare a throw-away
+    ``User`` class on ``ab_user`` to move data, which is no model of the application.
+    """
+    out: set[str] = set()
+    for module, syms in project.symbols.items():
+        mod = project.modules.get(module)
+        if mod is None or mod.kind is not FileKind.SOURCE:
+            continue
+        for ci in syms.classes:
+            if "__tablename__" not in ci.attributes:
+                continue
+            found = project.class_attribute(f"{module}.{ci.qualname}", "__tablename__")
+            if found is None:
+                continue
+            value = found[1].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                out.add(value.value)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -65,7 +65,7 @@ def load_analyzers(config: Config | None = None) -> tuple[tuple[Analyzer, ...], 
 #: which built-in analyzers provide which facts (plugins declare ``provides = ("routes",)``)
 FACTS_OF = {
     "routes": ("fastapi", "flask", "django_urls"),
-    "models": ("sqlalchemy", "alembic", "django_models"),
+    "models": ("sqlalchemy", "alembic", "django_models", "flask_appbuilder"),
     "tasks": ("celery", "rq", "dramatiq"),
 }
 

@@ -84,7 +84,7 @@ def scheduler_missing(ctx: CheckContext) -> Iterator[Finding]:
     "Add Alembic (SQLAlchemy) or use Django's makemigrations, and run migrations as a deployment step.",
 )
 def migrations_missing(ctx: CheckContext) -> Iterator[Finding]:
-    models = [m for m in ctx.result.models if m.kind == "model" and not m.abstract]
+    models = [m for m in ctx.result.models if m.kind == "model" and not m.abstract and not m.framework_provided]
     if not models or ctx.stack.of("migrations"):
         return
     if any(m.kind is FileKind.MIGRATION for m in ctx.result.modules):

@@ -74,6 +74,8 @@ def fk_without_index(ctx: CheckContext) -> Iterator[Finding]:
     for m in ctx.result.models:
         if m.orm not in NO_AUTO_FK_INDEX or m.abstract or not m.table or m.table_status in ("none", "unresolved", "inherited"):
             continue
+        if m.framework_provided:
+            continue
         columns = {c.name: c for c in m.columns}
         pk = [c.name for c in m.columns if c.primary_key]
         explicit = None
@@ -106,6 +108,8 @@ def fk_without_index(ctx: CheckContext) -> Iterator[Finding]:
 def model_without_pk(ctx: CheckContext) -> Iterator[Finding]:
     for m in ctx.result.models:
         if m.orm not in NO_AUTO_FK_INDEX or m.kind != "model" or m.abstract or not m.columns or m.unresolved:
+            continue
+        if m.framework_provided:
             continue
         if m.table_status in ("none", "unresolved", "inherited") or m.parent or m.inheritance:
             continue

@@ -232,7 +232,7 @@ def build_docs(result: "ScanResult") -> list[Doc]:
     seen_tables: set[str] = set()
     for om in result.models:
         key = om.class_name or om.table
-        if key in seen_tables:
+        if key in seen_tables or om.framework_provided:  # a framework's table is no place for the change
             continue
         seen_tables.add(key)
         cls = om.class_name.rsplit(".", 1)[-1]

@@ -464,7 +464,7 @@ def _route_async(ctx: Context, rule: Rule, spec: Convention) -> "tuple[list[Find
 
 def _models(ctx: Context, spec: Convention):  # type: ignore[no-untyped-def]
     for m in ctx.inp.models:
-        if m.kind != "model" or not m.class_name or m.abstract:
+        if m.kind != "model" or not m.class_name or m.abstract or m.framework_provided:
             continue
         module = module_of(m.class_name, ctx.inp.modules)
         if spec.under and module and not _in_scope(ctx, None, module, spec.under):  # type: ignore[arg-type]
@@ -697,7 +697,7 @@ def check_placement(ctx: Context, rule: Rule) -> "tuple[list[Finding], str]":
         items = [(f"{_route_name(r)} ({r.handler})", r.file, _route_location(r).line, f"route:{r.handler}") for r in ctx.inp.routes if r.kind == "http"]
         what = "routes"
     elif spec.subject == "models":
-        items = [(f"model {m.class_name}", m.file, m.line, f"model:{m.class_name}") for m in ctx.inp.models if m.class_name]
+        items = [(f"model {m.class_name}", m.file, m.line, f"model:{m.class_name}") for m in ctx.inp.models if m.class_name and not m.framework_provided]
         what = "ORM models"
     else:
         items = [(f"task {t.name}", t.file, t.line, f"task:{t.name}") for t in ctx.inp.tasks]
