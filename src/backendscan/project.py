@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .config import Config
-from .model import Dependency, Location, Module, Unresolved
+from .model import Dependency, FileKind, Location, Module, Unresolved
 from .symbols import Assignment, ClassInfo, FunctionInfo, ImportBinding, ModuleSymbols
 
 _MAX_DEPTH = 25
@@ -121,6 +121,13 @@ class Project:
 
     def summaries_of(self, analyzer: str) -> Mapping[str, Any]:
         return self.summaries.get(analyzer, {})
+
+    def source_symbols(self) -> Iterator[tuple[str, ModuleSymbols]]:
+        """(module, symbols) of the application's own modules: tests and migrations left out."""
+        for module, syms in self.symbols.items():
+            mod = self.modules.get(module)
+            if mod is not None and mod.kind is FileKind.SOURCE:
+                yield module, syms
 
     def first_party(self, name: str) -> bool:
         return name.split(".", 1)[0] in self._tops

@@ -79,7 +79,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 from ..facts import AuthEvidence, OrmModel, Route
 from ..facts import Column as FactColumn
 from ..facts import ForeignKey as FactForeignKey
-from ..model import FileKind, Finding, Location, Severity, Unresolved
+from ..model import Finding, Location, Severity, Unresolved
 from ..parsing import ParsedModule
 from ..project import Project
 from ..visiting import Context, FileVisitor, call_arg, dotted_name
@@ -1048,10 +1048,7 @@ def _project_tablenames(project: Project) -> set[str]:
     ``User`` class on ``ab_user`` to move data, which is no model of the application.
     """
     out: set[str] = set()
-    for module, syms in project.symbols.items():
-        mod = project.modules.get(module)
-        if mod is None or mod.kind is not FileKind.SOURCE:
-            continue
+    for module, syms in project.source_symbols():
         for ci in syms.classes:
             if "__tablename__" not in ci.attributes:
                 continue

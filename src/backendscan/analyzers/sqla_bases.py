@@ -93,10 +93,7 @@ def model_modules(project: Project, analyzer: str) -> list[str]:
 
 def _imported_by_source(project: Project) -> set[str]:
     out: set[str] = set()
-    for m, syms in project.symbols.items():
-        mod = project.modules.get(m)
-        if mod is None or mod.kind is not FileKind.SOURCE:
-            continue
+    for _, syms in project.source_symbols():
         for b in syms.bindings:
             out.add(b.target)
             out.add(b.target.rsplit(".", 1)[0])
