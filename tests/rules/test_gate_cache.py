@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from backendscan.cli import main
 from backendscan.testing import write_files
 
@@ -104,3 +106,33 @@ def test_a_warm_hit_imports_neither_networkx_nor_the_rules_compiler(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()[-4:] for _ in range(2)]
     assert runs[0] == ["0", "True", "True", "True"]  # cold: scanned and compiled
     assert runs[1] == ["0", "False", "False", "False"]  # warm: answered from the cache
+
+
+def test_a_verdict_that_read_analyzer_facts_is_recomputed_when_the_plugins_change(tmp_path, capsys, monkeypatch):
+    import backendscan.commands.check as check_cmd
+
+    files = dict(FILES)
+    files["RULES.md"] = "- Every endpoint declares a `response_model`\n"
+    files["app/api/views.py"] = "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/x')\ndef x():\n    return 1\n"
+    root = write_files(tmp_path / "p", files)
+    cache = tmp_path / "cache"
+    runs = []
+    real = check_cmd._evaluate
+    monkeypatch.setattr(check_cmd, "_evaluate", lambda *a: runs.append(1) or real(*a))
+    assert _check(root, cache, capsys)[0] == 1
+    assert _check(root, cache, capsys)[0] == 1
+    assert len(runs) == 1  # the second run was a hit
+    monkeypatch.setattr(check_cmd, "_analyzer_plugins", lambda: "fastapi=somewhere:Other@extra==2.0")
+    code, out, _ = _check(root, cache, capsys)
+    assert code == 1 and "GET /x" in out
+    assert len(runs) == 2  # recomputed: the installed analyzers differ from those the cached verdict used
+
+
+def test_an_import_rule_verdict_does_not_depend_on_the_plugins(tmp_path, capsys, monkeypatch):
+    import backendscan.commands.check as check_cmd
+
+    root = write_files(tmp_path / "p", FILES)
+    cache = tmp_path / "cache"
+    assert _check(root, cache, capsys)[0] == 0
+    monkeypatch.setattr(check_cmd, "_analyzer_plugins", lambda: pytest.fail("import rules need no plugin list"))
+    assert _check(root, cache, capsys)[0] == 0
