@@ -33,7 +33,7 @@ from ..facts import Route
 from ..model import ChainHop, Finding, Location, Origin
 from . import lexicon
 from .inputs import Context, Unmatched, finding, module_of
-from .model import Ban, Convention, Limit, Placement, Ref, Rule
+from .model import BAN_CONSTRUCTS, Ban, Convention, Limit, Placement, Ref, Rule
 
 Result = "list[Finding] | tuple[list[Finding], str]"
 
@@ -83,7 +83,7 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     _report_scope(ctx, rule, spec.under, "scope")
     _report_scope(ctx, rule, spec.outside, "outside")
     out: list[Finding] = []
-    names = [n for n in spec.names if n not in ("bare-except", "star-import", "relative-import", "third-party-import", "local-import", "db-query")]
+    names = [n for n in spec.names if n not in BAN_CONSTRUCTS]
     constructs = set(spec.names) - set(names)
     query_calls = set(lexicon.DB_QUERY_CALLS) - set(names) if "db-query" in constructs else set()
     names += sorted(query_calls)

@@ -166,7 +166,8 @@ class Ban:
 
     ``names`` are dotted names (``requests``, ``print``, ``os.getenv``) or
     constructs (``bare-except``, ``star-import``, ``relative-import``,
-    ``local-import`` for imports inside functions).  The
+    ``local-import`` for imports inside functions, ``db-query`` for the calls
+    that build or run database queries).  The
     ban applies ``under`` the given names (everywhere when empty) and not in
     ``outside``; ``in_async`` limits it to code inside ``async def``.
     """
@@ -177,6 +178,10 @@ class Ban:
     replacement: str = ""
     in_async: bool = False
     kind: str = "ban"
+
+
+#: the names a :class:`Ban` may hold that are constructs, not dotted names
+BAN_CONSTRUCTS = frozenset({"bare-except", "star-import", "relative-import", "third-party-import", "local-import", "db-query"})
 
 
 METRICS = ("complexity", "function-length", "file-length", "parameters", "maintainability", "line-length", "class-length")
