@@ -401,6 +401,8 @@ def _gate_cache(root: Path, args: argparse.Namespace, config, problems):  # type
     prepared = prepare(root, config, scope="imports", analyzers=())
     if prepared.cache is None:
         return "", None
+    # the digests just computed spare the scan, on a miss, from hashing every file again
+    prepared.cache.put_digests(prepared.new_digests)
     baseline_path = _baseline_path(root, args)
     try:
         baseline = baseline_path.read_bytes() if baseline_path.is_file() else b""
