@@ -213,3 +213,27 @@ def test_a_plugin_analyzer_is_keyed_by_its_source(tmp_path, monkeypatch):
     from backendscan.analyzers.fastapi import FastAPIAnalyzer
 
     assert analyzer_identity(FastAPIAnalyzer()) == "fastapi"  # our own: covered by the code version
+
+
+def test_the_rules_draft_is_kept_per_import_graph(tmp_path, monkeypatch):
+    import backendscan.report.compliance as compliance
+
+    project = _copy("shop", tmp_path)
+    drafted = []
+    real = compliance.compile_inferred
+    monkeypatch.setattr(compliance, "compile_inferred", lambda result: drafted.append(1) or real(result))
+    cache = str(tmp_path / "cache")
+    _report(project, tmp_path / "one", "--cache-dir", cache)
+    assert len(drafted) == 1
+    # a body edit that moves no import: the report is rebuilt, the draft is not
+    target = project / "shop" / "services" / "orders.py"
+    target.write_text(target.read_text("utf-8") + "\n\ndef helper():\n    return 1\n", "utf-8")
+    second = _report(project, tmp_path / "two", "--cache-dir", cache)
+    assert len(drafted) == 1
+    assert second == _report(project, tmp_path / "two-nocache", "--no-cache")
+    assert len(drafted) == 2  # the cacheless run drafted on its own
+    # an import added: the graph changed, so the draft is made again
+    target.write_text(target.read_text("utf-8") + "\nimport shop.api  # upward import, added by the test\n", "utf-8")
+    third = _report(project, tmp_path / "three", "--cache-dir", cache)
+    assert len(drafted) == 3
+    assert third == _report(project, tmp_path / "three-nocache", "--no-cache")

@@ -178,7 +178,8 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
             from ..report.context import build_context
 
             stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if args.timestamp else ""
-            ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp)
+            ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp,
+                                inferred_rules=_inferred_rules(prepared, result))
             texts = {}
             for fmt in formats:
                 _status(args, f"rendering {fmt}...")
@@ -222,6 +223,51 @@ def _output_key(args: argparse.Namespace, task: str | None) -> str:
 
     basis = repr((__version__, args.depth, task, args.diagrams, bool(getattr(args, "plan_only", False)), rendering_digest(args.template_dir)))
     return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+def _inferred_rules(prepared: "Prepared", result: "ScanResult") -> Any:
+    """The compiled ``rules infer`` draft, kept per import graph.
+
+    The draft reads nothing but the modules and the import graph (with each import's
+    file, line and code), so editing a function body elsewhere does not change it: on
+    saleor a one-file edit no longer pays for drafting and compiling it (about 0.7 s).
+    None without a cache or when drafting fails (the report then drafts, or says so).
+    """
+    if prepared.cache is None:
+        return None
+    from ..report.compliance import compile_inferred
+    from ..rules.model import RuleSet
+
+    key = f"infer:{_graph_digest(result, prepared.version)}"
+    got = prepared.cache.get_result(key)
+    if isinstance(got, RuleSet):
+        return got
+    try:
+        rs = compile_inferred(result)
+    except Exception:  # the report's compliance section logs it and goes on without suggestions
+        return None
+    prepared.cache.put_results({key: rs})
+    return rs
+
+
+def _graph_digest(result: "ScanResult", version: str) -> str:
+    """Identity of what ``rules infer`` reads: project name, modules, graph nodes and every import on its edges."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{version}\x1f{result.name}\n".encode("utf-8", "surrogateescape"))
+    for m in sorted(result.modules, key=lambda m: m.name):
+        h.update(f"{m.name}\x1f{m.path}\x1f{m.kind.value}\x1f{m.is_package:d}{m.namespace:d}\n".encode("utf-8", "surrogateescape"))
+    g = result.graph
+    for a, b in sorted(g.edges):
+        h.update(f"{a}\x1f{b}\n".encode("utf-8", "surrogateescape"))
+        for site in g[a][b].get("sites", ()):
+            loc = site.location
+            h.update(
+                f"{loc.path}:{loc.line}:{loc.column}\x1f{site.code}\x1f{site.written}\x1f{site.names}\x1f"
+                f"{site.type_checking:d}{site.dynamic:d}{site.lazy:d}{site.conditional:d}{site.star:d}\n".encode("utf-8", "surrogateescape")
+            )
+    return h.hexdigest()
 
 
 def _cached_outputs(prepared: "Prepared", okey: str, formats: list[str]) -> tuple[dict[str, str], dict[str, Any]] | None:

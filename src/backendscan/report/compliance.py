@@ -112,7 +112,7 @@ def _rules_parts(result: "ScanResult", path: str, text: str) -> tuple[list[tuple
 _STATUS = {"compiled": "checked", "not_checkable": "not-checkable", "unrecognized": "unrecognized"}
 
 
-def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Compliance:
+def build_compliance(result: "ScanResult", *, suggest: bool = True, inferred: Any = None) -> Compliance:
     """Evaluate RULES.md with the rules engine (statements, violations, suggestions from ``rules infer``).
 
     Without a rules file, only suggestions are given; when the engine is
@@ -126,12 +126,12 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
         log.warning("rules engine unavailable for the report: %s", exc)
         return _as_written(result, found)
     if found is None:
-        return Compliance(suggestions=_suggestions(result, None) if suggest else ())
+        return Compliance(suggestions=_suggestions(result, None, inferred) if suggest else ())
     path, text = found
     try:
         parts, includes = _rules_parts(result, path, text)
         rs = compile_parts(parts, includes)
-        suggestions = _suggestions(result, rs) if suggest else ()
+        suggestions = _suggestions(result, rs, inferred) if suggest else ()
         res = check([rs], input_from_scan(result))
         violations = tuple(res.findings) + tuple(unmatched_findings(res))
     except Exception as exc:  # a rules-engine bug must not cost the report
@@ -151,6 +151,14 @@ def build_compliance(result: "ScanResult", *, suggest: bool = True) -> Complianc
     return Compliance(path, True, tuple(statements), violations, tuple(rs.problems), suggestions, tuple(edges))
 
 
+def compile_inferred(result: "ScanResult") -> Any:
+    """The ``rules infer`` draft of ``result``, compiled (a :class:`~backendscan.rules.model.RuleSet`)."""
+    from ..rules.compiler import compile_rules
+    from ..rules.infer import infer_rules
+
+    return compile_rules(infer_rules(result), "rules infer")
+
+
 def _as_written(result: "ScanResult", found: tuple[str, str] | None) -> Compliance:
     if found is None:
         return Compliance()
@@ -159,17 +167,17 @@ def _as_written(result: "ScanResult", found: tuple[str, str] | None) -> Complian
     return Compliance(path, False, statements)
 
 
-def _suggestions(result: "ScanResult", existing: Any) -> tuple[Suggestion, ...]:
-    """Statements of the ``rules infer`` draft whose rules the project's RULES.md (compiled) lacks."""
-    try:
-        from ..rules.compiler import compile_rules
-        from ..rules.infer import infer_rules
+def _suggestions(result: "ScanResult", existing: Any, inferred: Any = None) -> tuple[Suggestion, ...]:
+    """Statements of the ``rules infer`` draft whose rules the project's RULES.md (compiled) lacks.
 
-        draft = infer_rules(result)
-        inferred = compile_rules(draft, "rules infer")
-    except Exception as exc:
-        log.info("rules infer unavailable: %s", exc)
-        return ()
+    ``inferred`` is the draft already compiled (the report command keeps it per import graph).
+    """
+    if inferred is None:
+        try:
+            inferred = compile_inferred(result)
+        except Exception as exc:
+            log.info("rules infer unavailable: %s", exc)
+            return ()
     have = set(existing.rules) if existing is not None else set()
     have_kinds = {r.kind for r in have}
     out = []

@@ -196,14 +196,19 @@ def build_context(
     generated_at: str = "",
     depth: int | None = None,
     task: str | None = None,
+    inferred_rules: Any = None,
 ) -> ReportContext:
-    """The view model of a scan; ``task`` adds the implementation plan."""
+    """The view model of a scan; ``task`` adds the implementation plan.
+
+    ``inferred_rules`` is the compiled ``rules infer`` draft when the caller has it
+    (the report command keeps it per import graph); it is computed otherwise.
+    """
     depth = depth or result.config.package_depth
     g = result.graph
     pg = package_graph(g, depth)
     edges = tuple(sorted((a, b, d["weight"]) for a, b, d in pg.edges(data=True)))
     modules = [m for m in result.modules if not m.namespace]
-    compliance = build_compliance(result)
+    compliance = build_compliance(result, inferred=inferred_rules)
     findings = sorted_findings(result.findings + compliance.violations)
     check_findings = tuple(f for f in findings if f.category == CHECKS_CATEGORY)
     rule_findings = tuple(f for f in findings if rules_finding(f))
