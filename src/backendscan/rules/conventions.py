@@ -703,6 +703,7 @@ def check_placement(ctx: Context, rule: Rule) -> "tuple[list[Finding], str]":
         items = [(f"task {t.name}", t.file, t.line, f"task:{t.name}") for t in ctx.inp.tasks]
         what = "background tasks"
     out: list[Finding] = []
+    dirs = list(dict.fromkeys(dirs))  # a file named twice (a module and its package's role) is said once
     for label, file, line, sym in items:
         if not any(file.startswith(d) if d.endswith("/") else file == d for d in dirs):
             where = " or ".join(dirs) or "the folders named"
