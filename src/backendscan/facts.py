@@ -129,13 +129,17 @@ class OrmModel:
         return (self.table, self.class_name, self.file, self.line)
 
     @property
-    def framework_provided(self) -> bool:
-        """A table a framework brings (Flask-AppBuilder's ``ab_*``), listed at the code that enables it.
+    def provided_by(self) -> str:
+        """The framework that brings this table (Flask-AppBuilder's ``ab_*``), "" for the project's own.
 
-        Shown in the data model, but not the project's to change: checks and rules about
-        models leave it out.
+        Such a table is listed at the code that enables it and shown in the data model, but it
+        is not the project's to change: checks and rules about models leave it out.
         """
-        return any(k == "registered_by" for k, _ in self.options)
+        return next((v for k, v in self.options if k == "registered_by"), "")
+
+    @property
+    def framework_provided(self) -> bool:
+        return bool(self.provided_by)
 
 
 @dataclass(frozen=True, slots=True)

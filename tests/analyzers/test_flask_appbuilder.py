@@ -740,3 +740,16 @@ def test_flask_appbuilder_tables_are_not_checked_and_yield_to_the_projects_own(t
 def test_no_tables_for_another_security_manager_or_flask_appbuilder_4(tmp_path, manager_import, manager, pin):
     result = _scan(tmp_path, _fab_app(manager_import, manager, pin))
     assert [m for m in result.models if m.framework_provided] == []
+
+
+def test_the_report_says_where_flask_appbuilders_tables_come_from(tmp_path):
+    from backendscan.cli import main
+    from backendscan.testing import write_files
+
+    root = write_files(tmp_path / "proj", _fab_app("from flask_appbuilder.security.sqla.manager import SecurityManager", "SecurityManager"))
+    assert main(["report", str(root), "--format", "md", "-o", str(tmp_path / "out") + "/", "-q", "--no-cache"]) == 0
+    md = (tmp_path / "out" / "report.md").read_text("utf-8")
+    assert (
+        "| `ab_user` | `flask_appbuilder.security.sqla.models.User` | sqlalchemy | 14 | id | "
+        "brought by flask_appbuilder, enabled at `app/__init__.py:9` |"
+    ) in md
