@@ -402,3 +402,33 @@ def test_queries_confined_to_repositories_flag_query_calls_not_session_imports(t
         ("app/services/report.py", 5, "ban-db-query", "runs a database query (`db.session.execute`) in count"),
         ("app/services/report.py", 5, "ban-db-query", "runs a database query (`sa.select`) in count"),
     ]  # nothing for the AsyncSession import, the repository, the models or the migration
+
+
+def test_a_placement_rule_about_task_classes_leaves_function_tasks_alone(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/worker.py": """
+            from celery import Celery, Task
+            celery_app = Celery("app")
+
+
+            @celery_app.task
+            def cleanup():
+                pass
+
+
+            class Export(Task):
+                name = "app.export"
+
+                def run(self):
+                    pass
+
+
+            export = celery_app.register_task(Export())
+        """,
+        "app/jobs.py": "",
+    }
+    got, _ = findings(tmp_path, files, "- Job classes live in `app/jobs.py`\n")
+    assert got == [("app/worker.py", 10, "tasks-classes-in-jobs", "task app.export is defined in app/worker.py, outside app/jobs.py")]
+    got, _ = findings(tmp_path / "all", files, "- Tasks live in `app/jobs.py`\n")
+    assert [(p, ln, rid) for p, ln, rid, _ in got] == [("app/worker.py", 5, "tasks-in-jobs"), ("app/worker.py", 10, "tasks-in-jobs")]

@@ -620,7 +620,7 @@ def rule_slug(spec: Spec) -> str:
     elif isinstance(spec, Convention):
         s = f"{spec.subject}-{spec.requirement}" + (f"-{n(spec.names)}" if spec.names and spec.requirement not in ("no-blocking",) else "")
     elif isinstance(spec, Placement):
-        s = f"{spec.subject}-in-{n(spec.folders)}"
+        s = f"{spec.subject}{'-classes' if spec.classes_only else ''}-in-{n(spec.folders)}"
     elif isinstance(spec, Shared):
         s = f"shared-{n(spec.modules)}"
     else:  # pragma: no cover

@@ -700,8 +700,8 @@ def check_placement(ctx: Context, rule: Rule) -> "tuple[list[Finding], str]":
         items = [(f"model {m.class_name}", m.file, m.line, f"model:{m.class_name}") for m in ctx.inp.models if m.class_name and not m.framework_provided]
         what = "ORM models"
     else:
-        items = [(f"task {t.name}", t.file, t.line, f"task:{t.name}") for t in ctx.inp.tasks]
-        what = "background tasks"
+        items = [(f"task {t.name}", t.file, t.line, f"task:{t.name}") for t in ctx.inp.tasks if t.kind == "class" or not spec.classes_only]
+        what = "class-based background tasks" if spec.classes_only else "background tasks"
     out: list[Finding] = []
     dirs = list(dict.fromkeys(dirs))  # a file named twice (a module and its package's role) is said once
     for label, file, line, sym in items:

@@ -58,6 +58,7 @@ wrong types and bad TOML are problems (exit code 2), each with its line::
     [[placement]]
     subject = "models"
     folders = ["shop/models"]
+    # classes_only = true          # tasks: only class-based ones ("Job classes live in jobs.py")
 
     [[shared]]
     modules = ["shop.settings"]
@@ -323,7 +324,7 @@ def _placement(t: _Table) -> Spec:
     subject = t.text("subject", required=True)
     if subject and subject not in ("routes", "models", "tasks"):
         t.problems.append(f"{t.where}: placement subject must be routes, models or tasks")
-    return Placement(subject or "models", t.refs("folders", "in", required=True))
+    return Placement(subject or "models", t.refs("folders", "in", required=True), classes_only=t.flag("classes_only"))
 
 
 def _shared(t: _Table) -> Spec:

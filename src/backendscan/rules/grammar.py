@@ -1442,7 +1442,8 @@ def _placement(c: Clause, t: Text) -> Outcome | None:
     if subject in ("routes", "models", "tasks") and not c.mod.negative:
         if re.search(r"\btests?\b|测试|테스트", what):
             return None
-        return compiled("placement", Placement(subject, folders))
+        classes_only = subject == "tasks" and bool(re.search(r"\bclass(?:es)?\b", what))
+        return compiled("placement", Placement(subject, folders, classes_only=classes_only))
     if c.mod.negative or not m or not re.search(r"logic|code|schemas?|helpers?|utilit|quer|wiring|services?|clients?|validators?|serializers?|config|constants|exceptions|types|dtos?", what):
         return None
     return not_checkable(

@@ -227,11 +227,16 @@ class Convention:
 
 @dataclass(frozen=True)
 class Placement:
-    """Every entity of ``subject`` (routes, models, tasks) is defined inside ``folders``."""
+    """Every entity of ``subject`` (routes, models, tasks) is defined inside ``folders``.
+
+    ``classes_only``: the rule speaks of classes ("Job classes live in jobs.py"), so
+    function-based tasks are not its concern.
+    """
 
     subject: str
     folders: tuple[Ref, ...]
     kind: str = "placement"
+    classes_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,8 @@ def render_spec(spec: Spec) -> str:
     if isinstance(spec, Convention):
         return _convention(spec)
     if isinstance(spec, Placement):
-        return f"Every {_SUBJECT_WORD[spec.subject]} is defined under {names(spec.folders, 'or')}"
+        word = _SUBJECT_WORD[spec.subject] + (" class" if spec.classes_only else "")
+        return f"Every {word} is defined under {names(spec.folders, 'or')}"
     if isinstance(spec, Shared):
         return f"{names(spec.modules)} may be imported from anywhere"
     raise TypeError(f"unknown rule spec {spec!r}")  # pragma: no cover
