@@ -139,3 +139,32 @@ def test_timings_name_each_analyzer_that_ran(tmp_path):
     # a warm run reuses every analyzer's whole-program output: nothing ran
     again = scan(proj, _cfg(tmp_path))
     assert not [n for n, _ in again.stats.stages if n.startswith("analyzer:")]
+
+
+def test_reading_a_stale_result_leaves_no_write_lock_behind(tmp_path):
+    """get_result refreshes the 'used' mark of an old row; that write must not hold the file.
+
+    `check` keeps the verdict key's cache open while a second scan of the same project
+    opens its own: an uncommitted refresh made that second connection wait for its
+    10 s timeout and then give up the cache.
+    """
+    import time
+
+    from backendscan.cache import REFRESH_AFTER, Cache
+
+    first = Cache(tmp_path)
+    first.put_results({"k": 1})
+    first.close()
+    for _ in range(REFRESH_AFTER + 1):  # age the row
+        c = Cache(tmp_path)
+        c.digests()
+        c.close()
+    reader = Cache(tmp_path)
+    assert reader.get_result("k") == 1  # refreshes the row's 'used' run
+    writer = Cache(tmp_path)
+    t = time.perf_counter()
+    writer.put_results({"other": 2})
+    assert time.perf_counter() - t < 2 and not writer.disabled
+    assert writer.get_result("other") == 2
+    reader.close()
+    writer.close()

@@ -199,6 +199,9 @@ class Cache:
                 return None
             if (row[1] or 0) < self.run - REFRESH_AFTER:
                 db.execute("UPDATE results SET used = ? WHERE key = ?", (self.run, key))
+                # committed at once: an open write transaction would lock out another Cache on the same
+                # file in this process (a second scan of the same project) until its timeout
+                db.commit()
             return pickle.loads(row[0])
         except Exception:  # unreadable or stale: recompute
             return None
