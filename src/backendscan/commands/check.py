@@ -363,14 +363,15 @@ def run(args: argparse.Namespace) -> int:
     config, problems = config_for(args)
     if not root.is_dir():
         raise UsageError(f"{args.path}: not a folder")
-    key, store = _gate_cache(root, args, config, problems)
+    key, prepared = _gate_cache(root, args, config, problems)
+    store = prepared.cache if prepared is not None else None
     try:
         got = store.get_result(key) if store is not None else None
         out = got if isinstance(got, GateOutput) else None
         if out is not None and out.analyzers and out.analyzers != _analyzer_plugins():
             out = None  # a plugin was installed, removed or upgraded since: its facts may differ
         if out is None:
-            out = _evaluate(args, root, config, problems)
+            out = _evaluate(args, root, config, problems, prepared)
             if store is not None and out.cacheable:
                 store.put_results({key: out}, replace_group="gate")
     finally:
@@ -385,7 +386,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _gate_cache(root: Path, args: argparse.Namespace, config, problems):  # type: ignore[no-untyped-def]
-    """The key of this run's verdict and the cache that may hold it, or ("", None).
+    """The key of this run's verdict and the prepared project state whose cache may hold it, or ("", None).
 
     The verdict is a function of the project state (every file's content, the
     configuration, backendscan's own code: the scan's project key), the texts of
@@ -401,8 +402,6 @@ def _gate_cache(root: Path, args: argparse.Namespace, config, problems):  # type
     prepared = prepare(root, config, scope="imports", analyzers=())
     if prepared.cache is None:
         return "", None
-    # the digests just computed spare the scan, on a miss, from hashing every file again
-    prepared.cache.put_digests(prepared.new_digests)
     baseline_path = _baseline_path(root, args)
     try:
         baseline = baseline_path.read_bytes() if baseline_path.is_file() else b""
@@ -412,7 +411,7 @@ def _gate_cache(root: Path, args: argparse.Namespace, config, problems):  # type
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{prepared.project_key}\0{rules_sources_digest(root, args, config)}\0{options!r}\0".encode("utf-8", "surrogateescape"))
     h.update(baseline)
-    return f"{prepared.project_key}:gate:{h.hexdigest()}", prepared.cache
+    return f"{prepared.project_key}:gate:{h.hexdigest()}", prepared
 
 
 def _analyzer_plugins() -> str:
@@ -432,7 +431,9 @@ def _baseline_path(root: Path, args: argparse.Namespace) -> Path:
     return path
 
 
-def _evaluate(args: argparse.Namespace, root: Path, config, problems) -> GateOutput:  # type: ignore[no-untyped-def]
+def _evaluate(args: argparse.Namespace, root: Path, config, problems, prepared=None) -> GateOutput:  # type: ignore[no-untyped-def]
+    """Compile the rules, scan what they need, check; ``prepared`` (the verdict key's project state) spares an
+    import-graph scan from walking and hashing the project again."""
     from ..pipeline import scan
     from ..report import gate
     from ..rules import baseline as bl
@@ -451,7 +452,13 @@ def _evaluate(args: argparse.Namespace, root: Path, config, problems) -> GateOut
     scope = "full" if _needs_facts(all_rules) else "imports"
     plugins = None if _needs_framework_facts(all_rules) else ()
     analyzers = _analyzer_plugins() if plugins is None else ""
-    result = scan(root, config if not problems else None, scope=scope, analyzers=plugins)
+    if scope == "imports" and prepared is not None:
+        result = scan(root, prepared.config, scope="imports", prepared=prepared)
+    else:
+        if prepared is not None:
+            # the scan prepares its own state: the digests just computed spare it from hashing every file again
+            prepared.cache.put_digests(prepared.new_digests)
+        result = scan(root, config if not problems else None, scope=scope, analyzers=plugins)
     if scope == "imports" and _names_symbols(rulesets, result):
         # a name like `app.deps.get_db` is checked against the module's symbols, which a full scan reads
         result = scan(root, config if not problems else None, scope="full", analyzers=plugins)
