@@ -432,3 +432,22 @@ def test_a_placement_rule_about_task_classes_leaves_function_tasks_alone(tmp_pat
     assert got == [("app/worker.py", 10, "tasks-classes-in-jobs", "task app.export is defined in app/worker.py, outside app/jobs.py")]
     got, _ = findings(tmp_path / "all", files, "- Tasks live in `app/jobs.py`\n")
     assert [(p, ln, rid) for p, ln, rid, _ in got] == [("app/worker.py", 5, "tasks-in-jobs"), ("app/worker.py", 10, "tasks-in-jobs")]
+
+
+def test_raw_sql_means_sql_text_not_orm_queries(tmp_path):
+    files = dict(QUERIES)
+    files["app/services/raw.py"] = """
+        from django.db import connection
+        from sqlalchemy import text
+
+
+        def totals(session):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return session.execute(text("SELECT 2"))
+    """
+    got, _ = findings(tmp_path, files, "# Rules\n\n- No raw SQL in `app/services`\n")
+    assert got == [
+        ("app/services/raw.py", 2, "ban-raw-sql-under-services", "imports `sqlalchemy.text`, which writes raw SQL"),
+        ("app/services/raw.py", 6, "ban-raw-sql-under-services", "runs raw SQL (`connection.cursor`) in totals"),
+    ]  # the ORM queries of app/services/orders.py and report.py are no raw SQL

@@ -86,7 +86,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
     names = [n for n in spec.names if n not in BAN_CONSTRUCTS]
     constructs = set(spec.names) - set(names)
     query_calls = set(lexicon.DB_QUERY_CALLS) - set(names) if "db-query" in constructs else set()
-    names += sorted(query_calls)
+    raw_calls = set(lexicon.RAW_SQL_CALLS) - set(names) - query_calls if "raw-sql" in constructs else set()
+    names += sorted(query_calls | raw_calls)
     # a banned first-party module is banned as an import, not as every call into it
     modules_banned = {n for n in names if ctx.resolver.exists(n)}
     use = f"; use `{spec.replacement}`" if spec.replacement else ""
@@ -104,7 +105,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                     hit = hit and "." in n
                 if hit:
                     imported_names.add(n)
-                    what = f"imports `{n}`, which builds database queries" if n in query_calls else f"imports banned `{n}`"
+                    what = (f"imports `{n}`, which builds database queries" if n in query_calls
+                            else f"imports `{n}`, which writes raw SQL" if n in raw_calls else f"imports banned `{n}`")
                     out.append(finding(rule, f"{what}{use}", s.location, f"{module}:import:{n}", (ChainHop(module, s.target, s.location, s.code),)))
             if "star-import" in constructs and s.star:
                 out.append(finding(rule, f"star import from {s.target}{use}", s.location, f"{module}:star:{s.target}"))
@@ -130,7 +132,8 @@ def check_ban(ctx: Context, rule: Rule) -> list[Finding]:
                         continue
                     if _call_matches(n, resolved, written):
                         where = f" in {call.scope}" if call.scope else ""
-                        what = f"runs a database query (`{written}`)" if n in query_calls else f"calls banned `{n}`"
+                        what = (f"runs a database query (`{written}`)" if n in query_calls
+                                else f"runs raw SQL (`{written}`)" if n in raw_calls else f"calls banned `{n}`")
                         msg = f"{what}{where}" + (" inside async code" if spec.in_async else "") + use
                         out.append(finding(rule, msg, Location(path, call.line, call.column), f"{module}:{call.scope}:call:{n}"))
                         break

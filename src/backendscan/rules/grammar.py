@@ -1476,7 +1476,8 @@ _CONSTRUCTS = (
     ("relative-import", r"relative\s+imports?"),
     ("local-import", r"imports?\s+(?:inside|within|in)\s+(?:functions?|methods?)|(?:function|method)[- ]level\s+imports?|local\s+imports?"),
     ("third-party-import", r"(?:external|third[- ]party)\s+(?:imports?|dependencies|libraries|packages)"),
-    ("db-query", r"(?:database|db|sql|orm)\s+quer(?:y|ies)|raw\s+sql(?:\s+quer(?:y|ies))?"),
+    ("raw-sql", r"raw\s+(?:sql|(?:database|db)\s+quer(?:y|ies))(?:\s+quer(?:y|ies)|\s+strings?|\s+statements?)?"),
+    ("db-query", r"(?<!raw\s)(?:database|db|sql|orm)\s+quer(?:y|ies)"),
 )
 _CONSTRUCT_CODES = {"except:": "bare-except", "except": "bare-except", "import *": "star-import", "from x import *": "star-import", "*": "star-import"}
 
@@ -1686,6 +1687,12 @@ def _replacement(c: Clause, t: Text) -> Outcome | None:
     return compiled("ban", Ban(names, under=tuple(dict.fromkeys(under)), outside=outside, replacement=y), severity=Severity.WARNING if soft else None)
 
 
+_QUERY_COUNT = re.compile(
+    r"per[- ](?:request|row|item|object|record|iteration)|hot[- ]paths?|\bin\s+(?:a\s+)?loops?\b|\bn\s*\+\s*1\b|"
+    r"\b(?:extra|additional|unnecessary|redundant|repeated|duplicate)\s+(?:(?:database|db|sql|orm)\s+)?quer"
+)
+
+
 def _ban(c: Clause, t: Text) -> Outcome | None:
     norm = t.norm
     repl_out = _replacement(c, t)
@@ -1700,6 +1707,12 @@ def _ban(c: Clause, t: Text) -> Outcome | None:
         protected = (prefer.start("y"), prefer.end("y") if prefer.start("y") > prefer.start("x") else prefer.start("x"))
     found_constructs = _constructs_in(t)
     constructs = [name for _, name in found_constructs]
+    if ("db-query" in constructs or "raw-sql" in constructs) and _QUERY_COUNT.search(norm):
+        # "don't add per-request DB queries to hot paths": how many queries run, and when, is run time
+        return not_checkable(
+            "runtime",
+            "about how many queries run or when (per request, per row, in loops, on hot paths); no call site shows it",
+        )
     # names that are banned: code spans and library words, not layer names
     scope_at = _scope_start(norm)
     occ = [o for o in _names(t, 0, scope_at) if _bannable(o, t) and not protected[0] <= o.start < protected[1]]

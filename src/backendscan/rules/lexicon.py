@@ -261,3 +261,8 @@ DB_QUERY_CALLS = (
     "objects.get_or_create", "objects.update_or_create", "objects.bulk_create", "objects.raw", "objects.values",
     "connection.cursor",
 )
+
+
+#: calls that send SQL text to the database, for "no raw SQL": raw cursors, ``Manager.raw`` and
+#: SQLAlchemy's ``text()`` (an ORM ``select()`` is no raw SQL)
+RAW_SQL_CALLS = ("connection.cursor", "objects.raw", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text")

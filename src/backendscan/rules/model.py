@@ -167,7 +167,7 @@ class Ban:
     ``names`` are dotted names (``requests``, ``print``, ``os.getenv``) or
     constructs (``bare-except``, ``star-import``, ``relative-import``,
     ``local-import`` for imports inside functions, ``db-query`` for the calls
-    that build or run database queries).  The
+    that build or run database queries, ``raw-sql`` for those that send SQL text).  The
     ban applies ``under`` the given names (everywhere when empty) and not in
     ``outside``; ``in_async`` limits it to code inside ``async def``.
     """
@@ -181,7 +181,7 @@ class Ban:
 
 
 #: the names a :class:`Ban` may hold that are constructs, not dotted names
-BAN_CONSTRUCTS = frozenset({"bare-except", "star-import", "relative-import", "third-party-import", "local-import", "db-query"})
+BAN_CONSTRUCTS = frozenset({"bare-except", "star-import", "relative-import", "third-party-import", "local-import", "db-query", "raw-sql"})
 
 
 METRICS = ("complexity", "function-length", "file-length", "parameters", "maintainability", "line-length", "class-length")

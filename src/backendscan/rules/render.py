@@ -96,6 +96,7 @@ _CONSTRUCT_TEXT = {
     "local-import": "imports inside functions",
     "third-party-import": "third-party imports",
     "db-query": "database queries",
+    "raw-sql": "raw SQL",
 }
 
 
