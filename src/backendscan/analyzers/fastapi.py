@@ -438,35 +438,40 @@ class _Resolver:
             return self._param_object(module, found[0], found[1], head)
         q = self.p.resolve_name(module, dotted, scope)
         inst = self._instances.get(ctx.instance) if ctx is not None and ctx.instance else None
-        if inst is not None and q.startswith(inst.prefix):
-            obj = self._instance_local(q, inst, depth + 1)
-        else:
-            obj = self._object_at(q, depth + 1)
+        local = inst if inst is not None and q.startswith(inst.prefix) else None
+        obj = self._object_at(q, depth + 1, local)
         if obj is None and isinstance(expr, ast.Attribute) and expr.attr == "router":
             inner = self._object(module, expr.value, scope, ctx, depth + 1)
             if inner is not None and inner.is_app:
                 return inner
         return obj
 
-    def _object_at(self, q: str, depth: int) -> Obj | None:
-        obj = self.objects.get(q)
+    def _object_at(self, q: str, depth: int, inst: _Instance | None = None) -> Obj | None:
+        """The object the name ``q`` denotes; with ``inst``, a name local to that call of a router factory.
+
+        A factory-local object is kept under the generic key plus the call's suffix and is built
+        with the call's bound arguments; only generic names are remembered as "no object".
+        """
+        key = q + inst.suffix if inst is not None else q
+        obj = self.objects.get(key)
         if obj is not None:
             return obj
-        if q in self._not_object or q in self._resolving or depth > 12:
+        if key in self._not_object or key in self._resolving or depth > 12:
             return None
-        self._resolving.add(q)
+        ctx = inst.ctx if inst is not None else None
+        self._resolving.add(key)
         try:
             d = self.p.lookup(q)
             if d.kind == "assignment":
                 a = d.obj
                 if isinstance(a.value, ast.Call):
-                    obj = self._object_from_call(d.module, a.value, a.scope, q, depth + 1)
+                    obj = self._object_from_call(d.module, a.value, a.scope, key, depth + 1, ctx)
                 elif isinstance(a.value, (ast.Name, ast.Attribute)):
-                    obj = self._object(d.module, a.value, a.scope, None, depth + 1)
+                    obj = self._object(d.module, a.value, a.scope, ctx, depth + 1)
         finally:
-            self._resolving.discard(q)
-        if obj is None and depth <= 6:  # deeper failures may be the depth limit's, not the name's
-            self._not_object.add(q)
+            self._resolving.discard(key)
+        if obj is None and inst is None and depth <= 6:  # deeper failures may be the depth limit's, not the name's
+            self._not_object.add(key)
         return obj
 
     def _object_from_call(
@@ -611,27 +616,6 @@ class _Resolver:
                 return False
             node = d.obj.value
         return False
-
-    def _instance_local(self, q: str, inst: _Instance, depth: int) -> Obj | None:
-        """The object a name local to a factory body denotes in one call of the factory."""
-        key = q + inst.suffix
-        obj = self.objects.get(key)
-        if obj is not None:
-            return obj
-        if key in self._resolving or depth > 12:
-            return None
-        self._resolving.add(key)
-        try:
-            d = self.p.lookup(q)
-            if d.kind == "assignment":
-                a = d.obj
-                if isinstance(a.value, ast.Call):
-                    obj = self._object_from_call(d.module, a.value, a.scope, key, depth + 1, inst.ctx)
-                elif isinstance(a.value, (ast.Name, ast.Attribute)):
-                    obj = self._object(d.module, a.value, a.scope, inst.ctx, depth + 1)
-        finally:
-            self._resolving.discard(key)
-        return obj
 
     def _replay(self, inst: _Instance) -> None:
         """Process the registrations in the factory body (and functions nested in it) for one call."""
