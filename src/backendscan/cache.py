@@ -68,9 +68,9 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def cache_key(digest: str, module: str, is_package: bool, salt: str) -> str:
-    """Cache key of one file's record."""
-    basis = f"{digest}\x1f{module}\x1f{int(is_package)}\x1f{salt}"
+def cache_key(digest: str, module: str, is_package: bool, salt: str, kind: str = "source") -> str:
+    """Cache key of one file's record (the kind decides which analyzers read the file)."""
+    basis = f"{digest}\x1f{module}\x1f{int(is_package)}\x1f{kind}\x1f{salt}"
     return hashlib.blake2b(basis.encode("utf-8"), digest_size=16).hexdigest()
 
 

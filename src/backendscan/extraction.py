@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from .cache import digest
 from .imports import ImportExtractor, RawImport
 from .metrics import FileMetrics, measure
-from .model import Finding, Location, Severity, SourceFile
+from .model import FileKind, Finding, Location, Severity, SourceFile
 from .parsing import parse_source
 from .symbols import ModuleSymbols, SymbolExtractor
 from .visiting import walk
@@ -33,6 +33,12 @@ METRICS = "metrics"
 
 def analyzer_part(analyzer: Any) -> str:
     return f"a:{analyzer.name}:{analyzer.version}"
+
+
+def reads_kind(analyzer: Any, kind: FileKind) -> bool:
+    """Whether ``analyzer`` reads summaries of files of this kind (its optional ``kinds``)."""
+    kinds = getattr(analyzer, "kinds", None)
+    return kinds is None or kind.value in kinds
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def extract(
             continue
         new_parts.add(part)
         try:
-            if analyzer.interested(parsed.module, parsed.text):
+            if reads_kind(analyzer, source.kind) and analyzer.interested(parsed.module, parsed.text):
                 v = analyzer.visitor(parsed)
                 visitors.append(v)
                 owners.append((analyzer.name, v))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .model import Finding, ImportSite, Location, Origin, Severity
 from .parsing import ParsedModule, source_segment
@@ -65,8 +65,12 @@ class ImportExtractor(FileVisitor):
         text = parsed.text
         self.scan_dynamic = "import_module" in text or "__import__" in text
         self.dynamic_names = set(_DYNAMIC_FUNCS)
-        if self.scan_dynamic:
-            self.visit_stmt = self._visit_stmt_dynamic  # type: ignore[method-assign]
+
+    @property
+    def visit_stmt(self) -> Callable[[ast.stmt, Context], None] | None:  # type: ignore[override]
+        # looked up once per walk; a property rather than an instance attribute holding a
+        # bound method, which would make the visitor (and through it the tree) cyclic garbage
+        return self._visit_stmt_dynamic if self.scan_dynamic else None
 
     def _flags(self, ctx: Context) -> dict[str, Any]:
         return {

@@ -150,7 +150,8 @@ def parse_source(path: str, module: str, is_package: bool, data: bytes) -> Parse
             tree = ast.parse(text, filename=path, type_comments=False)
         return ParseOutcome(ParsedModule(path, module, is_package, text, tree))
     except SyntaxError as exc:
-        first_error = exc
+        # without its traceback: the traceback holds this frame, which holds the error
+        first_error = exc.with_traceback(None)
     except (RecursionError, MemoryError):
         return ParseOutcome(
             None, (_finding(path, 1, 1, "nesting too deep for the Python parser", "parse-error"),)

@@ -176,7 +176,7 @@ def walk(tree: ast.Module, visitors: Sequence[Any]) -> None:
     """Drive every visitor over the statements of ``tree`` in one traversal."""
     visit = _handlers(visitors, "visit_")
     leave = _handlers(visitors, "leave_")
-    generic = [v.visit_stmt for v in visitors if hasattr(v, "visit_stmt")]
+    generic = [fn for fn in (getattr(v, "visit_stmt", None) for v in visitors) if fn is not None]
     ctx = Context()
     frames = ctx.frames
 
@@ -231,7 +231,13 @@ def walk(tree: ast.Module, visitors: Sequence[Any]) -> None:
             for fn in leave.get(t, ()):
                 fn(stmt, ctx)
 
-    body(tree.body)
+    try:
+        body(tree.body)
+    finally:
+        # ``body`` refers to itself through its closure cell: without this the
+        # function, the visitors' dispatch tables and through them the whole tree
+        # would be cyclic garbage that only the collector frees (see extraction)
+        del body
 
 
 def walk_nodes(node: ast.AST) -> list[ast.AST]:

@@ -16,7 +16,11 @@ Analyzers return values; they never print, read files or touch shared state.
 A new analyzer needs one module, one entry-point line in ``pyproject.toml``
 and one fixture project.  An optional ``provides = ("routes",)`` class attribute
 (routes, models, tasks) lets ``backendscan routes|models|tasks`` run only the
-analyzers that matter for the listing.
+analyzers that matter for the listing.  An optional ``kinds`` class attribute (a
+frozenset of :class:`~backendscan.model.FileKind` values, e.g.
+``frozenset({"source"})``) names the kinds of file whose summaries ``resolve`` reads;
+the per-file walk does not run the visitor on other files (on saleor, tests and
+migrations are three quarters of the files).
 """
 
 from __future__ import annotations

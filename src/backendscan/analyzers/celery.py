@@ -82,6 +82,7 @@ class CeleryAnalyzer:
 
     name: ClassVar[str] = "celery"
     version: ClassVar[str] = "3"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source", "migration"})  # resolve reads application code and migrations (source_summaries)
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)

@@ -78,6 +78,7 @@ class DramatiqAnalyzer:
 
     name: ClassVar[str] = "dramatiq"
     version: ClassVar[str] = "3"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source", "migration"})  # resolve reads application code and migrations (source_summaries)
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)

@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, ClassVar, Iterable
 
 from ..facts import PARTIAL, RESOLVED, UNRESOLVED, AuthEvidence
 from ..model import FileKind, Finding, Location, Severity, Unresolved
@@ -155,6 +155,7 @@ class FastAPIAnalyzer:
 
     name = "fastapi"
     version = "6"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source"})  # resolve reads application code only
 
     def interested(self, module: str, text: str) -> bool:
         return interesting(text)

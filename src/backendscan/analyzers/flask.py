@@ -118,6 +118,7 @@ class FlaskAnalyzer:
 
     name: ClassVar[str] = "flask"
     version: ClassVar[str] = "8"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source"})  # resolve reads application code only
 
     def interested(self, module: str, text: str) -> bool:
         return any(k in text for k in _KEYWORDS)

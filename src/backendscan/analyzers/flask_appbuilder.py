@@ -834,6 +834,7 @@ class FlaskAppBuilderAnalyzer:
 
     name: ClassVar[str] = "flask_appbuilder"
     version: ClassVar[str] = "2"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source"})  # resolve reads application code only
     provides: ClassVar[tuple[str, ...]] = ("routes",)
 
     def interested(self, module: str, text: str) -> bool:

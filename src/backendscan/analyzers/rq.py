@@ -75,6 +75,7 @@ class RqAnalyzer:
 
     name: ClassVar[str] = "rq"
     version: ClassVar[str] = "3"
+    kinds: ClassVar[frozenset[str]] = frozenset({"source", "migration"})  # resolve reads application code and migrations (source_summaries)
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)
