@@ -74,7 +74,13 @@ def cache_key(digest: str, module: str, is_package: bool, salt: str, kind: str =
     return hashlib.blake2b(basis.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _split(r: FileRecord) -> tuple[bytes, bytes, bytes, bytes]:
+#: a record as the cache stores it: pickled head, symbols, summaries and metrics
+Blobs = tuple[bytes, bytes, bytes, bytes]
+
+
+def split_record(r: FileRecord) -> Blobs:
+    """``r`` as the cache stores it; extraction workers send records this way, so the
+    parent stores what it receives without pickling every record a second time."""
     head = replace(r, symbols=None, summaries_blob=b"", metrics=None)
     for lazy in ("summary_blobs", "_summary_cache"):
         head.__dict__.pop(lazy, None)
@@ -85,6 +91,19 @@ def _split(r: FileRecord) -> tuple[bytes, bytes, bytes, bytes]:
         r.summaries_blob,
         dump(r.metrics) if r.metrics is not None else b"",
     )
+
+
+def join_record(blobs: Blobs) -> FileRecord:
+    """The record :func:`split_record` split (summaries stay pickled until read)."""
+    head, symbols, summaries, metrics = blobs
+    rec: FileRecord = pickle.loads(head)
+    if symbols:
+        object.__setattr__(rec, "symbols", pickle.loads(symbols))
+    if summaries:
+        object.__setattr__(rec, "summaries_blob", summaries)
+    if metrics:
+        object.__setattr__(rec, "metrics", pickle.loads(metrics))
+    return rec
 
 
 class Cache:
@@ -147,15 +166,9 @@ class Cache:
                 for key, used, *rest in db.execute(q, chunk):
                     row = (key, *rest)
                     try:
-                        rec: FileRecord = pickle.loads(row[1])
                         extra = dict(zip(cols[1:], row[2:]))
-                        if extra.get("symbols"):
-                            object.__setattr__(rec, "symbols", pickle.loads(extra["symbols"]))
-                        if extra.get("summaries"):
-                            object.__setattr__(rec, "summaries_blob", extra["summaries"])
-                            rec.summary_blobs  # noqa: B018 - a broken entry is a cache miss; summaries load lazily
-                        if extra.get("metrics"):
-                            object.__setattr__(rec, "metrics", pickle.loads(extra["metrics"]))
+                        rec = join_record((row[1], extra.get("symbols") or b"", extra.get("summaries") or b"", extra.get("metrics") or b""))
+                        rec.summary_blobs  # noqa: B018 - a broken entry is a cache miss; summaries load lazily
                         if "symbols" not in cols or "metrics" not in cols or "summaries" not in cols:
                             # parts not loaded are not available to this run
                             loaded = {p for p in rec.parts if p == "imports"}
@@ -175,14 +188,16 @@ class Cache:
             log.warning("cache read failed: %s", exc)
         return out
 
-    def put_many(self, records: Mapping[str, FileRecord]) -> None:
+    def put_many(self, records: Mapping[str, FileRecord], blobs: Mapping[str, Blobs] | None = None) -> None:
+        """Store ``records``; ``blobs`` holds those already split (:func:`split_record`)."""
+        blobs = blobs or {}
         db = self._connect()
         if db is None or not records:
             return
         try:
             db.executemany(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                [(k, *_split(r), self.run) for k, r in records.items()],
+                [(k, *(blobs.get(k) or split_record(r)), self.run) for k, r in records.items()],
             )
             db.commit()
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError) as exc:

@@ -22,7 +22,7 @@ import networkx as nx
 from . import __version__
 from .analyzers.base import Analyzer, AnalyzerOutput
 from .analyzers.registry import load_analyzers
-from .cache import Cache, cache_key, code_version, digest
+from .cache import Blobs, Cache, cache_key, code_version, digest, join_record, split_record
 from .config import Config, load_config, read_toml
 from .dependencies import Declarations, dependency_findings, read_declarations
 from .discovery import Discovery, discover, test_by_name_only
@@ -149,12 +149,12 @@ def _init_worker(config: Config, full: bool) -> None:
     _WORKER_FULL = full
 
 
-def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]) -> list[tuple[str, FileRecord]]:
+def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]) -> list[tuple[str, Blobs]]:
     out = []
     for source, data, key, prev in paced_gc(batch):
         with_metrics = _WORKER_METRICS and (_WORKER_CONFIG is None or _measures(source, _WORKER_CONFIG))
         rec = extract(source, data, _WORKER_ANALYZERS, with_metrics, digest(data), with_symbols=_WORKER_FULL, previous=prev)
-        out.append((key, rec))
+        out.append((key, split_record(rec)))
     return out
 
 
@@ -316,8 +316,9 @@ def _scan(
         progress("parse", 0, len(misses))
     worker_analyzers = loaded if full else ()
     worker_metrics = config.metrics and full
+    fresh_blobs: dict[str, Blobs] = {}
     if misses and jobs > 1 and len(misses) >= 48:
-        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full))
+        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs))
     else:
         for i, (f, data, key) in enumerate(paced_gc(misses)):
             fresh[key] = extract(
@@ -329,7 +330,7 @@ def _scan(
         progress("parse", len(misses), len(misses))
     records.update(fresh)
     if cache is not None:
-        cache.put_many(fresh)
+        cache.put_many(fresh, fresh_blobs)
         cache.put_digests(new_digests)
     t3 = time.perf_counter()
     stages.append(("extract", t3 - t2))
@@ -693,7 +694,9 @@ def _extract_parallel(
     jobs: int,
     progress: Progress | None,
     full: bool,
+    blobs: dict[str, Blobs],
 ) -> dict[str, FileRecord]:
+    """Records of ``misses`` from worker processes; ``blobs`` gets them as the cache stores them."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only when files are parsed: not at import time
 
@@ -708,9 +711,10 @@ def _extract_parallel(
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, full)) as pool:
-            for result in pool.map(_extract_batch, batches):
-                for key, rec in result:
-                    out[key] = rec
+            for result in paced_gc(pool.map(_extract_batch, batches)):
+                for key, parts in result:
+                    out[key] = join_record(parts)
+                    blobs[key] = parts
                 done += len(result)
                 if progress:
                     progress("parse", done, len(misses))

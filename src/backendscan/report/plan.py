@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..facts import OrmModel, Route, Task
@@ -85,15 +86,16 @@ ROLE_ORDER = ("api", "schemas", "services", "repositories", "models", "tasks", "
 BACKGROUND_WORDS = {"email", "mail", "send", "notify", "notification", "async", "background", "schedule", "nightly", "periodic", "report", "export", "import", "sync", "webhook", "queue"}
 
 
+_CHUNK_RE = re.compile(r"[A-Za-z0-9]+")
+_PART_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
 def split_identifier(text: str) -> list[str]:
     """``getUserByID`` / ``get_user_by_id`` / ``/api/v1/users/{id}`` -> lower-case words."""
-    words: list[str] = []
-    for chunk in re.findall(r"[A-Za-z0-9]+", text):
-        for part in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", chunk):
-            words.append(part.lower())
-    return words
+    return [part.lower() for chunk in _CHUNK_RE.findall(text) for part in _PART_RE.findall(chunk)]
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A very light English stemmer (plural and -ing/-ed), enough to match users/user, sending/send."""
     w = word
