@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import networkx as nx
 
@@ -91,7 +92,15 @@ def _segments(path: str) -> list[str]:
 
 def path_matches(route_path: str, request_path: str) -> bool:
     """Does a test request path (``{}`` = formatted part) name this route path (``{param}``)?"""
-    rs, qs = _segments(route_path), _segments(request_path)
+    return _segments_match(_segments(route_path), _segments(request_path))
+
+
+@lru_cache(maxsize=4096)
+def _formatted(q: str) -> re.Pattern[str]:
+    return re.compile("^" + ".*".join(re.escape(p) for p in q.split("{}")) + "$")
+
+
+def _segments_match(rs: Sequence[str], qs: Sequence[str]) -> bool:
     if not any("{}" not in q for q in qs):
         return False  # nothing literal to compare
     # a leading "{}" segment may stand for a whole prefix such as settings.API_V1_STR
@@ -104,8 +113,7 @@ def path_matches(route_path: str, request_path: str) -> bool:
         if r.startswith("{") and r.endswith("}"):
             continue
         if "{}" in q:
-            pattern = "^" + ".*".join(re.escape(p) for p in q.split("{}")) + "$"
-            if not re.match(pattern, r):
+            if not _formatted(q).match(r):
                 return False
         elif r != q:
             return False
@@ -190,16 +198,22 @@ def compute_reach(result: "ScanResult") -> ReachReport:
             requests.extend((rq, path) for rq in summary.requests)
     # each request names the most specific matching route(s) only: "/users/me" is not "/users/{id}"
     hits: dict[int, list[str]] = defaultdict(list)
+    route_segments = [_segments(r.path) for r in result.routes]
+    literal = [_literal_segments(r.path) for r in result.routes]
+    best_routes: dict[tuple[str, str], list[int]] = {}  # tests repeat their requests: match each once
     for rq, path in requests:
-        matching = [
-            (i, _literal_segments(r.path))
-            for i, r in enumerate(result.routes)
-            if (rq.method in r.methods or rq.method == "ANY" or "ANY" in r.methods) and path_matches(r.path, rq.path)
-        ]
-        best = max((lit for _, lit in matching), default=0)
-        for i, lit in matching:
-            if lit == best:
-                hits[i].append(f"{path}:{rq.line}")
+        found = best_routes.get((rq.method, rq.path))
+        if found is None:
+            qs = _segments(rq.path)
+            matching = [
+                i
+                for i, r in enumerate(result.routes)
+                if (rq.method in r.methods or rq.method == "ANY" or "ANY" in r.methods) and _segments_match(route_segments[i], qs)
+            ]
+            best = max((literal[i] for i in matching), default=0)
+            found = best_routes[(rq.method, rq.path)] = [i for i in matching if literal[i] == best]
+        for i in found:
+            hits[i].append(f"{path}:{rq.line}")
     routes = []
     for i, r in enumerate(result.routes):
         calls = tuple(hits.get(i, ()))
