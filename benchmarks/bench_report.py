@@ -7,8 +7,9 @@ For each project (a folder to scan):
 * **warm**: the same command again with that cache;
 * **stages** (in-process, cold cache): discovery, read, extract, imports, graph, analyzers, checks
   from ``ScanResult.stats.stages``, then building the view model and each rendering;
-* **per-file CPU split** (in-process, one process, no cache): ``FileRecord.timings`` summed: parse,
-  the batched walk (imports, symbols, analyzers), radon metrics.
+* **per-file CPU split** (in-process, one process, no cache, as a scan runs it: the collector
+  paused, radon on the files the scan measures): ``FileRecord.timings`` summed: parse, the batched
+  walk (imports, symbols, analyzers), radon metrics.
 
 Every command is a whole process (interpreter start-up included), median of ``--runs``; peak RSS
 from ``wait4``.  Targets (issue 6): cold <= 2x the ast.parse floor, warm <= 2 s.
@@ -73,7 +74,7 @@ def in_process(path: Path, out: Path) -> dict[str, object]:
     from backendscan.config import load_config
     from backendscan.discovery import discover
     from backendscan.extraction import extract
-    from backendscan.pipeline import scan
+    from backendscan.pipeline import _measures, paced_gc, scan
     from backendscan.report.context import build_context
     from backendscan.report.diagrams import draw
     from backendscan.report.jsondata import dumps, report_data
@@ -114,19 +115,9 @@ def in_process(path: Path, out: Path) -> dict[str, object]:
     sizes = {"md": len(md.encode()), "html": len(html.encode()), "html (python layout)": len(py_html.encode()), "json": len(data.encode()), "sarif": len(sarif.encode())}
     shutil.rmtree(cache, ignore_errors=True)
 
-    # per-file CPU split, one process, no cache
-    disc = discover(path, cfg)
-    analyzers, _ = load_analyzers(cfg)
-    split = [0.0, 0.0, 0.0]
-    for f in disc.files:
-        try:
-            data_b = (disc.root / f.path).read_bytes()
-        except OSError:
-            continue
-        rec = extract(f, data_b, analyzers, True)
-        for i, v in enumerate(rec.timings):
-            split[i] += v
-    return {
+    # per-file CPU split, one process, no cache, as a scan runs it: the collector paused, radon on
+    # the files the scan measures; the scan result is dropped first (the collector would walk it)
+    counts = {
         "files": result.stats.files,
         "lines": result.stats.lines,
         "modules": ctx.counts["source_modules"],
@@ -134,6 +125,21 @@ def in_process(path: Path, out: Path) -> dict[str, object]:
         "tables": ctx.counts["tables"],
         "tasks": ctx.counts["tasks"],
         "findings": len(ctx.findings),
+    }
+    del result, ctx, data, md, html, py_html, sarif
+    disc = discover(path, cfg)
+    analyzers, _ = load_analyzers(cfg)
+    split = [0.0, 0.0, 0.0]
+    for f in paced_gc(disc.files):
+        try:
+            data_b = (disc.root / f.path).read_bytes()
+        except OSError:
+            continue
+        rec = extract(f, data_b, analyzers, _measures(f, cfg))
+        for i, v in enumerate(rec.timings):
+            split[i] += v
+    return {
+        **counts,
         "scan": t_scan,
         "stages": stages,
         "python_layout_html": python_layout,
