@@ -288,9 +288,11 @@ def lower_newer_syntax(text: str) -> str | None:
     * ``type X[T] = v`` becomes ``X = v`` (the name moves to the statement's start);
     * ``except A, B:`` becomes ``except(A, B):`` (what follows on that line moves one column).
 
+    A list over several lines keeps its lines: each blanked line ends in a backslash
+    continuation (libcst's lowering drops those lines and moves every later statement up).
     None when the text holds none of these, does not tokenize (PEP 701 strings on an old
-    tokenizer), or a list spans lines: the caller then goes the libcst way, as it does when
-    the result still does not parse.
+    tokenizer), or a list holds an empty line: the caller then goes the libcst way, as it
+    does when the result still does not parse.
     """
     try:
         toks = [
