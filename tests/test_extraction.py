@@ -107,3 +107,18 @@ def test_analyzers_that_skip_tests_read_only_source_summaries(name):
     # the declaration must match what resolve reads: these resolvers drop test modules
     kinds = getattr({a.name: a for a in ANALYZERS}[name], "kinds")
     assert "test" not in kinds and "source" in kinds
+
+
+def test_a_test_module_keeps_its_symbols_but_not_its_call_sites():
+    # nothing reads a test module's call sites (checks, RULES.md bans and stack evidence look at
+    # application code), and collecting them was a fifth of the walk over saleor's tests
+    text = b"import requests\n\ndef test_get(client):\n    requests.get('/x')\n    if (n := 2):\n        print(n)\n"
+    source = extract(_source("app/util.py"), text, (), False)
+    test = extract(_source("tests/test_util.py", FileKind.TEST), text, (), False)
+    assert [(c.callee, c.line) for c in source.symbols.calls] == [("requests.get", 4), ("print", 6)]
+    assert test.symbols.calls == ()
+    assert [(b.name, b.target) for b in test.symbols.bindings] == [("requests", "requests")]
+    assert [f.qualname for f in test.symbols.functions] == ["test_get"]
+    # walrus assignments come from the same per-statement pass and stay in every module
+    assert [(a.target, a.line, a.op) for a in test.symbols.assignments] == [("n", 5, "walrus")]
+    assert [(a.target, a.line, a.op) for a in source.symbols.assignments] == [("n", 5, "walrus")]

@@ -132,7 +132,8 @@ def extract(
     c1 = time.process_time()
     import_x = ImportExtractor(parsed)
     visitors: list[Any] = [import_x]
-    symbol_x = SymbolExtractor(parsed) if SYMBOLS in want and SYMBOLS not in have else None
+    calls = source.kind is not FileKind.TEST  # see SymbolExtractor: nothing reads a test module's call sites
+    symbol_x = SymbolExtractor(parsed, calls) if SYMBOLS in want and SYMBOLS not in have else None
     if symbol_x is not None:
         visitors.append(symbol_x)
     owners: list[tuple[str, Any]] = []
@@ -159,7 +160,7 @@ def extract(
         # a failing analyzer must not lose the imports: retry with the core visitors only
         problems.append(_crash(source.path, "an analyzer failed on this file", exc))
         import_x = ImportExtractor(parsed)
-        symbol_x = SymbolExtractor(parsed) if symbol_x is not None else None
+        symbol_x = SymbolExtractor(parsed, calls) if symbol_x is not None else None
         owners = []
         try:
             walk(parsed.tree, [v for v in (import_x, symbol_x) if v is not None])

@@ -316,13 +316,14 @@ def _specifier(spec: str) -> str:
 
 
 def _sentry_traces(result: "ScanResult") -> tuple[Evidence, ...]:
-    """``sentry_sdk.init(traces_sample_rate=...)`` turns on Sentry performance tracing."""
+    """``sentry_sdk.init(traces_sample_rate=...)`` in application code turns on Sentry performance tracing."""
     p = result.project
     if p is None:
         return ()
     out = []
     for module, syms in sorted(p.symbols.items()):
-        if not any(b.target.startswith("sentry_sdk") for b in syms.bindings):
+        mod = p.modules.get(module)
+        if mod is None or mod.kind is FileKind.TEST or not any(b.target.startswith("sentry_sdk") for b in syms.bindings):
             continue
         for a in syms.assignments:
             if "traces_sample_rate" in a.target or "TRACES_SAMPLE_RATE" in a.target:
