@@ -8,6 +8,8 @@ import warnings
 
 import libcst as cst
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backendscan.parsing import _Downlevel, lower_newer_syntax, parse_source
 
@@ -97,3 +99,16 @@ def test_parse_source_takes_the_token_way_and_libcst_for_the_rest():
     # PEP 701 quotes inside an f-string and generics: only libcst lowers that file
     o = parse_source("h.py", "h", False, b'def f[T](d: T) -> str:\n    return f"{d["k"]}"\n')
     assert o.module is not None and o.module.via == "libcst"
+
+
+_PIECES = st.sampled_from(
+    ["def", "class", "type", "except", "as", " ", "\n", "    ", "[", "]", "(", ")", ":", ",", "=", "*", "T", "x",
+     "'s'", "# c", "\\\n", "f'{x}'", "pass", "try:\n    pass\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=60).map("".join)))
+def test_token_lowering_never_raises_and_keeps_the_line_count(text):
+    out = lower_newer_syntax(text)
+    assert out is None or out.count("\n") == text.count("\n")

@@ -203,7 +203,10 @@ def _parse_newer_syntax(
             None, (_finding(path, line, col, f"nesting too deep for the Python parser ({error.msg})"),)
         )
     where = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-    quick = lower_newer_syntax(text)
+    try:
+        quick = lower_newer_syntax(text)
+    except Exception:  # the quick way is an optimisation: anything odd goes the libcst way
+        quick = None
     if quick is not None:
         try:
             with warnings.catch_warnings():
