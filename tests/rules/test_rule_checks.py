@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from backendscan.model import Location, Severity
-from backendscan.rules.chains import ImportGraph, cycle_breakers, graph_from_edges, shortest_chains
+from backendscan.rules.chains import ImportGraph, cycle_breakers, graph_from_edges, reached, shortest_chains, shortest_path
 from backendscan.rules.checks import CheckInput, check, unmatched_findings
 from backendscan.rules.compiler import compile_rules
 from backendscan.rules.model import Acyclic, Forbidden, Layers, Ref, Rule, RuleSet
@@ -214,3 +214,22 @@ def test_adding_a_downward_edge_never_adds_a_layer_violation(case):  # type: ign
     assert {(f.symbol, tuple((h.importer, h.imported) for h in f.chain)) for f in after.findings} <= {
         (f.symbol, tuple((h.importer, h.imported) for h in f.chain)) for f in before.findings
     }
+
+
+_NODES = [f"p.m{i}" for i in range(7)]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_NODES), st.sampled_from(_NODES)), max_size=18),
+    st.sets(st.sampled_from(_NODES), min_size=1, max_size=3),
+    st.sets(st.sampled_from(_NODES), max_size=4),
+    st.sets(st.tuples(st.sampled_from(_NODES), st.sampled_from(_NODES)), max_size=3),
+)
+def test_reached_says_for_every_target_set_whether_shortest_path_finds_a_chain(pairs, sources, blocked, ignored):
+    # the independence check skips a pair of members when one search says no chain can end in it
+    g = ImportGraph(graph_from_edges([(a, b, i + 1) for i, (a, b) in enumerate(pairs) if a != b]))
+    blocked = blocked - sources
+    ends = reached(g, sources, blocked, ignored)
+    for t in sorted(blocked):
+        found = shortest_path(g, sources, {t}, blocked - {t}, ignored) is not None
+        assert found == (t in ends)

@@ -142,6 +142,34 @@ def shortest_path(
     return None
 
 
+def reached(
+    g: ImportGraph,
+    sources: set[str],
+    blocked: set[str],
+    excluded_edges: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+) -> set[str]:
+    """Every node :func:`shortest_path` from ``sources`` can stop at when ``blocked`` nodes are excluded
+    or are targets: the blocked nodes one import away from what the sources reach through unblocked nodes.
+
+    ``shortest_path(g, sources, T, blocked - T, ...)`` finds a chain exactly when ``T`` meets this set
+    (for ``T`` inside ``blocked``), so one search answers the question for every ``T`` at once.
+    """
+    seen = {s for s in sources if s in g.succ}
+    q: deque[str] = deque(sorted(seen))
+    out: set[str] = set()
+    while q:
+        u = q.popleft()
+        for v in g.succ.get(u, ()):
+            if (u, v) in excluded_edges or v in seen:
+                continue
+            if v in blocked:
+                out.add(v)
+                continue
+            seen.add(v)
+            q.append(v)
+    return out
+
+
 def shortest_chains(
     g: ImportGraph,
     sources: set[str],

@@ -40,7 +40,7 @@ import networkx as nx
 
 from ..graph import feedback_edges, shortest_cycle
 from ..model import ChainHop, Finding, Location, Origin, Severity, sorted_findings
-from .chains import ImportGraph, cycle_breakers, direct_chains, shortest_chains
+from .chains import ImportGraph, cycle_breakers, direct_chains, reached, shortest_chains
 from .conventions import OTHER_CHECKS
 from .inputs import (  # noqa: F401  (CheckInput and input_from_scan are part of this module's API)
     CheckInput,
@@ -145,11 +145,16 @@ def check_independence(ctx: Context, rule: Rule) -> list[Finding]:
         everything |= mods
     out: list[Finding] = []
     for a, amods in parts:
+        # one search says which other members any chain from a can end in; only those pairs
+        # are searched for their chains (on a group that holds, no pair is)
+        ends = None if spec.direct else reached(ctx.graph, set(amods), everything - amods, ignored)
         for b, bmods in parts:
             if a == b or amods & bmods:
                 continue
             if spec.direct:
                 chains = direct_chains(ctx.graph, amods, bmods, ignored)
+            elif ends is not None and not ends & bmods:
+                continue
             else:
                 chains = shortest_chains(ctx.graph, set(amods), set(bmods), everything - amods - bmods, ignored)
             for chain in chains:
