@@ -1,12 +1,14 @@
 """Source bytes -> :class:`ParsedModule` (an ``ast`` tree plus the text).
 
 CPython's ``ast`` is the fast path (libcst is about 11x slower on the same files).
-When the running interpreter cannot parse a file, libcst (whose native parser
-knows Python 3.0-3.14 syntax) decides whether the file is newer Python or broken:
-newer syntax (PEP 695 type parameters and ``type`` aliases, PEP 758
-``except A, B:``, ``except*`` on old interpreters, PEP 701/750 strings) is
-*downlevelled* by a libcst transformer that keeps every line where it was, and
-the result is parsed with ``ast``.  Everything downstream sees one tree type.
+When the running interpreter cannot parse a file, a tokenizer pass first lowers
+the commonest newer syntax (PEP 695 type parameters and ``type`` aliases, PEP 758
+``except A, B:``; :func:`lower_newer_syntax`).  If the result still does not
+parse, libcst (whose native parser knows Python 3.0-3.14 syntax) decides whether
+the file is newer Python or broken: newer syntax (also ``except*`` on old
+interpreters and PEP 701/750 strings) is *downlevelled* by a libcst transformer
+that keeps every line where it was, and the result is parsed with ``ast``.
+Everything downstream sees one tree type.
 
 Undecodable bytes, null bytes, Python 2 and other syntax errors, and nesting too
 deep for the parser become :class:`~backendscan.model.Finding` objects with the
