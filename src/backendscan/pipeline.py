@@ -136,24 +136,28 @@ def _measures(f: SourceFile, config: Config) -> bool:
 
 # -------------------------------------------------------------------- workers
 _WORKER_ANALYZERS: Sequence[Analyzer] = ()
-_WORKER_CONFIG: Config | None = None
-_WORKER_METRICS = True
+_WORKER_CONFIG = Config()
 _WORKER_FULL = True
 
 
 def _init_worker(config: Config, full: bool) -> None:
-    global _WORKER_ANALYZERS, _WORKER_METRICS, _WORKER_FULL, _WORKER_CONFIG
+    global _WORKER_ANALYZERS, _WORKER_FULL, _WORKER_CONFIG
     _WORKER_ANALYZERS = load_analyzers(config)[0] if full else ()
     _WORKER_CONFIG = config
-    _WORKER_METRICS = config.metrics and full
     _WORKER_FULL = full
+
+
+def _extract_file(
+    f: SourceFile, data: bytes, analyzers: Sequence[Analyzer], config: Config, full: bool, previous: FileRecord | None
+) -> FileRecord:
+    """One file's record as a scan wants it (the worker, one-process and fallback loops all use this)."""
+    return extract(f, data, analyzers, full and _measures(f, config), digest(data), with_symbols=full, previous=previous)
 
 
 def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]) -> list[tuple[str, Blobs]]:
     out = []
     for source, data, key, prev in paced_gc(batch):
-        with_metrics = _WORKER_METRICS and (_WORKER_CONFIG is None or _measures(source, _WORKER_CONFIG))
-        rec = extract(source, data, _WORKER_ANALYZERS, with_metrics, digest(data), with_symbols=_WORKER_FULL, previous=prev)
+        rec = _extract_file(source, data, _WORKER_ANALYZERS, _WORKER_CONFIG, _WORKER_FULL, prev)
         out.append((key, split_record(rec)))
     return out
 
@@ -316,15 +320,12 @@ def _scan(
     if progress:
         progress("parse", 0, len(misses))
     worker_analyzers = loaded if full else ()
-    worker_metrics = config.metrics and full
     fresh_blobs: dict[str, Blobs] = {}
     if misses and jobs > 1 and len(misses) >= 48:
         fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs))
     else:
         for i, (f, data, key) in enumerate(paced_gc(misses)):
-            fresh[key] = extract(
-                f, data, worker_analyzers, worker_metrics and _measures(f, config), digest(data), with_symbols=full, previous=previous.get(key)
-            )
+            fresh[key] = _extract_file(f, data, worker_analyzers, config, full, previous.get(key))
             if progress and i % 50 == 0:
                 progress("parse", i, len(misses))
     if progress:
@@ -724,7 +725,5 @@ def _extract_parallel(
         loaded = load_analyzers(config)[0] if full else ()
         for f, data, key in paced_gc(misses):
             if key not in out:
-                out[key] = extract(
-                    f, data, loaded, full and _measures(f, config), digest(data), with_symbols=full, previous=previous.get(key)
-                )
+                out[key] = _extract_file(f, data, loaded, config, full, previous.get(key))
     return out
