@@ -122,3 +122,48 @@ def test_a_test_module_keeps_its_symbols_but_not_its_call_sites():
     # walrus assignments come from the same per-statement pass and stay in every module
     assert [(a.target, a.line, a.op) for a in test.symbols.assignments] == [("n", 5, "walrus")]
     assert [(a.target, a.line, a.op) for a in source.symbols.assignments] == [("n", 5, "walrus")]
+
+
+def test_task_analyzers_share_one_visitor_and_one_summary():
+    # Celery, RQ and Dramatiq all collect task sites: the walk runs that visitor once per file
+    text = b"from celery import shared_task\n\n@shared_task(max_retries=3)\ndef job():\n    pass\n\njob.delay()\n"
+    by_name = {a.name: a for a in ANALYZERS}
+    trio = [by_name[n] for n in ("celery", "rq", "dramatiq")]
+    record = extract(_source("app/tasks.py"), text, trio, False)
+    blobs = record.summary_blobs
+    assert sorted(blobs) == ["celery", "dramatiq", "rq"]
+    assert blobs["celery"] is blobs["rq"] is blobs["dramatiq"]  # pickled once, stored once
+    alone = extract(_source("app/tasks.py"), text, [by_name["celery"]], False)
+    assert alone.summary_blobs["celery"] == blobs["celery"]
+    summary = record.summary("rq")
+    assert summary is record.summary("celery")  # unpickled once as well
+    assert [(c.callee, c.line) for c in summary.calls] == [("job.delay", 7)]
+    assert summary.decorated == (("job", ("shared_task",)),)
+
+
+class _Counting:
+    built = 0
+
+    def __init__(self, name: str, share: str | None) -> None:
+        self.name, self.version, self.shared_visitor = name, "1", share
+
+    def interested(self, module: str, text: str) -> bool:
+        return True
+
+    def visitor(self, parsed):  # noqa: ANN001
+        _Counting.built += 1
+
+        class V:
+            def finish(self) -> str:
+                return "summary"
+
+        return V()
+
+
+def test_only_analyzers_declaring_the_same_key_share_a_visitor():
+    _Counting.built = 0
+    record = extract(_source("app/x.py"), b"x = 1\n", [_Counting("a", "k"), _Counting("b", "k"), _Counting("c", None)], False)
+    assert _Counting.built == 2
+    assert {n: record.summary(n) for n in ("a", "b", "c")} == {"a": "summary", "b": "summary", "c": "summary"}
+    # the key is part of the cache part, so changing the shared visitor rebuilds cached summaries
+    assert analyzer_part(_Counting("a", "k")) == "a:a:1:k" and analyzer_part(_Counting("c", None)) == "a:c:1"

@@ -82,7 +82,7 @@ def split_record(r: FileRecord) -> Blobs:
     """``r`` as the cache stores it; extraction workers send records this way, so the
     parent stores what it receives without pickling every record a second time."""
     head = replace(r, symbols=None, summaries_blob=b"", metrics=None)
-    for lazy in ("summary_blobs", "_summary_cache"):
+    for lazy in ("summary_blobs", "_summary_cache", "_blob_cache"):
         head.__dict__.pop(lazy, None)
     dump = lambda obj: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
     return (

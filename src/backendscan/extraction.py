@@ -32,7 +32,19 @@ METRICS = "metrics"
 
 
 def analyzer_part(analyzer: Any) -> str:
-    return f"a:{analyzer.name}:{analyzer.version}"
+    share = shared_visitor(analyzer)
+    return f"a:{analyzer.name}:{analyzer.version}" + (f":{share}" if share else "")
+
+
+def shared_visitor(analyzer: Any) -> str | None:
+    """The analyzer's optional ``shared_visitor`` key.
+
+    Analyzers declaring the same key build equal visitors from a file (the Celery, RQ
+    and Dramatiq analyzers all collect :mod:`~backendscan.analyzers.tasksites`), so the
+    walk runs that visitor once and each of them gets the same pickled summary.
+    """
+    key = getattr(analyzer, "shared_visitor", None)
+    return key if isinstance(key, str) and key else None
 
 
 def reads_kind(analyzer: Any, kind: FileKind) -> bool:
@@ -76,7 +88,11 @@ class FileRecord:
         cache = self.__dict__.setdefault("_summary_cache", {})
         if analyzer not in cache:
             blob = self.summary_blobs.get(analyzer)
-            cache[analyzer] = pickle.loads(blob) if blob else None
+            # analyzers sharing a visitor share one blob (pickle keeps the identity): unpickle it once
+            loaded = self.__dict__.setdefault("_blob_cache", {})
+            if blob and id(blob) not in loaded:
+                loaded[id(blob)] = pickle.loads(blob)
+            cache[analyzer] = loaded[id(blob)] if blob else None
         return cache[analyzer]
 
     @property
@@ -137,6 +153,7 @@ def extract(
     if symbol_x is not None:
         visitors.append(symbol_x)
     owners: list[tuple[str, Any]] = []
+    shared: dict[str, Any] = {}  # shared_visitor key -> the visitor built for it
     new_parts = {IMPORTS}
     for analyzer in analyzers:
         part = analyzer_part(analyzer)
@@ -145,8 +162,13 @@ def extract(
         new_parts.add(part)
         try:
             if reads_kind(analyzer, source.kind) and analyzer.interested(parsed.module, parsed.text):
-                v = analyzer.visitor(parsed)
-                visitors.append(v)
+                share = shared_visitor(analyzer)
+                v = shared.get(share) if share is not None else None
+                if v is None:
+                    v = analyzer.visitor(parsed)
+                    visitors.append(v)
+                    if share is not None:
+                        shared[share] = v
                 owners.append((analyzer.name, v))
         except Exception as exc:
             problems.append(_crash(source.path, f"analyzer {analyzer.name} failed to start", exc))
@@ -167,9 +189,13 @@ def extract(
         except Exception as exc2:  # pragma: no cover - core visitors are total
             problems.append(_crash(source.path, "import extraction failed", exc2))
     summaries: dict[str, bytes] = dict(previous.summary_blobs) if previous is not None else {}
+    finished: dict[int, bytes] = {}  # id(visitor) -> its pickled summary (a shared visitor finishes once)
     for name, v in owners:
         try:
-            summaries[name] = pickle.dumps(v.finish(), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = finished.get(id(v))
+            if blob is None:
+                blob = finished[id(v)] = pickle.dumps(v.finish(), protocol=pickle.HIGHEST_PROTOCOL)
+            summaries[name] = blob
         except Exception as exc:
             problems.append(_crash(source.path, f"analyzer {name} failed", exc))
     symbols = previous.symbols if previous is not None else None

@@ -63,6 +63,7 @@ from .celery_state import (
     dotted,
 )
 from .tasksites import (
+    SHARED_VISITOR,
     CallSite,
     TaskSiteSummary,
     TaskSiteVisitor,
@@ -83,6 +84,7 @@ class CeleryAnalyzer:
     name: ClassVar[str] = "celery"
     version: ClassVar[str] = "3"
     kinds: ClassVar[frozenset[str]] = frozenset({"source", "migration"})  # resolve reads application code and migrations (source_summaries)
+    shared_visitor: ClassVar[str] = SHARED_VISITOR  # one TaskSiteVisitor per file for Celery, RQ and Dramatiq
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)

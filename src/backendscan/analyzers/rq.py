@@ -33,6 +33,7 @@ from ..symbols import FunctionInfo
 from .base import AnalyzerOutput
 from .celery_config import unparse
 from .tasksites import (
+    SHARED_VISITOR,
     CallSite,
     TaskSiteSummary,
     TaskSiteVisitor,
@@ -76,6 +77,7 @@ class RqAnalyzer:
     name: ClassVar[str] = "rq"
     version: ClassVar[str] = "3"
     kinds: ClassVar[frozenset[str]] = frozenset({"source", "migration"})  # resolve reads application code and migrations (source_summaries)
+    shared_visitor: ClassVar[str] = SHARED_VISITOR  # one TaskSiteVisitor per file for Celery, RQ and Dramatiq
 
     def interested(self, module: str, text: str) -> bool:
         return interested_text(text)

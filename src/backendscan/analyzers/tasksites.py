@@ -60,6 +60,11 @@ _INTEREST_LITERALS = (
 )
 _INTEREST_WORDS = re.compile(r"\bjob\b|\brq\b")
 
+#: the ``shared_visitor`` key of the task analyzers: they build the same
+#: :class:`TaskSiteVisitor` from the same files, so the walk runs it once per file
+#: for all three (bump the number when the visitor or its summary changes)
+SHARED_VISITOR = "tasksites:1"
+
 
 def interested_text(text: str) -> bool:
     """The cheap pre-check shared by the task analyzers.
