@@ -109,19 +109,33 @@ def test_analyzers_that_skip_tests_read_only_source_summaries(name):
     assert "test" not in kinds and "source" in kinds
 
 
-def test_a_test_module_keeps_its_symbols_but_not_its_call_sites():
+def test_a_test_module_keeps_its_symbols_but_not_its_call_sites_or_locals():
     # nothing reads a test module's call sites (checks, RULES.md bans and stack evidence look at
-    # application code), and collecting them was a fifth of the walk over saleor's tests
-    text = b"import requests\n\ndef test_get(client):\n    requests.get('/x')\n    if (n := 2):\n        print(n)\n"
+    # application code), nor its functions' locals (models and urlpatterns in tests live at module
+    # and class level); together they were most of the walk over saleor's tests and 31 MB pickled
+    text = (
+        b"import requests\n\nBASE = '/api'\nif (flag := 1):\n    pass\n\n"
+        b"def test_get(client):\n    requests.get('/x')\n    if (n := 2):\n        print(n)\n    url = BASE + '/y'\n"
+        b"    for i in range(3):\n        total: int = i\n\n"
+        b"    class Local:\n        label = 'x'\n\n"
+        b"class TestThing:\n    endpoint = '/things'\n\n    def test_a(self):\n        self.x = 1\n"
+    )
     source = extract(_source("app/util.py"), text, (), False)
     test = extract(_source("tests/test_util.py", FileKind.TEST), text, (), False)
-    assert [(c.callee, c.line) for c in source.symbols.calls] == [("requests.get", 4), ("print", 6)]
+    assert [(c.callee, c.line) for c in source.symbols.calls] == [("requests.get", 8), ("print", 10), ("range", 12)]
     assert test.symbols.calls == ()
     assert [(b.name, b.target) for b in test.symbols.bindings] == [("requests", "requests")]
-    assert [f.qualname for f in test.symbols.functions] == ["test_get"]
-    # walrus assignments come from the same per-statement pass and stay in every module
-    assert [(a.target, a.line, a.op) for a in test.symbols.assignments] == [("n", 5, "walrus")]
-    assert [(a.target, a.line, a.op) for a in source.symbols.assignments] == [("n", 5, "walrus")]
+    assert [f.qualname for f in test.symbols.functions] == ["test_get", "TestThing.test_a"]
+    assert [c.qualname for c in test.symbols.classes] == ["test_get.<locals>.Local", "TestThing"]
+    everything = [
+        ("BASE", 3, "", "="), ("flag", 4, "", "walrus"), ("n", 9, "test_get", "walrus"), ("url", 11, "test_get", "="),
+        ("i", 12, "test_get", "for"), ("total", 13, "test_get", "="), ("label", 16, "test_get.<locals>.Local", "="),
+        ("endpoint", 19, "TestThing", "="), ("self.x", 22, "TestThing.test_a", "="),
+    ]
+    assert sorted((a.target, a.line, a.scope, a.op) for a in source.symbols.assignments) == sorted(everything)
+    assert sorted((a.target, a.line, a.scope, a.op) for a in test.symbols.assignments) == sorted(
+        t for t in everything if t[2] in ("", "test_get.<locals>.Local", "TestThing")
+    )
 
 
 def test_task_analyzers_share_one_visitor_and_one_summary():

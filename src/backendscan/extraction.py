@@ -27,7 +27,7 @@ from .symbols import ModuleSymbols, SymbolExtractor
 from .visiting import walk
 
 IMPORTS = "imports"
-SYMBOLS = "symbols:2"  # bump when ModuleSymbols/FunctionInfo change meaning, so cached tables are rebuilt
+SYMBOLS = "symbols:3"  # bump when ModuleSymbols/FunctionInfo change meaning, so cached tables are rebuilt
 METRICS = "metrics"
 
 
