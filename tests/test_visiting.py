@@ -8,7 +8,7 @@ import hypothesmith
 from hypothesis import HealthCheck, given, settings
 
 from backendscan.analyzers.tasksites import interested_text
-from backendscan.visiting import walk_nodes
+from backendscan.visiting import walk, walk_nodes
 from tests.conftest import FIXTURES
 
 _CTX = (ast.Load, ast.Store, ast.Del)
@@ -53,3 +53,50 @@ def test_task_pre_check_needs_word_boundaries_only_for_job_and_rq():
     assert interested_text("def job(): pass") and interested_text("import rq")
     assert not interested_text("jobs = 1\nrqst = 2\n")  # 'job' and 'rq' inside longer words do not count
     assert not interested_text("def view(request):\n    return render(request)\n")
+
+
+def _naive_state(frames):
+    """The scope properties recomputed from the frame stack, as the walker defined them before caching."""
+    parts = []
+    for fr in frames:
+        if fr.kind == "class":
+            parts.append(fr.name)
+        elif fr.kind == "def":
+            parts += [fr.name, "<locals>"]
+    qual = ".".join(parts)
+    function = next((fr.node for fr in reversed(frames) if fr.kind == "def"), None)
+    innermost = next((fr for fr in reversed(frames) if fr.kind in ("class", "def")), None)
+    cls = innermost.node if innermost is not None and innermost.kind == "class" else None
+    return (qual, qual[: -len(".<locals>")] if qual.endswith(".<locals>") else qual, function is not None,
+            innermost is not None and innermost.kind == "class", function, cls)
+
+
+def test_cached_scope_properties_follow_every_push_and_pop():
+    # the cache is keyed by the frame on top; compare it with a recomputation at every statement
+    from tests.conftest import FIXTURES
+
+    class Probe:
+        mismatches: list = []
+
+        def visit_stmt(self, stmt, ctx):
+            got = (ctx.qualname, ctx.scope, ctx.in_function, ctx.in_class_body, ctx.function, ctx.cls)
+            if got != _naive_state(ctx.frames):
+                self.mismatches.append((stmt.lineno, got))
+
+        def leave_FunctionDef(self, node, ctx):
+            self.visit_stmt(node, ctx)
+
+        leave_ClassDef = leave_AsyncFunctionDef = leave_FunctionDef
+
+    probe = Probe()
+    files = 0
+    for path in sorted(FIXTURES.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        walk(tree, [probe])
+        files += 1
+    nested = ast.parse("class A:\n    def f(self):\n        class B:\n            x = 1\n        def g():\n            y = 2\n    z = 3\nw = 4\n")
+    walk(nested, [probe])
+    assert files > 100 and probe.mismatches == []

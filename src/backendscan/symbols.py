@@ -387,14 +387,7 @@ class SymbolExtractor(FileVisitor):
     # -- assignments -----------------------------------------------------
     def _local_skipped(self, ctx: Context) -> bool:
         """Whether an assignment here is a function's local that this table leaves out."""
-        if self.want_locals:
-            return False
-        for fr in reversed(ctx.frames):
-            if fr.kind == "def":
-                return True
-            if fr.kind == "class":
-                return False
-        return False
+        return not self.want_locals and ctx.in_function and not ctx.in_class_body
 
     def _add(self, target: ast.expr, value: ast.expr | None, node: ast.stmt, ctx: Context, op: str,
              annotation: ast.expr | None = None) -> None:

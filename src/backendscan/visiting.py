@@ -37,15 +37,24 @@ def is_type_checking_test(test: ast.expr) -> bool:
 
 
 class Context:
-    """Where the walker is; handed to every visitor call."""
+    """Where the walker is; handed to every visitor call.
 
-    __slots__ = ("frames", "_stmt", "_nodes", "_calls")
+    The scope properties (``qualname``, ``scope``, ``in_function``, ``in_class_body``,
+    ``function``, ``cls``) are read by several visitors for most statements; they are
+    computed once per state of the frame stack.  The walker pushes a new
+    :class:`Frame` object on every descent, so the frame on top identifies the
+    whole stack: the cache is kept while the same object is on top.
+    """
+
+    __slots__ = ("frames", "_stmt", "_nodes", "_calls", "_top", "_where")
 
     def __init__(self) -> None:
         self.frames: list[Frame] = []
         self._stmt: ast.stmt | None = None
         self._nodes: list[ast.AST] = []
         self._calls: list[ast.Call] | None = None
+        self._top: Frame | None = None
+        self._where: tuple[str, str, bool, bool, Any, Any] = ("", "", False, False, None, None)
 
     def expression_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
         """Every node under ``stmt``'s own expressions (not its nested bodies), in ``ast.walk`` order.
@@ -69,34 +78,47 @@ class Context:
             self._calls = [n for n in nodes if isinstance(n, ast.Call)]
         return self._calls
 
-    @property
-    def qualname(self) -> str:
-        """Python ``__qualname__`` prefix of the current scope (``f.<locals>.g`` style)."""
+    def _state(self) -> tuple[str, str, bool, bool, Any, Any]:
+        """(qualname, scope, in_function, in_class_body, function, cls) of the current stack."""
+        frames = self.frames
+        top = frames[-1] if frames else None
+        if top is self._top:
+            return self._where
         parts: list[str] = []
-        for fr in self.frames:
+        function: Any = None
+        cls: Any = None
+        innermost = ""  # kind of the innermost class or def frame
+        for fr in frames:
             if fr.kind == "class":
                 parts.append(fr.name)
+                cls, innermost = fr.node, "class"
             elif fr.kind == "def":
                 parts.append(fr.name)
                 parts.append("<locals>")
-        return ".".join(parts)
+                function, cls, innermost = fr.node, None, "def"
+        qualname = ".".join(parts)
+        scope = qualname[: -len(".<locals>")] if qualname.endswith(".<locals>") else qualname
+        self._top = top
+        self._where = (qualname, scope, function is not None, innermost == "class", function, cls)
+        return self._where
+
+    @property
+    def qualname(self) -> str:
+        """Python ``__qualname__`` prefix of the current scope (``f.<locals>.g`` style)."""
+        return self._state()[0]
 
     @property
     def scope(self) -> str:
         """Qualified name of the innermost class or function ("" at module level)."""
-        q = self.qualname
-        return q[: -len(".<locals>")] if q.endswith(".<locals>") else q
+        return self._state()[1]
 
     @property
     def in_function(self) -> bool:
-        return any(fr.kind == "def" for fr in self.frames)
+        return self._state()[2]
 
     @property
     def in_class_body(self) -> bool:
-        for fr in reversed(self.frames):
-            if fr.kind in ("class", "def"):
-                return fr.kind == "class"
-        return False
+        return self._state()[3]
 
     @property
     def type_checking(self) -> bool:
@@ -112,19 +134,12 @@ class Context:
 
     @property
     def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-        for fr in reversed(self.frames):
-            if fr.kind == "def":
-                return fr.node  # type: ignore[return-value]
-        return None
+        return self._state()[4]  # type: ignore[no-any-return]
 
     @property
     def cls(self) -> ast.ClassDef | None:
-        for fr in reversed(self.frames):
-            if fr.kind == "class":
-                return fr.node  # type: ignore[return-value]
-            if fr.kind == "def":
-                return None
-        return None
+        """The class whose body holds the statement (None inside a function, even a method's)."""
+        return self._state()[5]  # type: ignore[no-any-return]
 
     def loops(self) -> tuple[ast.For | ast.AsyncFor, ...]:
         """Enclosing ``for`` loops, outermost first, within the current function scope."""
