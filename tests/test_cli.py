@@ -141,3 +141,13 @@ def test_report_engines_match_the_diagram_module():
     from backendscan.report.diagrams import ENGINES as REAL
 
     assert ENGINES == REAL
+
+
+def test_json_rendered_beside_other_formats_equals_json_alone(tmp_path, capsys):
+    # with other formats, a forked child renders the JSON (backendscan.forking): same bytes
+    both, alone = tmp_path / "both", tmp_path / "alone.json"
+    assert main(["report", str(FIXTURES / "shop"), "--format", "md,json,sarif", "-o", str(both), "-q", "--no-cache"]) == 0
+    assert main(["report", str(FIXTURES / "shop"), "--format", "json", "-o", str(alone), "-q", "--no-cache"]) == 0
+    assert (both / "report.json").read_bytes() == alone.read_bytes()
+    data = json.loads(alone.read_text("utf-8"))
+    assert data["schema_version"] and [r["path"] for r in data["routes"]][:1] == ["/api/v1/health/live"]

@@ -1,0 +1,97 @@
+"""Run one function in a forked child while this process goes on.
+
+After extraction a report is a chain of whole-program steps in one process, and
+the machine's other cores sit idle.  Some steps do not depend on each other (the
+JSON rendering and the Markdown/HTML renderings, for example), so one of them can
+run in a child made by ``fork``: the child inherits the scan result without
+copying or pickling it, and sends back only its return value.
+
+This is an optimisation, never a behaviour: without ``fork`` (other platforms,
+threads running, a failed fork) or when the child fails in any way, ``result()``
+calls the function in this process, so its value and its exceptions are exactly
+what a plain call gives.  The child never writes files or the cache and leaves
+through ``os._exit`` (no ``atexit`` handlers, no flushing of inherited buffers).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import sys
+import threading
+from typing import Any, Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Linux with no other thread running (forking a threaded process can deadlock the child)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Forked(Generic[T]):
+    """``fn(*args)`` computed in a child process; :meth:`result` returns it."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+        self._fn = fn
+        self._args = args
+        self._pid = 0
+        self._fd = -1
+        if not can_fork():
+            return
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # pragma: no cover - the child's lines run in another process
+            code = 1
+            try:
+                os.close(r)
+                gc.disable()  # a collection would touch (and so copy) every inherited page
+                try:
+                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    payload = pickle.dumps((False, None))
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(w, view):]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid, self._fd = pid, r
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child is computing the value."""
+        return self._pid != 0
+
+    def result(self) -> T:
+        """The value: the child's, or computed here when there was no child or it failed."""
+        if self._pid:
+            chunks: list[bytes] = []
+            try:
+                while True:
+                    chunk = os.read(self._fd, 1 << 20)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                os.close(self._fd)
+                _, status = os.waitpid(self._pid, 0)
+                self._pid, self._fd = 0, -1
+            if status == 0:
+                try:
+                    ok, value = pickle.loads(b"".join(chunks))
+                except Exception:
+                    ok = False
+                if ok:
+                    return value  # type: ignore[no-any-return]
+        return self._fn(*self._args)
