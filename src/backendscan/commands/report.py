@@ -242,28 +242,43 @@ def _output_key(args: argparse.Namespace, task: str | None) -> str:
 
 
 def _inferred_rules(prepared: "Prepared", result: "ScanResult") -> Any:
-    """The compiled ``rules infer`` draft, kept per import graph.
+    """The compiled ``rules infer`` draft, kept per import graph, or a function that returns it.
 
     The draft reads nothing but the modules and the import graph (with each import's
     file, line and code), so editing a function body elsewhere does not change it: on
     saleor a one-file edit no longer pays for drafting and compiling it (about 0.7 s).
-    None without a cache or when drafting fails (the report then drafts, or says so).
+    When it is not cached, a forked child drafts it while the view model's other parts
+    are computed, and the function returned hands it over (and caches it); it gives
+    None when drafting fails (the report then drafts, or says so).
     """
-    if prepared.cache is None:
-        return None
-    from ..report.compliance import compile_inferred
+    from ..forking import Forked
     from ..rules.model import RuleSet
 
-    key = f"infer:{_graph_digest(result, prepared.version)}"
-    got = prepared.cache.get_result(key)
-    if isinstance(got, RuleSet):
-        return got
+    cache = prepared.cache
+    key = f"infer:{_graph_digest(result, prepared.version)}" if cache is not None else ""
+    if cache is not None:
+        got = cache.get_result(key)
+        if isinstance(got, RuleSet):
+            return got
+    job = Forked(_compile_inferred, result)
+
+    def finish() -> Any:
+        rs = job.result()
+        if rs is not None and cache is not None:
+            cache.put_results({key: rs})
+        return rs
+
+    return finish
+
+
+def _compile_inferred(result: "ScanResult") -> Any:
+    """The compiled draft, or None when drafting fails (the compliance section then drafts and logs why)."""
+    from ..report.compliance import compile_inferred
+
     try:
-        rs = compile_inferred(result)
-    except Exception:  # the report's compliance section logs it and goes on without suggestions
+        return compile_inferred(result)
+    except Exception:
         return None
-    prepared.cache.put_results({key: rs})
-    return rs
 
 
 def _graph_digest(result: "ScanResult", version: str) -> str:

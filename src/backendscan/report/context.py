@@ -201,14 +201,20 @@ def build_context(
     """The view model of a scan; ``task`` adds the implementation plan.
 
     ``inferred_rules`` is the compiled ``rules infer`` draft when the caller has it
-    (the report command keeps it per import graph); it is computed otherwise.
+    (the report command keeps it per import graph), or a function returning it (or
+    None), called when the compliance section needs it; it is computed otherwise.
     """
     depth = depth or result.config.package_depth
     g = result.graph
     pg = package_graph(g, depth)
     edges = tuple(sorted((a, b, d["weight"]) for a, b, d in pg.edges(data=True)))
     modules = [m for m in result.modules if not m.namespace]
-    compliance = build_compliance(result, inferred=inferred_rules)
+    # the parts that do not read RULES.md first: the report command may be computing the
+    # ``rules infer`` draft in a forked child meanwhile (``inferred_rules`` is then a callable)
+    stack = detect_stack(result)
+    reach = compute_reach(result)
+    hotspots = compute_hotspots(result)
+    compliance = build_compliance(result, inferred=inferred_rules() if callable(inferred_rules) else inferred_rules)
     findings = sorted_findings(result.findings + compliance.violations)
     check_findings = tuple(f for f in findings if f.category == CHECKS_CATEGORY)
     rule_findings = tuple(f for f in findings if rules_finding(f))
@@ -271,12 +277,10 @@ def build_context(
         groups[(r.group or r.app or "(unattached)", r.framework, r.app)].append(r)
     route_groups = tuple(RouteGroup(name, fw, app, tuple(rs)) for (name, fw, app), rs in sorted(groups.items()))
 
-    stack = detect_stack(result)
     frameworks = tuple(c for c in stack.components if c.concern in SUMMARY_CONCERNS)
     fired = Counter(f.rule_id for f in check_findings)
     disabled = set(result.config.disable_checks)
     checks = tuple(CheckRow(i, i.id not in disabled and i.theme not in disabled, fired.get(i.id, 0)) for i in catalogue())
-    reach = compute_reach(result)
     plan = None
     if task and task.strip():
         plan = make_plan(result, task, reach, rules_file_text(result), compliance.statements)
@@ -320,7 +324,7 @@ def build_context(
         stack=stack,
         frameworks=frameworks,
         checks=checks,
-        hotspots=compute_hotspots(result),
+        hotspots=hotspots,
         reach=reach,
         compliance=compliance,
         graph_view=_graph_view(result, pg, depth, cycle_pk, compliance.violation_edges),
