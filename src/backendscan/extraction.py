@@ -124,7 +124,8 @@ def extract(
         want.add(SYMBOLS)
     if with_metrics:
         want.add(METRICS)
-    want.update(analyzer_part(a) for a in analyzers)
+    parts = [analyzer_part(a) for a in analyzers]
+    want.update(parts)
     if previous is not None and previous.has(want):
         return previous
     have = previous.parts if previous is not None else frozenset()
@@ -155,8 +156,7 @@ def extract(
     owners: list[tuple[str, Any]] = []
     shared: dict[str, Any] = {}  # shared_visitor key -> the visitor built for it
     new_parts = {IMPORTS}
-    for analyzer in analyzers:
-        part = analyzer_part(analyzer)
+    for analyzer, part in zip(analyzers, parts):
         if part in have:
             continue
         new_parts.add(part)
