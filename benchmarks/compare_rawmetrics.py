@@ -47,7 +47,9 @@ def _timed(f: Callable[[str], Any], text: str) -> tuple[Any, float]:
     return result, time.process_time() - t0
 
 
-def compare(root: Path, limit: int | None, other: Callable[[str], Any] | None, cache: dict[str, Any] | None, use_radon: bool) -> int:
+def compare(
+    root: Path, limit: int | None, other: Callable[[str], Any] | None, cache: dict[str, Any] | None, use_radon: bool
+) -> int:
     files = sorted(root.rglob("*.py"))[:limit]
     times = {"radon": 0.0, "old": 0.0, "new": 0.0}
     compared = mismatches = disagreements = skipped = 0
@@ -89,7 +91,8 @@ def compare(root: Path, limit: int | None, other: Callable[[str], Any] | None, c
     if use_radon and times["radon"]:
         line += f", radon.raw.analyze {times['radon']:.2f} ({times['radon'] / max(times['new'], 1e-9):.1f}x)"
     if other is not None:
-        line += f", old raw_counts {times['old']:.2f} ({times['old'] / max(times['new'], 1e-9):.2f}x); {disagreements} files where old and new differ"
+        speedup = times["old"] / max(times["new"], 1e-9)
+        line += f", old raw_counts {times['old']:.2f} ({speedup:.2f}x); {disagreements} files where old and new differ"
     print(line)
     return mismatches + disagreements
 
@@ -102,7 +105,9 @@ def main() -> int:
     old_path = _option("--old")
     other = _load(old_path) if old_path else None
     cache_path = _option("--radon-cache")
-    cache = json.loads(Path(cache_path).read_text()) if cache_path and Path(cache_path).exists() else ({} if cache_path else None)
+    cache: dict[str, Any] | None = None
+    if cache_path:
+        cache = json.loads(Path(cache_path).read_text()) if Path(cache_path).exists() else {}
     failures = 0
     try:
         for root in roots:
