@@ -100,3 +100,17 @@ def test_cached_scope_properties_follow_every_push_and_pop():
     nested = ast.parse("class A:\n    def f(self):\n        class B:\n            x = 1\n        def g():\n            y = 2\n    z = 3\nw = 4\n")
     walk(nested, [probe])
     assert files > 100 and probe.mismatches == []
+
+
+def test_handlers_come_from_the_class_and_from_the_instance():
+    # dispatch tables are looked up once per visitor class; handlers set on an instance still count
+    seen = []
+
+    class V:
+        def visit_Assign(self, node, ctx):
+            seen.append(("class", node.lineno))
+
+    v = V()
+    v.visit_Expr = lambda node, ctx: seen.append(("instance", node.lineno))  # type: ignore[attr-defined]
+    walk(ast.parse("x = 1\nprint(x)\ny = 2\n"), [v, V()])
+    assert seen == [("class", 1), ("class", 1), ("instance", 2), ("class", 3), ("class", 3)]
