@@ -73,9 +73,17 @@ def interested_text(text: str) -> bool:
     boundaries: one alternation regex over every file cost 1 ms per file (the
     engine retries all 22 branches at every position), a tenth of the whole walk.
     """
-    if any(lit in text for lit in _INTEREST_LITERALS):
-        return True
-    return ("job" in text or "rq" in text) and _INTEREST_WORDS.search(text) is not None
+    if text is _LAST_ASKED[0]:  # Celery, RQ and Dramatiq ask in turn about the same file
+        return _LAST_ASKED[1]  # type: ignore[return-value]
+    found = any(lit in text for lit in _INTEREST_LITERALS) or (
+        ("job" in text or "rq" in text) and _INTEREST_WORDS.search(text) is not None
+    )
+    _LAST_ASKED[:] = [text, found]
+    return found
+
+
+#: the text last asked about and the answer (holding the text keeps its identity unique)
+_LAST_ASKED: list[object] = [None, False]
 
 
 @dataclass(frozen=True)
