@@ -279,8 +279,7 @@ class SymbolExtractor(FileVisitor):
 
     def __init__(self, parsed: ParsedModule, calls: bool = True) -> None:
         self.parsed = parsed
-        self.want_calls = calls
-        self.want_locals = calls
+        self.full = calls  # application code: call sites and functions' locals too
         # the per-statement pass also records walrus assignments (outside functions in a test module)
         self._per_statement = calls or ":=" in parsed.text
         self.bindings: list[ImportBinding] = []
@@ -387,7 +386,7 @@ class SymbolExtractor(FileVisitor):
     # -- assignments -----------------------------------------------------
     def _local_skipped(self, ctx: Context) -> bool:
         """Whether an assignment here is a function's local that this table leaves out."""
-        return not self.want_locals and ctx.in_function and not ctx.in_class_body
+        return not self.full and ctx.in_function and not ctx.in_class_body
 
     def _add(self, target: ast.expr, value: ast.expr | None, node: ast.stmt, ctx: Context, op: str,
              annotation: ast.expr | None = None) -> None:
@@ -477,7 +476,7 @@ class SymbolExtractor(FileVisitor):
             nodes = ctx.expression_nodes(stmt)  # shared with the other visitors
         for node in nodes:
             if isinstance(node, ast.Call):
-                if not self.want_calls:
+                if not self.full:
                     continue
                 callee = dotted_name(node.func)
                 if not callee and isinstance(node.func, ast.Attribute):
