@@ -178,9 +178,9 @@ def _handlers(visitors: Sequence[Any], prefix: str) -> dict[type, list[Callable[
         own = getattr(v, "__dict__", None)
         if own:
             for name in own:
-                node_type = _STMT_BY_NAME.get(name[len(prefix):]) if name.startswith(prefix) else None
-                if node_type is not None and not hasattr(type(v), name) and own[name] is not None:
-                    table.setdefault(node_type, []).append(own[name])
+                own_type = _STMT_BY_NAME.get(name[len(prefix):]) if name.startswith(prefix) else None
+                if own_type is not None and not hasattr(type(v), name) and own[name] is not None:
+                    table.setdefault(own_type, []).append(own[name])
     return table
 
 
