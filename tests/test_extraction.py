@@ -157,12 +157,14 @@ def test_task_analyzers_share_one_visitor_and_one_summary():
 
 class _Counting:
     built = 0
+    asked = 0
 
-    def __init__(self, name: str, share: str | None) -> None:
-        self.name, self.version, self.shared_visitor = name, "1", share
+    def __init__(self, name: str, share: str | None, interested: bool = True) -> None:
+        self.name, self.version, self.shared_visitor, self.wants = name, "1", share, interested
 
     def interested(self, module: str, text: str) -> bool:
-        return True
+        _Counting.asked += 1
+        return self.wants
 
     def visitor(self, parsed):  # noqa: ANN001
         _Counting.built += 1
@@ -175,9 +177,18 @@ class _Counting:
 
 
 def test_only_analyzers_declaring_the_same_key_share_a_visitor():
-    _Counting.built = 0
+    _Counting.built = _Counting.asked = 0
     record = extract(_source("app/x.py"), b"x = 1\n", [_Counting("a", "k"), _Counting("b", "k"), _Counting("c", None)], False)
     assert _Counting.built == 2
+    assert _Counting.asked == 2  # the key's second analyzer is not asked again
     assert {n: record.summary(n) for n in ("a", "b", "c")} == {"a": "summary", "b": "summary", "c": "summary"}
     # the key is part of the cache part, so changing the shared visitor rebuilds cached summaries
     assert analyzer_part(_Counting("a", "k")) == "a:a:1:k" and analyzer_part(_Counting("c", None)) == "a:c:1"
+
+
+def test_a_key_whose_first_analyzer_declines_builds_nothing_for_the_others():
+    _Counting.built = _Counting.asked = 0
+    record = extract(_source("app/x.py"), b"x = 1\n", [_Counting("a", "k", False), _Counting("b", "k")], False)
+    assert (_Counting.built, _Counting.asked) == (0, 1)
+    assert record.summary_blobs == {}
+    assert record.has({"a:a:1:k", "a:b:1:k"})  # both count as done, so a warm run does not parse again

@@ -39,9 +39,11 @@ def analyzer_part(analyzer: Any) -> str:
 def shared_visitor(analyzer: Any) -> str | None:
     """The analyzer's optional ``shared_visitor`` key.
 
-    Analyzers declaring the same key build equal visitors from a file (the Celery, RQ
-    and Dramatiq analyzers all collect :mod:`~backendscan.analyzers.tasksites`), so the
-    walk runs that visitor once and each of them gets the same pickled summary.
+    Analyzers declaring the same key read the same files (equal ``kinds`` and
+    ``interested``) and build equal visitors from them (the Celery, RQ and Dramatiq
+    analyzers all collect :mod:`~backendscan.analyzers.tasksites`), so each file is
+    asked about once per key, the walk runs that visitor once and each of them gets
+    the same pickled summary.
     """
     key = getattr(analyzer, "shared_visitor", None)
     return key if isinstance(key, str) and key else None
@@ -154,21 +156,24 @@ def extract(
     if symbol_x is not None:
         visitors.append(symbol_x)
     owners: list[tuple[str, Any]] = []
-    shared: dict[str, Any] = {}  # shared_visitor key -> the visitor built for it
+    shared: dict[str, Any] = {}  # shared_visitor key -> the visitor built for it (None: not interested)
     new_parts = {IMPORTS}
     for analyzer, part in zip(analyzers, parts):
         if part in have:
             continue
         new_parts.add(part)
         try:
-            if reads_kind(analyzer, source.kind) and analyzer.interested(parsed.module, parsed.text):
-                share = shared_visitor(analyzer)
-                v = shared.get(share) if share is not None else None
-                if v is None:
-                    v = analyzer.visitor(parsed)
-                    visitors.append(v)
-                    if share is not None:
-                        shared[share] = v
+            share = shared_visitor(analyzer)
+            if share is not None and share in shared:
+                v = shared[share]
+            elif reads_kind(analyzer, source.kind) and analyzer.interested(parsed.module, parsed.text):
+                v = analyzer.visitor(parsed)
+                visitors.append(v)
+            else:
+                v = None
+            if share is not None:
+                shared[share] = v
+            if v is not None:
                 owners.append((analyzer.name, v))
         except Exception as exc:
             problems.append(_crash(source.path, f"analyzer {analyzer.name} failed to start", exc))

@@ -60,9 +60,10 @@ _INTEREST_LITERALS = (
 )
 _INTEREST_WORDS = re.compile(r"\bjob\b|\brq\b")
 
-#: the ``shared_visitor`` key of the task analyzers: they build the same
-#: :class:`TaskSiteVisitor` from the same files, so the walk runs it once per file
-#: for all three (bump the number when the visitor or its summary changes)
+#: the ``shared_visitor`` key of the task analyzers: they read the same files (same
+#: kinds, same :func:`interested_text`) and build the same :class:`TaskSiteVisitor`, so
+#: each file is asked about and walked once for all three (bump the number when the
+#: visitor or its summary changes)
 SHARED_VISITOR = "tasksites:1"
 
 
@@ -73,17 +74,9 @@ def interested_text(text: str) -> bool:
     boundaries: one alternation regex over every file cost 1 ms per file (the
     engine retries all 22 branches at every position), a tenth of the whole walk.
     """
-    if text is _LAST_ASKED[0]:  # Celery, RQ and Dramatiq ask in turn about the same file
-        return _LAST_ASKED[1]  # type: ignore[return-value]
-    found = any(lit in text for lit in _INTEREST_LITERALS) or (
-        ("job" in text or "rq" in text) and _INTEREST_WORDS.search(text) is not None
-    )
-    _LAST_ASKED[:] = [text, found]
-    return found
-
-
-#: the text last asked about and the answer (holding the text keeps its identity unique)
-_LAST_ASKED: list[object] = [None, False]
+    if any(lit in text for lit in _INTEREST_LITERALS):
+        return True
+    return ("job" in text or "rq" in text) and _INTEREST_WORDS.search(text) is not None
 
 
 @dataclass(frozen=True)
