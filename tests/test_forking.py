@@ -52,6 +52,18 @@ def test_no_fork_while_another_thread_runs():
         t.join()
 
 
-def test_large_values_cross_the_pipe_whole():
+def test_large_values_come_back_whole():
     text = "é" * 3_000_000 + "end"
     assert Forked(str.upper, text).result() == text.upper()
+
+
+def _exit_in_child(parent: int) -> str:
+    if os.getpid() != parent:
+        os._exit(7)  # a child that dies without a value
+    return "computed here"
+
+
+def test_a_child_that_dies_means_the_value_is_computed_here():
+    job = Forked(_exit_in_child, os.getpid())
+    assert job.forked
+    assert job.result() == "computed here"

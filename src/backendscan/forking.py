@@ -4,7 +4,8 @@ After extraction a report is a chain of whole-program steps in one process, and
 the machine's other cores sit idle.  Some steps do not depend on each other (the
 JSON rendering and the Markdown/HTML renderings, for example), so one of them can
 run in a child made by ``fork``: the child inherits the scan result without
-copying or pickling it, and sends back only its return value.
+copying or pickling it, and sends back only its return value (pickled, through
+a file in memory).
 
 This is an optimisation, never a behaviour: without ``fork`` (other platforms,
 threads running, a failed fork) or when the child fails in any way, ``result()``
@@ -27,7 +28,7 @@ T = TypeVar("T")
 
 def can_fork() -> bool:
     """Linux with no other thread running (forking a threaded process can deadlock the child)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(os, "memfd_create") and threading.active_count() == 1
 
 
 class Forked(Generic[T]):
@@ -41,19 +42,17 @@ class Forked(Generic[T]):
         if not can_fork():
             return
         try:
-            r, w = os.pipe()
+            fd = _channel()
         except OSError:
             return
         try:
             pid = os.fork()
         except OSError:
-            os.close(r)
-            os.close(w)
+            os.close(fd)
             return
         if pid == 0:  # pragma: no cover - the child's lines run in another process
             code = 1
             try:
-                os.close(r)
                 gc.disable()  # a collection would touch (and so copy) every inherited page
                 try:
                     payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -61,12 +60,11 @@ class Forked(Generic[T]):
                     payload = pickle.dumps((False, None))
                 view = memoryview(payload)
                 while view:
-                    view = view[os.write(w, view):]
+                    view = view[os.write(fd, view):]
                 code = 0
             finally:
                 os._exit(code)
-        os.close(w)
-        self._pid, self._fd = pid, r
+        self._pid, self._fd = pid, fd
 
     @property
     def forked(self) -> bool:
@@ -76,22 +74,42 @@ class Forked(Generic[T]):
     def result(self) -> T:
         """The value: the child's, or computed here when there was no child or it failed."""
         if self._pid:
-            chunks: list[bytes] = []
+            payload = b""
             try:
-                while True:
-                    chunk = os.read(self._fd, 1 << 20)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
+                _, status = os.waitpid(self._pid, 0)
+                if status == 0:
+                    payload = _read_all(self._fd)
             finally:
                 os.close(self._fd)
-                _, status = os.waitpid(self._pid, 0)
                 self._pid, self._fd = 0, -1
-            if status == 0:
+            if payload:
                 try:
-                    ok, value = pickle.loads(b"".join(chunks))
+                    ok, value = pickle.loads(payload)
                 except Exception:
                     ok = False
                 if ok:
                     return value  # type: ignore[no-any-return]
         return self._fn(*self._args)
+
+
+def _channel() -> int:
+    """A file in memory (``memfd``) for the child's pickled value.
+
+    The child writes its whole value and exits; the parent reads it back after ``waitpid``.
+    Through a pipe the two processes took turns on 64 KiB at a time: 0.1-0.2 s for the
+    27 MiB JSON of saleor on this 2-core VM, against 0.03 s through memory.
+    """
+    return os.memfd_create("backendscan-forked", os.MFD_CLOEXEC)
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks: list[bytes] = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
