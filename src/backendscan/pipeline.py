@@ -189,6 +189,7 @@ def scan(
     analyzers: Sequence[Analyzer] | None = None,
     scope: str = "full",
     prepared: Prepared | None = None,
+    on_graph: Callable[[ScanResult], None] | None = None,
 ) -> ScanResult:
     """Scan the codebase at ``path`` statically and return everything found.
 
@@ -196,9 +197,13 @@ def scan(
     broken pyproject becomes a finding and the scan goes on with defaults.
     ``scope="imports"`` builds only the import graph (no symbols, analyzers or
     metrics): what ``backendscan graph`` needs, at a fraction of the cost.
+    ``on_graph`` is called once the import graph is built, before the analyzers run,
+    with a result that holds the name, roots, modules, imports and graph (its facts,
+    findings and metrics are still empty): a caller can start work that needs only
+    the graph (the report forks the ``rules infer`` draft there).
     """
     with relaxed_gc():
-        return _scan(path, config, progress=progress, analyzers=analyzers, scope=scope, prepared=prepared)
+        return _scan(path, config, progress=progress, analyzers=analyzers, scope=scope, prepared=prepared, on_graph=on_graph)
 
 
 @contextmanager
@@ -260,6 +265,7 @@ def _scan(
     analyzers: Sequence[Analyzer] | None,
     scope: str,
     prepared: Prepared | None,
+    on_graph: Callable[[ScanResult], None] | None = None,
 ) -> ScanResult:
     own = prepared is None
     if prepared is None:
@@ -440,6 +446,17 @@ def _scan(
     if config.include_migrations:
         kinds.add(FileKind.MIGRATION)
     graph = build_graph(modules, sites, lambda m: m.kind in kinds, config.exclude_type_checking)
+    name = declarations.project_name or disc.prefix or disc.root.name
+    module_tuple = tuple(modules[m] for m in sorted(modules))
+    site_tuple = tuple(sites)
+    if on_graph is not None:
+        on_graph(
+            ScanResult(
+                root=disc.root, name=name, config=config, roots=disc.roots, package_mode=disc.package_mode,
+                modules=module_tuple, imports=site_tuple, graph=graph, findings=(), skipped=disc.skipped,
+                metrics={}, declarations=declarations,
+            )
+        )
     t5 = time.perf_counter()
     stages.append(("graph", t5 - t4))
 
@@ -526,15 +543,14 @@ def _scan(
         stages=tuple((n, round(s, 4)) for n, s in stages),
         workers=jobs if len(misses) >= 48 else 1,
     )
-    name = declarations.project_name or disc.prefix or disc.root.name
     result = ScanResult(
         root=disc.root,
         name=name,
         config=config,
         roots=disc.roots,
         package_mode=disc.package_mode,
-        modules=tuple(modules[m] for m in sorted(modules)),
-        imports=tuple(sites),
+        modules=module_tuple,
+        imports=site_tuple,
         graph=graph,
         findings=sorted_findings(findings),
         skipped=disc.skipped,
