@@ -151,3 +151,33 @@ def test_json_rendered_beside_other_formats_equals_json_alone(tmp_path, capsys):
     assert (both / "report.json").read_bytes() == alone.read_bytes()
     data = json.loads(alone.read_text("utf-8"))
     assert data["schema_version"] and [r["path"] for r in data["routes"]][:1] == ["/api/v1/health/live"]
+
+
+def test_console_script_exits_fast_with_everything_written(tmp_path, capsys):
+    # `python -m backendscan` leaves through os._exit (cli.exit_now): the files and stdout are complete
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "backendscan", "report", str(FIXTURES / "shop"), "--format", "md,json", "-o", str(out) + "/", "--no-cache"],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote " + str(out / "report.json") in proc.stderr
+    alone = tmp_path / "alone.json"
+    assert main(["report", str(FIXTURES / "shop"), "--format", "json", "-o", str(alone), "-q", "--no-cache"]) == 0
+    assert (out / "report.json").read_bytes() == alone.read_bytes()
+    listed = subprocess.run([sys.executable, "-m", "backendscan", "routes", str(FIXTURES / "shop"), "--format", "json", "--no-cache"], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert run(capsys, "routes", str(FIXTURES / "shop"), "--format", "json", "--no-cache")[1] == listed.stdout
+    failing = subprocess.run([sys.executable, "-m", "backendscan", "report", str(tmp_path / "missing")], capture_output=True, text=True)
+    assert failing.returncode == 2 and "no such file or directory" in failing.stderr
+
+
+def test_objects_are_kept_for_the_exit_only_under_the_console_script():
+    from backendscan.commands import common
+
+    assert common.KEPT is None
+    common.keep_until_exit(object())
+    assert common.KEPT is None

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import RulesError, UsageError
 from ..model import Finding, Location, Severity, sorted_findings
-from .common import add_scan_options, config_for, info, write_output
+from .common import add_scan_options, config_for, info, keep_until_exit, write_output
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 DEFAULT_BASELINE = ".backendscan-baseline.json"
@@ -462,6 +462,7 @@ def _evaluate(args: argparse.Namespace, root: Path, config, problems, prepared=N
     if scope == "imports" and _names_symbols(rulesets, result):
         # a name like `app.deps.get_db` is checked against the module's symbols, which a full scan reads
         result = scan(root, config if not problems else None, scope="full", analyzers=plugins)
+    keep_until_exit(result)
     long_limit = [r.spec.maximum for r in all_rules if isinstance(r.spec, Limit) and r.spec.metric == "line-length" and r.spec.maximum is not None]
     inp = input_from_scan(result, _long_lines(result, min(long_limit)) if long_limit else None)
     outcome = check(rulesets, inp)

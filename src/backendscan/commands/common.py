@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from ..pipeline import ScanResult
 
 
+#: objects left for the process's end: a list when the console script exits fast
+#: (:func:`backendscan.cli.exit_now`), None when the commands run inside another program
+KEPT: list[object] | None = None
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Leave ``objects`` alive until the console script ends, so that they are never freed one
+    by one (see :func:`backendscan.cli.exit_now`); does nothing when the CLI runs in-process."""
+    if KEPT is not None:
+        KEPT.extend(objects)
+
+
 def add_scan_options(p: argparse.ArgumentParser) -> None:
     """PATH plus the options every scanning command takes."""
     p.add_argument("path", help="folder to scan (a repository root, a project folder or a package)")
@@ -101,7 +113,9 @@ def run_scan(args: argparse.Namespace, scope: str = "full", facts: str = "") -> 
         wanted = analyzers_providing(facts, config)
         config = config.with_overrides(analyzers=wanted)
     progress = Progress(not getattr(args, "quiet", False))
-    return scan(args.path, config if not problems else None, progress=progress, scope=scope)
+    result = scan(args.path, config if not problems else None, progress=progress, scope=scope)
+    keep_until_exit(result)
+    return result
 
 
 def write_output(text: str, output: str | None, default_name: str | None = None) -> str:
