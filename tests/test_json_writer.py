@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backendscan import Config, scan
 from backendscan.report.context import build_context
-from backendscan.report.jsondata import Shared, dumps, report_data
+from backendscan.report.jsondata import Encoded, Shared, _encoder, dumps, encoded_scan_sections, report_data, scan_sections
 from tests.conftest import FIXTURES
 
 
@@ -59,6 +59,34 @@ def test_unusual_values_fall_back_to_the_standard_library():
 @pytest.mark.parametrize("name", ["shop", "django_blog", "flask_restapi", "celery_django", "hostile", "imports_hard"])
 def test_fixture_reports(name):
     r = scan(FIXTURES / name, Config(use_cache=False, jobs=1))
-    data = report_data(r, build_context(r))
+    ctx = build_context(r)
+    data = report_data(r, ctx)
     assert dumps(data) == reference(data)
     assert json.loads(dumps(data, compact=True)) == json.loads(dumps(data))
+    # the scan's sections written beforehand (the report command's forked child) give the same bytes
+    sections = encoded_scan_sections(r)
+    assert sections is not None and sorted(sections) == sorted(scan_sections(r))
+    assert dumps(report_data(r, ctx, sections=sections)) == dumps(data)
+    assert dumps(report_data(r, ctx, sections=sections), compact=True) == dumps(data, compact=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.integers(0, 3), st.integers(0, 3))
+def test_encoded_values_land_at_any_depth(data, written_at, depth):
+    encoded = Encoded(_encoder()(data, written_at), written_at)
+    wrap = lambda v: v if depth == 0 else {"k": [v] if depth == 1 else {"deeper": [None, v]} if depth == 2 else [[{"x": v}]]}  # noqa: E731
+    assert dumps(wrap(encoded)) == reference(wrap(data))
+
+
+def test_encoded_values_with_an_unusual_neighbour_fall_back_to_the_standard_library():
+    data = {"plain": {"a": [1, 2.5, "é"]}, "odd": {1: "integer key"}}
+    encoded = {"plain": Encoded(_encoder()(data["plain"], 1), 1), "odd": data["odd"]}
+    assert dumps(encoded) == reference(data)
+    assert dumps(encoded, compact=True) == json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_shared_dicts_keep_one_text_across_encoded_sections():
+    site = Shared({"file": "a.py", "line": 3})
+    encode = _encoder()
+    parts = {"imports": Encoded(encode([site, site], 1), 1), "graph": Encoded(encode({"edges": [{"sites": [site]}]}, 1), 1)}
+    assert dumps(parts) == reference({"imports": [site, site], "graph": {"edges": [{"sites": [site]}]}})

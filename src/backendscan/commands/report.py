@@ -22,12 +22,13 @@ from ..errors import UsageError
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report layer loads in run(), not at CLI start-up (check/graph don't need it)
+    from ..forking import Forked
     from ..pipeline import Prepared, ScanResult
     from ..report.context import ReportContext
 
 #: drawing engines for the HTML pictures (mirrors backendscan.report.diagrams.ENGINES)
 ENGINES = ("auto", "dot", "python")
-from .common import Progress, add_scan_options, config_for, info, write_output
+from .common import Progress, add_scan_options, config_for, info, keep_until_exit, write_output
 
 Renderer = Callable[["ScanResult", "ReportContext", argparse.Namespace], str]
 
@@ -45,10 +46,11 @@ def _html(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) 
     return render_html(ctx, args.template_dir, engine=args.diagrams)
 
 
-def _json(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
+def _json(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace, sections: Any = None) -> str:
+    """``sections``: the scan's sections already written (:func:`~backendscan.report.jsondata.encoded_scan_sections`)."""
     from ..report.jsondata import dumps, report_data
 
-    return dumps(report_data(result, ctx, include_timings=args.timings))
+    return dumps(report_data(result, ctx, include_timings=args.timings, sections=sections))
 
 
 def _sarif(result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> str:
@@ -173,14 +175,28 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
         if got is not None:
             texts, summary = got
         else:
-            result = scan(args.path, prepared.config, progress=Progress(not getattr(args, "quiet", False)), scope="full", prepared=prepared)
+            # the rules draft reads only the import graph: it is drafted (in a forked child) while the analyzers run
+            drafts: list[Any] = []
+            result = scan(
+                args.path, prepared.config, progress=Progress(not getattr(args, "quiet", False)), scope="full", prepared=prepared,
+                on_graph=lambda partial: drafts.append(_inferred_rules(prepared, partial)),
+            )
             _status(args, "building the report...")
             from ..report.context import build_context
 
+            sections = None
+            if "json" in formats:
+                # nine tenths of the JSON come from the scan alone: a forked child writes them meanwhile
+                from ..forking import Forked
+                from ..report.jsondata import encoded_scan_sections
+
+                sections = Forked(encoded_scan_sections, result)
+
             stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if args.timestamp else ""
             ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp,
-                                inferred_rules=_inferred_rules(prepared, result))
-            texts = _render(formats, result, ctx, args)
+                                inferred_rules=drafts[0] if drafts else _inferred_rules(prepared, result))
+            keep_until_exit(result, ctx)
+            texts = _render(formats, result, ctx, args, sections)
             summary = {"project": ctx.project, "counts": dict(ctx.counts), "severity": dict(ctx.severity_counts)}
             if okey:
                 _store_outputs(prepared, okey, texts, summary)
@@ -189,22 +205,17 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
     return texts, summary, ctx
 
 
-def _render(formats: list[str], result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace) -> dict[str, str]:
-    """Each format's text; with other formats to render, the JSON (the largest: 0.5 s on saleor) is
-    written by a forked child meanwhile (:mod:`backendscan.forking`; the same text either way)."""
-    pending = None
-    if "json" in formats and len(formats) > 1:
-        from ..forking import Forked
-
-        pending = Forked(FORMATS["json"][1], result, ctx, args)
+def _render(formats: list[str], result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace, sections: "Forked[Any] | None" = None) -> dict[str, str]:
+    """Each format's text.  ``sections`` is the forked child writing the JSON's scan sections
+    (:mod:`backendscan.forking`; the same text either way): the JSON is put together last."""
     texts: dict[str, str] = {}
     for fmt in formats:
-        if fmt == "json" and pending is not None:
+        if fmt == "json" and sections is not None:
             continue
         _status(args, f"rendering {fmt}...")
         texts[fmt] = FORMATS[fmt][1](result, ctx, args)
-    if pending is not None:
-        texts["json"] = pending.result()
+    if sections is not None and "json" in formats:
+        texts["json"] = _json(result, ctx, args, sections.result())
     return {fmt: texts[fmt] for fmt in formats}
 
 

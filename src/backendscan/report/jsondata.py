@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -47,9 +47,51 @@ def graph_data(g: nx.DiGraph, sites: dict[int, Any] | None = None) -> dict[str, 
     }
 
 
-def report_data(result: ScanResult, ctx: ReportContext, *, include_timings: bool = False, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The whole report as JSON-ready data."""
+#: top-level keys of the report that come from the scan result alone (no view model): nine
+#: tenths of the text on saleor, so :func:`encoded_scan_sections` can write them beforehand
+SCAN_SECTIONS = ("beat", "graph", "imports", "models", "modules", "routes", "task_calls", "tasks")
+
+
+def scan_sections(result: ScanResult) -> dict[str, Any]:
+    """The report's :data:`SCAN_SECTIONS` as data."""
     sites = {id(s): Shared(site_data(s)) for s in result.imports}
+    return {
+        "modules": [
+            {"name": m.name, "path": m.path, "kind": m.kind.value, "package": m.is_package, "namespace": m.namespace, "lines": m.lines, "parsed": m.parsed}
+            for m in result.modules
+        ],
+        "imports": [sites[id(s)] for s in result.imports],
+        "graph": graph_data(result.graph, sites),
+        "routes": to_data(result.routes),
+        "models": to_data(result.models),
+        "tasks": to_data(result.tasks),
+        "task_calls": to_data(result.task_calls),
+        "beat": to_data(result.beat),
+    }
+
+
+def encoded_scan_sections(result: ScanResult) -> dict[str, "Encoded"] | None:
+    """The :data:`SCAN_SECTIONS` already written as the report's JSON text writes them (None when a
+    value needs the standard library's encoder).  ``report_data(..., sections=...)`` takes them, and
+    :func:`dumps` puts the text in place: the report command writes them in a forked child while it
+    builds the view model."""
+    encode = _encoder()
+    try:
+        return {k: Encoded(encode(v, 1), 1) for k, v in scan_sections(result).items()}
+    except _Unusual:
+        return None
+
+
+def report_data(
+    result: ScanResult,
+    ctx: ReportContext,
+    *,
+    include_timings: bool = False,
+    extra: dict[str, Any] | None = None,
+    sections: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The whole report as JSON-ready data; ``sections`` are the :data:`SCAN_SECTIONS` when the
+    caller has them (from :func:`scan_sections` or :func:`encoded_scan_sections`)."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "backendscan", "version": ctx.tool_version},
@@ -61,12 +103,7 @@ def report_data(result: ScanResult, ctx: ReportContext, *, include_timings: bool
             "analyzers": list(ctx.analyzers),
         },
         "summary": {**ctx.counts, "verdict": ctx.verdict, "findings": ctx.severity_counts},
-        "modules": [
-            {"name": m.name, "path": m.path, "kind": m.kind.value, "package": m.is_package, "namespace": m.namespace, "lines": m.lines, "parsed": m.parsed}
-            for m in result.modules
-        ],
-        "imports": [sites[id(s)] for s in result.imports],
-        "graph": graph_data(result.graph, sites),
+        **(sections if sections is not None else scan_sections(result)),
         "packages": {
             "depth": ctx.depth,
             "coupling": to_data(ctx.packages),
@@ -81,11 +118,6 @@ def report_data(result: ScanResult, ctx: ReportContext, *, include_timings: bool
             "external_imports": to_data(ctx.externals),
             "findings": [finding_data(f) for f in ctx.dependency_findings],
         },
-        "routes": to_data(result.routes),
-        "models": to_data(result.models),
-        "tasks": to_data(result.tasks),
-        "task_calls": to_data(result.task_calls),
-        "beat": to_data(result.beat),
         "metrics": {
             "files": [
                 {"path": p, **{k: v for k, v in to_data(m).items() if k != "blocks"}} for p, m in sorted(result.metrics.items())
@@ -148,11 +180,34 @@ def dumps(data: Any, compact: bool = False) -> str:
     library's indenting encoder is pure Python and generator-based: 1.3 s for saleor's 29 MB).
     """
     if compact:
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     try:
         return _pretty(data) + "\n"
     except _Unusual:
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json.dumps(_plain(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class Encoded:
+    """A value already written by :func:`_pretty` at nesting ``level``; :func:`dumps` puts the text
+    in place (re-indented when it lands at another level)."""
+
+    __slots__ = ("text", "level")
+
+    def __init__(self, text: str, level: int) -> None:
+        self.text = text
+        self.level = level
+
+
+def _plain(data: Any) -> Any:
+    """``data`` with :class:`Encoded` values read back (for the standard library's encoder).
+
+    They were written from plain JSON values, so reading them back gives equal values
+    and the same text."""
+    if isinstance(data, Encoded):
+        return json.loads(data.text)
+    if isinstance(data, dict) and any(isinstance(v, Encoded) for v in data.values()):
+        return {k: _plain(v) for k, v in data.items()}
+    return data
 
 
 class _Unusual(Exception):
@@ -170,8 +225,15 @@ def _pretty(data: Any) -> str:
     """``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)``, byte for byte, faster.
 
     Plain dicts, lists, tuples, str, int, float, bool and None only (anything else raises
-    :class:`_Unusual`); :class:`Shared` dicts are encoded once.
+    :class:`_Unusual`); :class:`Shared` dicts are encoded once; :class:`Encoded` values are
+    put in as written.
     """
+    return _encoder()(data, 0)
+
+
+def _encoder() -> Callable[[Any, int], str]:
+    """A function writing a value as :func:`_pretty` does at a nesting level; the values it writes
+    share one memo of :class:`Shared` dicts."""
     from json.encoder import encode_basestring as enc_str
 
     out: list[str] = []
@@ -216,8 +278,18 @@ def _pretty(data: Any) -> str:
             arr(v, level)
         elif t is Shared:
             shared(v, level)
+        elif t is Encoded:
+            append(moved(v.text, v.level, level))
         else:
             append(other(v))
+
+    def moved(text: str, at: int, level: int) -> str:
+        """``text`` written at nesting level ``at``, re-indented for ``level``."""
+        if at == level:
+            return text
+        if at < level:
+            return text.replace("\n", pad(level - at))
+        return text.replace(pad(at - level), "\n")
 
     def shared(d: Shared, level: int) -> None:
         seen = memo.get(id(d))
@@ -230,12 +302,7 @@ def _pretty(data: Any) -> str:
             memo[id(d)] = (level, text)
             return
         at, text = seen
-        if at == level:
-            append(text)
-        elif at < level:
-            append(text.replace("\n", pad(level - at)))
-        else:
-            append(text.replace(pad(at - level), "\n"))
+        append(moved(text, at, level))
 
     def obj(d: dict[Any, Any], level: int) -> None:
         if not d:
@@ -288,5 +355,10 @@ def _pretty(data: Any) -> str:
             value(v, level + 1)
         append(pad(level) + "]")
 
-    value(data, 0)
-    return "".join(out)
+    def encode(data: Any, level: int) -> str:
+        value(data, level)
+        text = "".join(out)
+        out.clear()
+        return text
+
+    return encode
