@@ -127,3 +127,15 @@ def test_pinned_versions_from_lock_and_declared_only_tools(tmp_path):
     assert ("database driver", "psycopg2 (binary)", "2.9.10") in names
     assert ("error tracking", "Sentry", "2.19") in names
     assert ("tracing", "Sentry performance", "2.19") in names
+
+
+def test_the_stack_is_detected_once_and_carried_past_the_checks():
+    from backendscan.checks import with_checks
+
+    result = scan(FIXTURES / "shop", Config(use_cache=False, jobs=1))
+    first, cycles = result.stack, result.cycles
+    again = with_checks(result, cached=())
+    assert again is not result and again.stats != result.stats
+    assert again.stack is first and again.cycles is cycles  # carried over, not computed again
+    assert detect_stack(again) == first
+    assert {(c.concern, c.name) for c in first.components} >= {("web framework", "FastAPI"), ("ORM", "SQLAlchemy")}

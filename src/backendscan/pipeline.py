@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 import networkx as nx
 
@@ -48,6 +48,9 @@ from .model import (
 )
 from .preparation import Prepared, prepare
 from .project import Project
+
+if TYPE_CHECKING:
+    from .stack import Stack
 from .dependencies import distribution_for
 
 log = logging.getLogger(__name__)
@@ -100,6 +103,22 @@ class ScanResult:
         """Strongly connected components of the graph, each with a shortest example and a cut."""
         return cycles(self.graph)
 
+    @cached_property
+    def stack(self) -> "Stack":
+        """What the project uses per concern, with evidence (:func:`backendscan.stack.detect_stack`)."""
+        from .stack import detect_stack
+
+        return detect_stack(self)
+
+    def with_findings(self, findings: tuple[Finding, ...], stats: ScanStats) -> "ScanResult":
+        """This result with other findings and stats; what is derived from the code, the
+        graph and the facts (:attr:`cycles`, :attr:`stack`) is carried over, not recomputed."""
+        new = replace(self, findings=findings, stats=stats)
+        for name in _DERIVED:
+            if name in self.__dict__:
+                new.__dict__[name] = self.__dict__[name]
+        return new
+
     def module(self, name: str) -> Module | None:
         for m in self.modules:
             if m.name == name:
@@ -114,6 +133,10 @@ class ScanResult:
         if self.config.include_migrations:
             kinds.append("migration")
         return tuple(kinds)
+
+
+#: ScanResult's cached properties that do not read findings or stats
+_DERIVED = ("cycles", "stack")
 
 
 def _measures(f: SourceFile, config: Config) -> bool:

@@ -83,4 +83,4 @@ def with_checks(result: "ScanResult", cached: "tuple[Finding, ...] | None" = Non
     total = dict(result.stats.stages).get("total", 0.0)
     stages += [("checks", round(elapsed, 4)), ("total", round(total + elapsed, 4))]
     stats = dataclasses.replace(result.stats, stages=tuple(stages))
-    return dataclasses.replace(result, findings=sorted_findings(result.findings + found), stats=stats)
+    return result.with_findings(sorted_findings(result.findings + found), stats)

@@ -9,7 +9,7 @@ theme name such as ``"tasks"`` switches off the whole theme).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -67,7 +67,6 @@ class CheckContext:
 
     result: "ScanResult"
     info: CheckInfo | None = None
-    _stack: "Stack | None" = field(default=None, repr=False)
 
     @property
     def project(self) -> "Project":
@@ -76,11 +75,7 @@ class CheckContext:
 
     @property
     def stack(self) -> "Stack":
-        if self._stack is None:
-            from ..stack import detect_stack
-
-            self._stack = detect_stack(self.result)
-        return self._stack
+        return self.result.stack
 
     @cached_property
     def module_of_path(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ from ..facts import BeatEntry, OrmModel, Route, Task, TaskCall
 from ..graph import Coupling, Cycle, coupling, layers, orphans, package_graph, package_of
 from ..model import Dependency, FileKind, Finding, ImportRoot, Origin, Severity, Skipped, sorted_findings
 from ..pipeline import ScanResult
-from ..stack import Component, Stack, detect_stack
+from ..stack import Component, Stack
 from .compliance import Compliance, build_compliance, rules_file_text, rules_finding
 from .hotspots import Hotspots, compute_hotspots
 from .mermaid import er_diagram, package_flowchart
@@ -211,7 +211,7 @@ def build_context(
     modules = [m for m in result.modules if not m.namespace]
     # the parts that do not read RULES.md first: the report command may be computing the
     # ``rules infer`` draft in a forked child meanwhile (``inferred_rules`` is then a callable)
-    stack = detect_stack(result)
+    stack = result.stack
     reach = compute_reach(result)
     hotspots = compute_hotspots(result)
     compliance = build_compliance(result, inferred=inferred_rules() if callable(inferred_rules) else inferred_rules)
