@@ -168,3 +168,29 @@ def test_reading_a_stale_result_leaves_no_write_lock_behind(tmp_path):
     assert writer.get_result("other") == 2
     reader.close()
     writer.close()
+
+
+def test_held_records_reach_the_cache_when_written_or_at_close(tmp_path):
+    from backendscan.cache import Cache
+    from backendscan.pipeline import prepare, scan
+
+    proj = FIXTURES / "shop"
+    prepared = prepare(proj, Config(cache_dir=str(tmp_path / "c")))
+    assert prepared.cache is not None
+    prepared.cache.hold_records()
+    result = scan(proj, prepared.config, prepared=prepared)
+    probe = Cache(tmp_path / "c")
+    count = lambda: probe._connect().execute("SELECT count(*) FROM records").fetchone()[0]  # noqa: E731
+    assert count() == 0  # held: nothing written yet
+    prepared.cache.write_held()
+    assert count() == len(result.modules) - sum(m.namespace for m in result.modules)
+    prepared.close()
+    probe.close()
+    # a run that holds and never writes explicitly still stores them when the cache closes
+    shutil.rmtree(tmp_path / "c")
+    again = prepare(proj, Config(cache_dir=str(tmp_path / "c")))
+    again.cache.hold_records()
+    scan(proj, again.config, prepared=again)
+    again.close()
+    warm = scan(proj, Config(cache_dir=str(tmp_path / "c")))
+    assert warm.stats.from_cache == warm.stats.files and warm.stats.parsed == result.stats.parsed

@@ -116,6 +116,7 @@ class Cache:
         self.disabled = False
         self.run = 0
         self._touched: list[str] = []
+        self._held: list[tuple[Mapping[str, FileRecord], Mapping[str, Blobs] | None]] | None = None
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.disabled:
@@ -188,8 +189,29 @@ class Cache:
             log.warning("cache read failed: %s", exc)
         return out
 
+    def hold_records(self) -> None:
+        """Keep the records given to :meth:`put_many` in memory until :meth:`write_held` (or
+        :meth:`close`) writes them.
+
+        Writing saleor's 4,300 fresh records (56 MiB) takes 0.2 s; the report command holds
+        them while the scan goes on and writes them while a forked child renders the JSON.
+        Nothing reads them back in between (a run reads records before extracting).
+        """
+        if self._held is None:
+            self._held = []
+
+    def write_held(self) -> None:
+        """Write the records held since :meth:`hold_records`, and stop holding."""
+        held, self._held = self._held, None
+        for records, blobs in held or ():
+            self.put_many(records, blobs)
+
     def put_many(self, records: Mapping[str, FileRecord], blobs: Mapping[str, Blobs] | None = None) -> None:
         """Store ``records``; ``blobs`` holds those already split (:func:`split_record`)."""
+        if self._held is not None:
+            if records:
+                self._held.append((records, blobs))
+            return
         blobs = blobs or {}
         db = self._connect()
         if db is None or not records:
@@ -269,7 +291,8 @@ class Cache:
             log.warning("cache write failed: %s", exc)
 
     def close(self) -> None:
-        """Mark what this run used, forget what the last KEEP_RUNS runs did not use, close."""
+        """Write held records, mark what this run used, forget what the last KEEP_RUNS runs did not use, close."""
+        self.write_held()
         if self._db is not None:
             try:
                 db = self._db

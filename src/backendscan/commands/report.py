@@ -22,6 +22,7 @@ from ..errors import UsageError
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report layer loads in run(), not at CLI start-up (check/graph don't need it)
+    from ..cache import Cache
     from ..forking import Forked
     from ..pipeline import Prepared, ScanResult
     from ..report.context import ReportContext
@@ -177,6 +178,8 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
         else:
             # the rules draft reads only the import graph: it is drafted (in a forked child) while the analyzers run
             drafts: list[Any] = []
+            if prepared.cache is not None:
+                prepared.cache.hold_records()  # written while the JSON's child runs (see _render)
             result = scan(
                 args.path, prepared.config, progress=Progress(not getattr(args, "quiet", False)), scope="full", prepared=prepared,
                 on_graph=lambda partial: drafts.append(_inferred_rules(prepared, partial)),
@@ -196,7 +199,7 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
             ctx = build_context(result, depth=args.depth, task=task, generated_at=stamp,
                                 inferred_rules=drafts[0] if drafts else _inferred_rules(prepared, result))
             keep_until_exit(result, ctx)
-            texts = _render(formats, result, ctx, args, sections)
+            texts = _render(formats, result, ctx, args, sections, prepared.cache)
             summary = {"project": ctx.project, "counts": dict(ctx.counts), "severity": dict(ctx.severity_counts)}
             if okey:
                 _store_outputs(prepared, okey, texts, summary)
@@ -205,7 +208,10 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
     return texts, summary, ctx
 
 
-def _render(formats: list[str], result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace, sections: "Forked[Any] | None" = None) -> dict[str, str]:
+def _render(
+    formats: list[str], result: "ScanResult", ctx: "ReportContext", args: argparse.Namespace,
+    sections: "Forked[Any] | None" = None, cache: "Cache | None" = None,
+) -> dict[str, str]:
     """Each format's text.  ``sections`` is the forked child writing the JSON's scan sections
     (:mod:`backendscan.forking`; the same text either way): the JSON is put together last."""
     texts: dict[str, str] = {}
@@ -215,6 +221,8 @@ def _render(formats: list[str], result: "ScanResult", ctx: "ReportContext", args
         _status(args, f"rendering {fmt}...")
         texts[fmt] = FORMATS[fmt][1](result, ctx, args)
     if sections is not None and "json" in formats:
+        if cache is not None:
+            cache.write_held()  # while the child writes the JSON's scan sections
         texts["json"] = _json(result, ctx, args, sections.result())
     return {fmt: texts[fmt] for fmt in formats}
 
