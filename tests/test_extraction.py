@@ -13,6 +13,7 @@ from backendscan.cache import cache_key
 from backendscan.extraction import analyzer_part, extract
 from backendscan.model import FileKind, SourceFile
 from backendscan.pipeline import paced_gc
+from tests.conftest import FIXTURES
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 ANALYZERS = load_analyzers()[0]
@@ -192,3 +193,34 @@ def test_a_key_whose_first_analyzer_declines_builds_nothing_for_the_others():
     assert (_Counting.built, _Counting.asked) == (0, 1)
     assert record.summary_blobs == {}
     assert record.has({"a:a:1:k", "a:b:1:k"})  # both count as done, so a warm run does not parse again
+
+
+def test_a_scan_freezes_its_records_only_inside_its_own_gc_block():
+    from backendscan import Config, scan
+    from backendscan.pipeline import paced_gc, relaxed_gc
+
+    seen: list[int] = []
+    with relaxed_gc():
+        list(paced_gc(range(3), freeze=True))
+        seen.append(gc.get_freeze_count())
+    assert seen[0] > 0 and gc.get_freeze_count() == 0  # frozen inside the block, unfrozen after it
+    assert gc.isenabled()
+    scan(FIXTURES / "shop", Config(use_cache=False, jobs=1))
+    assert gc.get_freeze_count() == 0
+    # a host that froze its own objects keeps them frozen, and the scan freezes nothing of its own
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        scan(FIXTURES / "shop", Config(use_cache=False, jobs=1))
+        assert 0 < gc.get_freeze_count() <= before, (gc.get_freeze_count(), before)
+    finally:
+        gc.unfreeze()
+    # with the collector switched off by the host, nothing is frozen and it stays off
+    gc.disable()
+    try:
+        with relaxed_gc():
+            list(paced_gc(range(3), freeze=True))
+            assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
