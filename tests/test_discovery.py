@@ -11,7 +11,7 @@ from backendscan import Config, scan
 from backendscan.discovery import classify, discover, module_name, module_path
 from backendscan.model import FileKind
 from backendscan.testing import write_files
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tests.conftest import FIXTURES
 
@@ -266,3 +266,33 @@ def test_a_duplicate_package_is_taken_from_the_root_that_holds_its_modules(tmp_p
 
     v = r.project.evaluate("pkg.api", ast.parse("SIDE", mode="eval").body)
     assert (v.status, v.value) == ("resolved", "server")
+
+
+_PATTERN_PARTS = st.sampled_from(["*", "**", "?", "a", "b", "build", ".py", "[ab]", "/", "!", "\\", "#", " ", "x*", "docs", "[!a]"])
+_PATH_PARTS = st.sampled_from(["a", "b", "build", "docs", "x.py", "ab.py", "keep.pyc", "./", "/", "tests", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PATTERN_PARTS, max_size=5).map("".join), max_size=6), st.lists(st.lists(_PATH_PARTS, min_size=1, max_size=5).map("/".join), max_size=8))
+def test_ignore_spec_matches_exactly_as_pathspec(lines, paths):
+    import pathspec
+
+    from backendscan.discovery import IgnoreSpec
+
+    try:
+        reference = pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:
+        return  # a pattern pathspec itself rejects
+    ours = IgnoreSpec(lines)
+    for path in paths + [p + "/" for p in paths]:
+        assert ours.match_file(path) == reference.match_file(path), (lines, path)
+
+
+def test_ignore_spec_prefilter_is_used_for_ordinary_gitignores():
+    from backendscan.discovery import IgnoreSpec
+
+    spec = IgnoreSpec(["*.pyc", "build/", "!keep.pyc", "/docs", "# comment", "", "node_modules"])
+    assert spec._any is not None
+    assert [p for p in ["a/b.pyc", "keep.pyc", "a/build/x.py", "docs/x.py", "a/docs/x.py", "src/app.py", "web/node_modules/y.py"] if spec.match_file(p)] == [
+        "a/b.pyc", "a/build/x.py", "docs/x.py", "web/node_modules/y.py"
+    ]

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 import pathspec
+from pathspec.util import normalize_file
 
 from .config import Config
 from .model import FileKind, ImportRoot, Skipped, SourceFile
@@ -215,8 +216,8 @@ class _Walker:
         self.skip_site_packages = top_skip_site_packages
         cache_dir = config.cache_dir.strip("/")
         self.cache_rel = cache_dir if cache_dir and not os.path.isabs(cache_dir) else ""
-        self.include = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+        self.include = IgnoreSpec(config.include) if config.include else None
+        self.exclude = IgnoreSpec(config.exclude) if config.exclude else None
 
     def skip(self, rel: str, reason: str) -> None:
         if reason:
@@ -230,12 +231,12 @@ class _Walker:
             pass
         # stack of (absolute dir, relative dir, gitignore specs active)
         # folders are plain strings: a Path per folder cost a third of the walk on django (2,486 folders)
-        stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [
+        stack: list[tuple[str, str, tuple[tuple[str, IgnoreSpec], ...]]] = [
             (str(self.root), "", ())
         ]
         # symlinked folders are followed after every real folder was seen, so a link never
         # claims a folder that is also reachable directly
-        deferred: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = []
+        deferred: list[tuple[str, str, tuple[tuple[str, IgnoreSpec], ...]]] = []
         while stack or deferred:
             if not stack:
                 link_dir, link_rel, link_specs = deferred.pop(0)
@@ -269,7 +270,7 @@ class _Walker:
             if ".gitignore" in names:
                 try:
                     lines = Path(directory, ".gitignore").read_text("utf-8", errors="replace").splitlines()
-                    specs = specs + ((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)),)
+                    specs = specs + ((rel_dir, IgnoreSpec(lines)),)
                 except OSError:
                     self.skip(_join(rel_dir, ".gitignore"), "cannot read .gitignore")
             subdirs: list[tuple[str, str]] = []
@@ -379,11 +380,50 @@ class _Walker:
         return None
 
 
+class IgnoreSpec:
+    """Gitignore-style patterns (``pathspec.GitIgnoreSpec``) with one combined regex in front.
+
+    ``pathspec`` tries every pattern's regex on every path: 178,000 searches and 0.14 s
+    for saleor's 5,000 paths and 36 patterns, nearly all of them matching nothing.  The
+    alternation of all the patterns answers "no pattern matches" (then nothing is
+    ignored) in one search; a path that some pattern matches goes to ``pathspec``, whose
+    rules (the last match wins, negations, directory patterns) decide.
+    """
+
+    __slots__ = ("spec", "_any")
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self._any = _alternation(self.spec)
+
+    def match_file(self, path: str) -> bool:
+        if self._any is not None and self._any.search(normalize_file(path)) is None:
+            return False
+        return bool(self.spec.match_file(path))
+
+
+def _alternation(spec: pathspec.PathSpec) -> "re.Pattern[str] | None":
+    """One regex matching where any of ``spec``'s patterns matches, or None when they cannot be joined."""
+    parts = []
+    for p in spec.patterns:
+        if p.include is None:
+            continue  # a pattern that decides nothing (a comment, a blank line)
+        regex = getattr(p, "regex", None)
+        if regex is None or not isinstance(regex.pattern, str) or regex.flags != re.UNICODE:
+            return None
+        # the named groups (the directory mark) would clash; their names play no part in "matches"
+        parts.append("(?:" + re.sub(r"\(\?P<\w+>", "(?:", regex.pattern) + ")")
+    try:
+        return re.compile("|".join(parts) if parts else "(?!)")
+    except re.error:
+        return None
+
+
 def _join(rel_dir: str, name: str) -> str:
     return f"{rel_dir}/{name}" if rel_dir else name
 
 
-def _ignored(specs: Iterable[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
+def _ignored(specs: Iterable[tuple[str, IgnoreSpec]], rel: str, is_dir: bool) -> bool:
     for base, spec in specs:
         sub = rel[len(base) + 1 :] if base else rel
         if spec.match_file(sub + ("/" if is_dir else "")):
