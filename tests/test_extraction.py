@@ -224,3 +224,46 @@ def test_a_scan_freezes_its_records_only_inside_its_own_gc_block():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _many_files_project(root: Path) -> Path:
+    from backendscan.testing import write_files
+
+    files: dict[str, str | bytes] = {"app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+    for i in range(60):
+        files[f"app/routes/r{i}.py"] = (
+            f"from app.main import app\nfrom app.routes import r{(i + 1) % 60}\n\n"
+            f"@app.get('/items/{i}')\ndef item_{i}():\n    return {{'n': {i}}}\n"
+        )
+    files["app/routes/__init__.py"] = ""
+    files["app/broken.py"] = "def (:\n"
+    files["app/latin1.py"] = b"x = '\xe9'\n"
+    return write_files(root, files)
+
+
+def _facts(r):
+    return (
+        [(m.name, m.lines, m.parsed) for m in r.modules],
+        [(s.importer, s.target, s.location) for s in r.imports],
+        [(rt.methods, rt.path, rt.handler) for rt in r.routes],
+        [(f.rule_id, f.location) for f in r.findings],
+        sorted(r.metrics),
+    )
+
+
+def test_forked_workers_give_what_one_process_gives(tmp_path, monkeypatch):
+    import backendscan.pipeline as pipeline
+    from backendscan import Config, scan
+
+    proj = _many_files_project(tmp_path / "p")
+    one = scan(proj, Config(use_cache=False, jobs=1))
+    assert one.stats.workers == 1 and len(one.modules) > 48
+    assert ((("GET",), "/items/7", "app.routes.r7.item_7")) in [(rt.methods, rt.path, rt.handler) for rt in one.routes]
+    forked = scan(proj, Config(use_cache=False, jobs=2))
+    assert forked.stats.workers == 2
+    assert _facts(forked) == _facts(one)
+    assert pipeline._INHERITED == [] and pipeline._RETURNED == []  # nothing left behind
+    # without fork (or memfd), batches travel through the pool's pipes: the same records
+    monkeypatch.setattr(pipeline, "can_fork", lambda: False)
+    piped = scan(proj, Config(use_cache=False, jobs=2))
+    assert piped.stats.workers == 2 and _facts(piped) == _facts(one)

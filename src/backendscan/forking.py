@@ -78,7 +78,7 @@ class Forked(Generic[T]):
             try:
                 _, status = os.waitpid(self._pid, 0)
                 if status == 0:
-                    payload = _read_all(self._fd)
+                    payload = read_all(self._fd)
             finally:
                 os.close(self._fd)
                 self._pid, self._fd = 0, -1
@@ -102,7 +102,8 @@ def _channel() -> int:
     return os.memfd_create("backendscan-forked", os.MFD_CLOEXEC)
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int) -> bytes:
+    """The whole content of the file behind ``fd`` (a memfd written by a child), from its start."""
     size = os.fstat(fd).st_size
     chunks: list[bytes] = []
     offset = 0
