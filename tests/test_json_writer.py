@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from backendscan import Config, scan
 from backendscan.report.context import build_context
-from backendscan.report.jsondata import Encoded, Shared, _encoder, dumps, encoded_scan_sections, report_data, scan_sections
+from backendscan.report.jsondata import (
+    Encoded,
+    Shared,
+    _encoder,
+    dumps,
+    encoded_scan_sections,
+    encoded_view_sections,
+    report_data,
+    scan_sections,
+)
 from tests.conftest import FIXTURES
 
 
@@ -68,6 +77,10 @@ def test_fixture_reports(name):
     assert sections is not None and sorted(sections) == sorted(scan_sections(r))
     assert dumps(report_data(r, ctx, sections=sections)) == dumps(data)
     assert dumps(report_data(r, ctx, sections=sections), compact=True) == dumps(data, compact=True)
+    # and the view model's sections written apart too (the report's second child): the whole report
+    view = encoded_view_sections(r, ctx)
+    assert view is not None and not set(view) & set(sections)
+    assert dumps({**view, **sections}) == dumps(data)
 
 
 @settings(max_examples=200, deadline=None)

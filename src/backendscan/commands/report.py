@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,16 +159,29 @@ def run(args: argparse.Namespace) -> int:
 
     config, problems = config_for(args)
     prepared = prepare(args.path, config if not problems else None, scope="full")
+    # the files are written inside the gc block too: when it ends, the collector gets back the scan's
+    # millions of frozen objects (see paced_gc), and nothing after the last file should pay for that
     with relaxed_gc():
-        texts, summary, ctx = _texts(args, formats, task, prepared)
-    return _tail(args, formats, targets, texts, summary, ctx, t0)
+        texts, summary, ctx, store = _texts(args, formats, task, prepared)
+        # the texts go into the cache (compressed) while the files are written: both mostly wait on
+        # zlib or I/O, which let go of the GIL
+        storing = threading.Thread(target=store, name="backendscan-store")
+        storing.start()
+        try:
+            return _tail(args, formats, targets, texts, summary, ctx, t0)
+        finally:
+            storing.join()
 
 
-def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepared: "Prepared") -> tuple[dict[str, str], dict[str, Any], "ReportContext | None"]:
-    """Each format's text, from the cache when the project state and options are unchanged (then no view model)."""
+def _texts(
+    args: argparse.Namespace, formats: list[str], task: str | None, prepared: "Prepared"
+) -> tuple[dict[str, str], dict[str, Any], "ReportContext | None", Callable[[], None]]:
+    """Each format's text, from the cache when the project state and options are unchanged (then no
+    view model), and what is left to do with the cache: store the texts and close it."""
     from ..pipeline import scan
 
     ctx: "ReportContext | None" = None
+    fresh = False
     try:
         # the same project state (files, configuration, analyzers, code version), options and
         # templates give the same report: a warm run with nothing changed reads it back
@@ -201,11 +215,19 @@ def _texts(args: argparse.Namespace, formats: list[str], task: str | None, prepa
             keep_until_exit(result, ctx)
             texts = _render(formats, result, ctx, args, sections, prepared.cache)
             summary = {"project": ctx.project, "counts": dict(ctx.counts), "severity": dict(ctx.severity_counts)}
-            if okey:
-                _store_outputs(prepared, okey, texts, summary)
-    finally:
+            fresh = True
+    except BaseException:
         prepared.close()
-    return texts, summary, ctx
+        raise
+
+    def finish() -> None:
+        try:
+            if fresh and okey:
+                _store_outputs(prepared, okey, texts, summary)
+        finally:
+            prepared.close()
+
+    return texts, summary, ctx, finish
 
 
 def _render(
@@ -215,15 +237,28 @@ def _render(
     """Each format's text.  ``sections`` is the forked child writing the JSON's scan sections
     (:mod:`backendscan.forking`; the same text either way): the JSON is put together last."""
     texts: dict[str, str] = {}
+    view = None
+    if sections is not None and "json" in formats:
+        # and a second child writes the view model's sections
+        from ..forking import Forked
+        from ..report.jsondata import encoded_view_sections
+
+        view = Forked(encoded_view_sections, result, ctx, args.timings)
     for fmt in formats:
         if fmt == "json" and sections is not None:
             continue
         _status(args, f"rendering {fmt}...")
         texts[fmt] = FORMATS[fmt][1](result, ctx, args)
-    if sections is not None and "json" in formats:
+    if sections is not None and view is not None:
+        from ..report.jsondata import dumps
+
         if cache is not None:
-            cache.write_held()  # while the child writes the JSON's scan sections
-        texts["json"] = _json(result, ctx, args, sections.result())
+            cache.write_held()  # while the children write the JSON
+        scan_part, view_part = sections.result(), view.result()
+        if scan_part is not None and view_part is not None:
+            texts["json"] = dumps({**view_part, **scan_part})
+        else:
+            texts["json"] = _json(result, ctx, args, scan_part)
     return {fmt: texts[fmt] for fmt in formats}
 
 

@@ -82,6 +82,17 @@ def encoded_scan_sections(result: ScanResult) -> dict[str, "Encoded"] | None:
         return None
 
 
+def encoded_view_sections(result: ScanResult, ctx: ReportContext, include_timings: bool = False) -> dict[str, "Encoded"] | None:
+    """The report's other top-level sections (those of the view model) already written, like
+    :func:`encoded_scan_sections`; ``dumps({**view, **scan})`` is then the whole report."""
+    data = report_data(result, ctx, include_timings=include_timings, sections={})
+    encode = _encoder()
+    try:
+        return {k: Encoded(encode(v, 1), 1) for k, v in data.items()}
+    except _Unusual:
+        return None
+
+
 def report_data(
     result: ScanResult,
     ctx: ReportContext,
