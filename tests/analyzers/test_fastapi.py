@@ -1156,3 +1156,31 @@ def test_parameters_are_bound_three_calls_deep(tmp_path):
     )
     assert pairs(result) == [("GET", "/v1/leaf"), ("GET", "/v2/leaf")]
     assert {r.app for r in result.routes} == {"d.app.create_app.<locals>.app"}
+
+
+_ONE_ALTERNATION = (
+    r"fastapi|starlette|cadwyn|[Rr]outer|FastAPI|include_router|add_api_route|Depends|Security|\.mount\(|"
+    r"@\s*[\w.]+\.(?:get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\("
+)
+
+
+def test_the_interest_check_is_the_one_alternation_it_replaced():
+    import re
+
+    from hypothesis import given, settings, strategies as st
+
+    from backendscan.analyzers.fastapi_summary import interesting
+
+    reference = re.compile(_ONE_ALTERNATION)
+    pieces = st.sampled_from(
+        ["@", " ", "\n", "app", ".", "get", "(", "router", "Router", "rOuter", "fastapi", "FastAPI", "Fastapi", "mount",
+         "Depends", "x", "_", "api_route", "websocket", "@ app.get(", "starlette", "é"]
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def agree(text):
+        assert interesting(text) == (reference.search(text) is not None), text
+
+    agree()
+    assert interesting("@bp.route('/x')\n") and not interesting("def get(): pass\n@decorator\n")

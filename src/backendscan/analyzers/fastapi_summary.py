@@ -51,15 +51,19 @@ CALL_METHODS = frozenset(
     }
 )
 
-_INTEREST = re.compile(
-    r"fastapi|starlette|cadwyn|[Rr]outer|FastAPI|include_router|add_api_route|Depends|Security|\.mount\(|"
-    r"@\s*[\w.]+\.(?:get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\("
+#: words that make a file interesting (``str.find`` each: one regex alternation of them tried every
+#: alternative at every position, 0.19 s over saleor's 1,100 source files, most of them without any)
+_INTEREST_WORDS = (
+    "fastapi", "starlette", "cadwyn", "Router", "router", "FastAPI", "include_router", "add_api_route",
+    "Depends", "Security", ".mount(",
 )
+#: a route decorator on any name (``@api.get(``); the regex starts with ``@``, so the engine skips to each one
+_ROUTE_DECORATOR = re.compile(r"@\s*[\w.]+\.(?:get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\(")
 
 
 def interesting(text: str) -> bool:
     """Cheap textual pre-check for files that may define or use FastAPI/Starlette objects."""
-    return _INTEREST.search(text) is not None
+    return any(w in text for w in _INTEREST_WORDS) or ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
 
 
 @dataclass(frozen=True)
