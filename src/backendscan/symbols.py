@@ -227,16 +227,16 @@ def _statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return [s for s in stmts[i:] if not isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def _single_return(body: list[ast.stmt]) -> ast.expr | None:
-    stmts = _statements(body)
+def _single_return(stmts: list[ast.stmt]) -> ast.expr | None:
+    """X when ``stmts`` (a body's :func:`_statements`) are just ``return X``."""
     if len(stmts) == 1 and isinstance(stmts[0], ast.Return):
         return stmts[0].value
     return None
 
 
-def _guarded_returns(body: list[ast.stmt]) -> tuple[tuple[ast.expr | None, ast.expr], ...]:
-    """``if t: return x`` clauses followed by a final ``return y`` (nothing else), else ()."""
-    stmts = _statements(body)
+def _guarded_returns(stmts: list[ast.stmt]) -> tuple[tuple[ast.expr | None, ast.expr], ...]:
+    """``if t: return x`` clauses followed by a final ``return y`` (nothing else) in ``stmts`` (a
+    body's :func:`_statements`), else ()."""
     if len(stmts) < 2 or not isinstance(stmts[-1], ast.Return) or stmts[-1].value is None:
         return ()
     out: list[tuple[ast.expr | None, ast.expr]] = []
@@ -329,6 +329,7 @@ class SymbolExtractor(FileVisitor):
         prefix = ctx.qualname
         qual = f"{prefix}.{node.name}" if prefix else node.name
         first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        stmts = _statements(node.body)
         self.functions.append(
             FunctionInfo(
                 name=node.name,
@@ -343,8 +344,8 @@ class SymbolExtractor(FileVisitor):
                 scope=ctx.scope,
                 is_method=ctx.in_class_body,
                 decorator_line=first,
-                single_return=_single_return(node.body),
-                guarded_returns=_guarded_returns(node.body),
+                single_return=_single_return(stmts),
+                guarded_returns=_guarded_returns(stmts),
                 params=tuple(
                     a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs
                 ),
