@@ -18,8 +18,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
-import networkx as nx
-
 from . import __version__
 from .analyzers.base import Analyzer, AnalyzerOutput
 from .analyzers.registry import load_analyzers
@@ -31,7 +29,6 @@ from .djangoconf import find_settings_modules
 from .errors import ConfigError, UsageError
 from .extraction import IMPORTS, METRICS, SYMBOLS, FileRecord, analyzer_part, extract
 from .facts import BeatEntry, OrmModel, Route, Task, TaskCall
-from .graph import Cycle, build_graph, cycles
 from .imports import resolve_imports
 from .metrics import FileMetrics
 from .model import (
@@ -52,6 +49,9 @@ from .forking import can_fork, read_all
 from .project import Project
 
 if TYPE_CHECKING:
+    import networkx as nx
+
+    from .graph import Cycle
     from .stack import Stack
 from .dependencies import distribution_for
 
@@ -101,8 +101,10 @@ class ScanResult:
     project: Project | None = field(default=None, compare=False, repr=False)
 
     @cached_property
-    def cycles(self) -> tuple[Cycle, ...]:
+    def cycles(self) -> tuple["Cycle", ...]:
         """Strongly connected components of the graph, each with a shortest example and a cut."""
+        from .graph import cycles
+
         return cycles(self.graph)
 
     @cached_property
@@ -490,6 +492,8 @@ def _scan(
         kinds.add(FileKind.TEST)
     if config.include_migrations:
         kinds.add(FileKind.MIGRATION)
+    from .graph import build_graph
+
     graph = build_graph(modules, sites, lambda m: m.kind in kinds, config.exclude_type_checking)
     name = declarations.project_name or disc.prefix or disc.root.name
     module_tuple = tuple(modules[m] for m in sorted(modules))
@@ -785,6 +789,7 @@ def _extract_parallel(
                 )
             else:
                 results = pool.map(_extract_batch, batches)
+            _import_the_rest()
             for result in paced_gc(results, freeze=True):
                 for key, parts in result:
                     out[key] = join_record(parts)
@@ -803,6 +808,15 @@ def _extract_parallel(
             os.close(fd)
         _INHERITED, _RETURNED = [], []
     return out
+
+
+def _import_the_rest() -> None:
+    """Import what the scan needs after extraction (networkx: 0.13 s), while the workers run.
+
+    The workers are forked without it (they do not need it), and the parent would
+    otherwise import it after the last record, on the scan's critical path.
+    """
+    from . import graph  # noqa: F401 - imports networkx
 
 
 #: the batches of a forked pool (workers read them from their copy of the parent), and the
