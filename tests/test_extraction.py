@@ -256,11 +256,13 @@ def test_forked_workers_give_what_one_process_gives(tmp_path, monkeypatch):
     from backendscan import Config, scan
 
     proj = _many_files_project(tmp_path / "p")
-    one = scan(proj, Config(use_cache=False, jobs=1))
+    calls: list[str] = []
+    one = scan(proj, Config(use_cache=False, jobs=1), meanwhile=lambda: calls.append("one"))
     assert one.stats.workers == 1 and len(one.modules) > 48
     assert ((("GET",), "/items/7", "app.routes.r7.item_7")) in [(rt.methods, rt.path, rt.handler) for rt in one.routes]
-    forked = scan(proj, Config(use_cache=False, jobs=2))
+    forked = scan(proj, Config(use_cache=False, jobs=2), meanwhile=lambda: calls.append("forked"))
     assert forked.stats.workers == 2
+    assert calls == ["one", "forked"]  # once per scan, whether or not workers ran
     assert _facts(forked) == _facts(one)
     assert pipeline._INHERITED == [] and pipeline._RETURNED == []  # nothing left behind
     # without fork (or memfd), batches travel through the pool's pipes: the same records

@@ -217,6 +217,7 @@ def scan(
     scope: str = "full",
     prepared: Prepared | None = None,
     on_graph: Callable[[ScanResult], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ScanResult:
     """Scan the codebase at ``path`` statically and return everything found.
 
@@ -227,10 +228,15 @@ def scan(
     ``on_graph`` is called once the import graph is built, before the analyzers run,
     with a result that holds the name, roots, modules, imports and graph (its facts,
     findings and metrics are still empty): a caller can start work that needs only
-    the graph (the report forks the ``rules infer`` draft there).
+    the graph (the report forks the ``rules infer`` draft there).  ``meanwhile`` is called
+    once, while worker processes extract the files (this process only waits for them then),
+    or after a one-process extraction: the report imports its own modules there.
     """
     with relaxed_gc():
-        return _scan(path, config, progress=progress, analyzers=analyzers, scope=scope, prepared=prepared, on_graph=on_graph)
+        return _scan(
+            path, config, progress=progress, analyzers=analyzers, scope=scope, prepared=prepared, on_graph=on_graph,
+            meanwhile=meanwhile,
+        )
 
 
 @contextmanager
@@ -313,6 +319,7 @@ def _scan(
     scope: str,
     prepared: Prepared | None,
     on_graph: Callable[[ScanResult], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ScanResult:
     own = prepared is None
     if prepared is None:
@@ -375,12 +382,16 @@ def _scan(
     worker_analyzers = loaded if full else ()
     fresh_blobs: dict[str, Blobs] = {}
     if misses and jobs > 1 and len(misses) >= 48:
-        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs))
+        pending = [meanwhile] if meanwhile is not None else []
+        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs, pending))
+        meanwhile = pending[0] if pending else None  # not called when the workers could not start
     else:
         for i, (f, data, key) in enumerate(paced_gc(misses, freeze=True)):
             fresh[key] = _extract_file(f, data, worker_analyzers, config, full, previous.get(key))
             if progress and i % 50 == 0:
                 progress("parse", i, len(misses))
+    if meanwhile is not None:
+        meanwhile()
     if progress:
         progress("parse", len(misses), len(misses))
     records.update(fresh)
@@ -762,8 +773,11 @@ def _extract_parallel(
     progress: Progress | None,
     full: bool,
     blobs: dict[str, Blobs],
+    meanwhile: list[Callable[[], None]] | None = None,
 ) -> dict[str, FileRecord]:
-    """Records of ``misses`` from worker processes; ``blobs`` gets them as the cache stores them."""
+    """Records of ``misses`` from worker processes; ``blobs`` gets them as the cache stores them.
+
+    The functions in ``meanwhile`` are taken out and called while the workers run."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only when files are parsed: not at import time
 
@@ -790,6 +804,8 @@ def _extract_parallel(
             else:
                 results = pool.map(_extract_batch, batches)
             _import_the_rest()
+            while meanwhile:
+                meanwhile.pop()()
             for result in paced_gc(results, freeze=True):
                 for key, parts in result:
                     out[key] = join_record(parts)
