@@ -236,6 +236,10 @@ def _many_files_project(root: Path) -> Path:
             f"@app.get('/items/{i}')\ndef item_{i}():\n    return {{'n': {i}}}\n"
         )
     files["app/routes/__init__.py"] = ""
+    # a namespace package, imported from and imported under its own name (resolution needs every module name)
+    files["plugins/extra/hooks.py"] = "import app.main\nfrom plugins.extra import hooks as again\nimport requests\n"
+    files["app/uses_plugins.py"] = "from plugins.extra.hooks import again\nimport plugins.extra\nimport missing_pkg\n"
+    files["pyproject.toml"] = "[project]\nname = 'many'\ndependencies = ['fastapi', 'requests>=2']\n"
     files["app/broken.py"] = "def (:\n"
     files["app/latin1.py"] = b"x = '\xe9'\n"
     return write_files(root, files)
@@ -244,7 +248,7 @@ def _many_files_project(root: Path) -> Path:
 def _facts(r):
     return (
         [(m.name, m.lines, m.parsed) for m in r.modules],
-        [(s.importer, s.target, s.location) for s in r.imports],
+        [(s.importer, s.target, s.location, s.origin, s.distribution) for s in r.imports],
         [(rt.methods, rt.path, rt.handler) for rt in r.routes],
         [(f.rule_id, f.location) for f in r.findings],
         sorted(r.metrics),
@@ -263,6 +267,10 @@ def test_forked_workers_give_what_one_process_gives(tmp_path, monkeypatch):
     forked = scan(proj, Config(use_cache=False, jobs=2), meanwhile=lambda: calls.append("forked"))
     assert forked.stats.workers == 2
     assert calls == ["one", "forked"]  # once per scan, whether or not workers ran
+    sites = {(s.importer, s.target): s for s in forked.imports}
+    assert sites[("app.uses_plugins", "plugins.extra.hooks")].origin.value == "first_party"
+    assert sites[("plugins.extra.hooks", "requests")].distribution == "requests"
+    assert any(f.location.path == "app/uses_plugins.py" and "missing_pkg" in f.message for f in forked.findings)
     assert _facts(forked) == _facts(one)
     assert pipeline._INHERITED == [] and pipeline._RETURNED == []  # nothing left behind
     # without fork (or memfd), batches travel through the pool's pipes: the same records

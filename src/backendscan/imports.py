@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Container, Iterable, Mapping, NamedTuple
 
 from .model import Finding, ImportSite, Location, Origin, Severity
 from .parsing import ParsedModule, source_segment
@@ -206,7 +206,7 @@ def resolve_imports(
     is_package: bool,
     path: str,
     raws: Iterable[RawImport],
-    modules: Mapping[str, object],
+    modules: Container[str],
     first_party_tops: frozenset[str],
     distribution_of: Mapping[str, str],
 ) -> tuple[list[ImportSite], list[Finding]]:

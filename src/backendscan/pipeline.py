@@ -377,13 +377,15 @@ def _scan(
     from_cache = len(keyed) - len(misses)
     jobs = _jobs(config)
     fresh: dict[str, FileRecord] = {}
+    owners = _module_owners(disc.files)
+    resolver = _Resolver(disc, owners, aux_texts, findings)
     if progress:
         progress("parse", 0, len(misses))
     worker_analyzers = loaded if full else ()
     fresh_blobs: dict[str, Blobs] = {}
     if misses and jobs > 1 and len(misses) >= 48:
         pending = [meanwhile] if meanwhile is not None else []
-        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs, pending))
+        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs, pending, resolver.early))
         meanwhile = pending[0] if pending else None  # not called when the workers could not start
     else:
         for i, (f, data, key) in enumerate(paced_gc(misses, freeze=True)):
@@ -403,7 +405,6 @@ def _scan(
 
     by_module: dict[str, FileRecord] = {}
     file_of: dict[str, SourceFile] = {}
-    owners = _module_owners(disc.files)
     for f, _, key in keyed:
         rec = records.get(key)
         if rec is None:
@@ -447,34 +448,15 @@ def _scan(
             modules[ns] = Module(ns, "", True, kind, "", namespace=True)
 
     # declared dependencies
-    toml_data: dict[str, Any] = {}
-    for p, text in aux_texts.items():
-        if p.rsplit("/", 1)[-1] in ("pyproject.toml", "Pipfile", "poetry.lock", "uv.lock", "pdm.lock"):
-            try:
-                toml_data[p] = read_toml(disc.root / p)
-            except ConfigError as exc:
-                if p.rsplit("/", 1)[-1] == "pyproject.toml" and not any(f.rule_id == "config-error" and f.location.path == p for f in findings):
-                    findings.append(
-                        Finding("config-error", Severity.ERROR, str(exc).replace(str(disc.root) + "/", ""), Location(p), category="config")
-                    )
-    declarations = read_declarations(aux_texts, toml_data, disc.project_dirs)
-    declared_names = [d.name for d in declarations.dependencies]
+    declarations, toml_findings = resolver.declarations()
+    findings.extend(toml_findings)
 
-    # resolve imports
-    tops = frozenset(m.split(".", 1)[0] for m in modules)
-    dist_cache: dict[str, str] = {}
-
-    class _Dist(dict):  # type: ignore[type-arg]
-        def get(self, key: str, default: str = "") -> str:  # type: ignore[override]
-            if key not in dist_cache:
-                dist_cache[key] = distribution_for(key, declared_names)
-            return dist_cache[key] or default
-
+    # resolve imports (most of them were resolved as the workers' records came in); the resolver's
+    # module names are the keys of `modules`: every discovered module and namespace package
+    tops = resolver.tops
     sites: list[ImportSite] = []
     for name in sorted(by_module):
-        rec = by_module[name]
-        f = file_of[name]
-        s, problems = resolve_imports(name, f.is_package, f.path, rec.imports, modules, tops, _Dist())
+        s, problems = resolver.resolve(file_of[name], by_module[name])
         sites.extend(s)
         findings.extend(problems)
     sites.sort(key=ImportSite.sort_key)
@@ -714,6 +696,73 @@ class _LazySummaries(Mapping[str, Any]):
         return len(self.records)
 
 
+class _Resolver:
+    """Import resolution for one scan, ready before the extraction ends.
+
+    Resolving a module's imports needs only the names of all modules (known from
+    discovery), the project's declared dependencies (its pyproject and lock files) and
+    the module's raw imports.  The parallel extraction hands each owner file's record
+    to :meth:`early` as it arrives, while this process otherwise only waits for the
+    workers; :meth:`resolve` returns that result, or resolves then.
+    """
+
+    def __init__(self, disc: Discovery, owners: Mapping[str, SourceFile], aux_texts: Mapping[str, str], findings: list[Finding]) -> None:
+        self.disc = disc
+        self.owners = owners
+        self.aux_texts = aux_texts
+        self.findings_before = findings  # the scan's findings so far: a broken pyproject is reported once
+        self.names = frozenset(f.module for f in disc.files) | frozenset(disc.namespace_packages)
+        self.tops = frozenset(m.split(".", 1)[0] for m in self.names)
+        self._declared: tuple[Declarations, list[Finding]] | None = None
+        self._dist: dict[str, str] = {}
+        self._done: dict[str, tuple[FileRecord, tuple[list[ImportSite], list[Finding]]]] = {}
+        self._by_path = {f.path: f for f in disc.files}
+
+    def declarations(self) -> tuple[Declarations, list[Finding]]:
+        """The declared dependencies, and the findings about pyproject files that do not parse."""
+        if self._declared is None:
+            disc, found = self.disc, []
+            toml_data: dict[str, Any] = {}
+            for p in self.aux_texts:
+                if p.rsplit("/", 1)[-1] in ("pyproject.toml", "Pipfile", "poetry.lock", "uv.lock", "pdm.lock"):
+                    try:
+                        toml_data[p] = read_toml(disc.root / p)
+                    except ConfigError as exc:
+                        if p.rsplit("/", 1)[-1] == "pyproject.toml" and not any(
+                            f.rule_id == "config-error" and f.location.path == p for f in self.findings_before
+                        ):
+                            found.append(
+                                Finding("config-error", Severity.ERROR, str(exc).replace(str(disc.root) + "/", ""), Location(p), category="config")
+                            )
+            self._declared = (read_declarations(self.aux_texts, toml_data, disc.project_dirs), found)
+        return self._declared
+
+    def _distribution(self) -> Mapping[str, str]:
+        declared_names = [d.name for d in self.declarations()[0].dependencies]
+        memo = self._dist
+
+        class _Dist(dict):  # type: ignore[type-arg]
+            def get(self, key: str, default: str = "") -> str:  # type: ignore[override]
+                if key not in memo:
+                    memo[key] = distribution_for(key, declared_names)
+                return memo[key] or default
+
+        return _Dist()
+
+    def early(self, rec: FileRecord) -> None:
+        """Resolve ``rec``'s imports now when its file is the one its module is taken from."""
+        f = self._by_path.get(rec.path)
+        if f is not None and self.owners[f.module].path == f.path:
+            self.resolve(f, rec)
+
+    def resolve(self, f: SourceFile, rec: FileRecord) -> tuple[list[ImportSite], list[Finding]]:
+        got = self._done.get(f.module)
+        if got is None or got[0] is not rec:
+            got = (rec, resolve_imports(f.module, f.is_package, f.path, rec.imports, self.names, self.tops, self._distribution()))
+            self._done[f.module] = got
+        return got[1]
+
+
 def _namespace_kind(ns: str, modules: Mapping[str, Module]) -> FileKind:
     kinds = {m.kind for name, m in modules.items() if name.startswith(ns + ".")}
     if kinds and kinds <= {FileKind.TEST}:
@@ -774,10 +823,12 @@ def _extract_parallel(
     full: bool,
     blobs: dict[str, Blobs],
     meanwhile: list[Callable[[], None]] | None = None,
+    on_record: Callable[[FileRecord], None] | None = None,
 ) -> dict[str, FileRecord]:
     """Records of ``misses`` from worker processes; ``blobs`` gets them as the cache stores them.
 
-    The functions in ``meanwhile`` are taken out and called while the workers run."""
+    The functions in ``meanwhile`` are taken out and called while the workers run;
+    ``on_record`` is called with each record as it comes in."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only when files are parsed: not at import time
 
@@ -808,8 +859,10 @@ def _extract_parallel(
                 meanwhile.pop()()
             for result in paced_gc(results, freeze=True):
                 for key, parts in result:
-                    out[key] = join_record(parts)
+                    rec = out[key] = join_record(parts)
                     blobs[key] = parts
+                    if on_record is not None:
+                        on_record(rec)
                 done += len(result)
                 if progress:
                     progress("parse", done, len(misses))
