@@ -277,3 +277,49 @@ def test_forked_workers_give_what_one_process_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "can_fork", lambda: False)
     piped = scan(proj, Config(use_cache=False, jobs=2))
     assert piped.stats.workers == 2 and _facts(piped) == _facts(one)
+
+
+class _Summary:
+    def __init__(self, parsed) -> None:
+        self.module = parsed.module
+
+    def finish(self) -> str:
+        return self.module
+
+
+class _PrefetchingAnalyzer:
+    """Summarises files that mention 'item_1' and asks for their assignments early."""
+
+    name = "prefetcher"
+    version = "1"
+    prefetch = {"source": ("assignments", "not-a-part")}
+    seen: dict[str, bool] = {}
+
+    def interested(self, module: str, text: str) -> bool:
+        return "item_1" in text
+
+    def visitor(self, parsed):
+        return _Summary(parsed)
+
+    def resolve(self, project):
+        from backendscan.analyzers.base import AnalyzerOutput
+
+        for module in sorted(project.symbols):
+            # loaded already? (a cached_property lands in the instance dict)
+            type(self).seen[module] = "assignments" in project.symbols[module].__dict__
+        return AnalyzerOutput()
+
+
+def test_parts_an_analyzer_prefetches_are_loaded_while_workers_extract(tmp_path):
+    from backendscan import Config, scan
+
+    proj = _many_files_project(tmp_path / "p")
+    _PrefetchingAnalyzer.seen = {}
+    scan(proj, Config(use_cache=False, jobs=2), analyzers=[_PrefetchingAnalyzer()])
+    seen = _PrefetchingAnalyzer.seen
+    summarised = {f"app.routes.r{i}" for i in range(60) if "item_1" in f"item_{i}"} | {
+        f"app.routes.r{(i + 1) % 60}" for i in range(60) if "item_1" in f"item_{(i + 1) % 60}"
+    }
+    assert seen["app.routes.r1"] and seen["app.routes.r15"]  # summarised: loaded early
+    assert not seen["app.routes.r2"] and not seen["app.main"]  # not summarised: left for whoever reads them
+    assert {m for m, loaded in seen.items() if loaded} <= summarised | {"app.routes.r0", "app.routes.r59"}

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from . import __version__
 from .analyzers.base import Analyzer, AnalyzerOutput
-from .analyzers.registry import load_analyzers
 from .cache import Blobs, Cache, cache_key, code_version, digest, join_record, split_record
 from .config import Config, load_config, read_toml
 from .dependencies import Declarations, dependency_findings, read_declarations
@@ -167,9 +166,9 @@ _WORKER_CONFIG = Config()
 _WORKER_FULL = True
 
 
-def _init_worker(config: Config, full: bool) -> None:
+def _init_worker(config: Config, full: bool, analyzers: Sequence[Analyzer]) -> None:
     global _WORKER_ANALYZERS, _WORKER_FULL, _WORKER_CONFIG
-    _WORKER_ANALYZERS = load_analyzers(config)[0] if full else ()
+    _WORKER_ANALYZERS = tuple(analyzers) if full else ()
     _WORKER_CONFIG = config
     _WORKER_FULL = full
 
@@ -379,13 +378,14 @@ def _scan(
     fresh: dict[str, FileRecord] = {}
     owners = _module_owners(disc.files)
     resolver = _Resolver(disc, owners, aux_texts, findings)
+    on_record = _record_hook(resolver, loaded if full else ())
     if progress:
         progress("parse", 0, len(misses))
     worker_analyzers = loaded if full else ()
     fresh_blobs: dict[str, Blobs] = {}
     if misses and jobs > 1 and len(misses) >= 48:
         pending = [meanwhile] if meanwhile is not None else []
-        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, full, fresh_blobs, pending, resolver.early))
+        fresh.update(_extract_parallel(misses, previous, config, jobs, progress, worker_analyzers, full, fresh_blobs, pending, on_record))
         meanwhile = pending[0] if pending else None  # not called when the workers could not start
     else:
         for i, (f, data, key) in enumerate(paced_gc(misses, freeze=True)):
@@ -696,6 +696,41 @@ class _LazySummaries(Mapping[str, Any]):
         return len(self.records)
 
 
+#: symbol-table parts an analyzer may ask to have loaded early (``prefetch``)
+_DETAIL_PARTS = frozenset({"assignments", "functions", "calls", "bare_excepts"})
+
+
+def _record_hook(resolver: "_Resolver", analyzers: Sequence[Analyzer]) -> Callable[[FileRecord], None]:
+    """What the parent does with each record while the workers still extract: resolve its imports
+    and load the symbol-table parts analyzers ``prefetch`` for files of its kind they summarised.
+
+    An analyzer's optional ``prefetch`` maps a file kind to the parts of the symbol table its
+    ``resolve`` reads from those files (django_models: every Django migration's assignments,
+    0.3 s of unpickling on saleor that came after the extraction).
+    """
+    wanted: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for a in analyzers:
+        spec = getattr(a, "prefetch", None)
+        if not isinstance(spec, Mapping):
+            continue
+        for kind, parts in spec.items():
+            parts = tuple(p for p in parts if p in _DETAIL_PARTS)
+            if parts:
+                wanted.setdefault(str(kind), []).append((a.name, parts))
+
+    def hook(rec: FileRecord) -> None:
+        resolver.early(rec)
+        if not wanted or rec.symbols is None:
+            return
+        f = resolver.file_at(rec.path)
+        for name, parts in wanted.get(f.kind.value, ()) if f is not None else ():
+            if name in rec.summary_blobs:
+                for part in parts:
+                    getattr(rec.symbols, part)
+
+    return hook
+
+
 class _Resolver:
     """Import resolution for one scan, ready before the extraction ends.
 
@@ -748,6 +783,9 @@ class _Resolver:
                 return memo[key] or default
 
         return _Dist()
+
+    def file_at(self, path: str) -> SourceFile | None:
+        return self._by_path.get(path)
 
     def early(self, rec: FileRecord) -> None:
         """Resolve ``rec``'s imports now when its file is the one its module is taken from."""
@@ -820,6 +858,7 @@ def _extract_parallel(
     config: Config,
     jobs: int,
     progress: Progress | None,
+    analyzers: Sequence[Analyzer],
     full: bool,
     blobs: dict[str, Blobs],
     meanwhile: list[Callable[[], None]] | None = None,
@@ -847,7 +886,7 @@ def _extract_parallel(
             # forked workers find the batches in their copy of this process; each batch's records
             # come back through a memfd of its own (see _extract_inherited)
             _INHERITED, _RETURNED = batches, [os.memfd_create(f"backendscan-batch-{i}", os.MFD_CLOEXEC) for i in range(len(batches))]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, full)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, full, analyzers)) as pool:
             if _RETURNED:
                 results: Iterable[list[tuple[str, Blobs]]] = (
                     _records_from(_RETURNED[i]) for i, _ in enumerate(pool.map(_extract_inherited, range(len(batches))))
@@ -868,10 +907,9 @@ def _extract_parallel(
                     progress("parse", done, len(misses))
     except (OSError, RuntimeError, pickle.UnpicklingError, EOFError) as exc:  # no processes available: fall back to one process
         log.warning("parallel extraction unavailable (%s); using one process", exc)
-        loaded = load_analyzers(config)[0] if full else ()
         for f, data, key in paced_gc(misses):
             if key not in out:
-                out[key] = _extract_file(f, data, loaded, config, full, previous.get(key))
+                out[key] = _extract_file(f, data, analyzers, config, full, previous.get(key))
     finally:
         for fd in _RETURNED:
             os.close(fd)

@@ -117,6 +117,8 @@ class DjangoModelsAnalyzer:
 
     name = "django_models"
     version = "2"
+    #: resolve() replays every migration's ``dependencies``/``operations``: loaded while files are still extracted
+    prefetch = {"migration": ("assignments",)}
 
     def interested(self, module: str, text: str) -> bool:
         return ("__init__" in text and "kwargs" in text) or "add_to_class" in text or "models" in text
