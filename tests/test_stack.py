@@ -139,3 +139,14 @@ def test_the_stack_is_detected_once_and_carried_past_the_checks():
     assert again.stack is first and again.cycles is cycles  # carried over, not computed again
     assert detect_stack(again) == first
     assert {(c.concern, c.name) for c in first.components} >= {("web framework", "FastAPI"), ("ORM", "SQLAlchemy")}
+
+
+def test_cycles_and_stack_from_the_forked_child_equal_a_plain_computation(monkeypatch):
+    import backendscan.pipeline as pipeline
+    from backendscan.graph import cycles
+
+    monkeypatch.setattr(pipeline, "_FORK_DERIVED_AT", 0)  # every scan forks them (saleor-sized ones do anyway)
+    result = scan(FIXTURES / "shop", Config(use_cache=False, jobs=1))
+    assert "cycles" in result.__dict__ and "stack" in result.__dict__  # set by the scan, not computed on demand
+    assert result.stack == detect_stack(result)
+    assert result.cycles == cycles(result.graph) and result.cycles

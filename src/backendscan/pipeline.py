@@ -44,7 +44,7 @@ from .model import (
     sorted_findings,
 )
 from .preparation import Prepared, prepare
-from .forking import can_fork, read_all
+from .forking import Forked, can_fork, read_all
 from .project import Project
 
 if TYPE_CHECKING:
@@ -138,8 +138,15 @@ class ScanResult:
         return tuple(kinds)
 
 
-#: ScanResult's cached properties that do not read findings or stats
+#: ScanResult's cached properties that read neither findings, stats nor the analyzers' facts
 _DERIVED = ("cycles", "stack")
+#: modules from which the derived properties are computed in a forked child during the analyzers
+_FORK_DERIVED_AT = 500
+
+
+def _derived(result: "ScanResult") -> tuple[object, ...]:
+    """The :data:`_DERIVED` properties of ``result``, in that order."""
+    return tuple(getattr(result, name) for name in _DERIVED)
 
 
 def _measures(f: SourceFile, config: Config) -> bool:
@@ -528,6 +535,18 @@ def _scan(
         aux_files=aux_texts,
         django_settings_modules=find_settings_modules(settings_texts, modules, symbols),
     )
+    # the import cycles and the stack read only what is known now: a forked child computes them
+    # while the analyzers run (the checks and the report need both)
+    derived = None
+    if full and len(modules) >= _FORK_DERIVED_AT:
+        derived = Forked(
+            _derived,
+            ScanResult(
+                root=disc.root, name=name, config=config, roots=disc.roots, package_mode=disc.package_mode,
+                modules=module_tuple, imports=site_tuple, graph=graph, findings=(), skipped=disc.skipped,
+                metrics={}, declarations=declarations, project=project,
+            ),
+        )
     outputs: list[AnalyzerOutput] = []
     fresh_results: dict[str, object] = {}
     resolve_times: list[tuple[str, float]] = []  # per analyzer that ran (not cached): "analyzer:<name>" stages
@@ -609,6 +628,8 @@ def _scan(
         stats=stats,
         project=project,
     )
+    if derived is not None:
+        result.__dict__.update(zip(_DERIVED, derived.result()))
     if scope == "full":  # built-in best-practice checks (backendscan.checks)
         from .checks import with_checks
 
