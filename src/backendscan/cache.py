@@ -196,7 +196,7 @@ class Cache:
         :meth:`close`) writes them.
 
         Writing saleor's 4,300 fresh records (56 MiB) takes 0.2 s; the report command holds
-        them while the scan goes on and writes them while a forked child renders the JSON.
+        them while the scan goes on and writes them from a thread while it renders.
         Nothing reads them back in between (a run reads records before extracting).
         """
         if self._held is None:

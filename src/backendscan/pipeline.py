@@ -498,14 +498,17 @@ def _scan(
     name = declarations.project_name or disc.prefix or disc.root.name
     module_tuple = tuple(modules[m] for m in sorted(modules))
     site_tuple = tuple(sites)
-    if on_graph is not None:
-        on_graph(
-            ScanResult(
-                root=disc.root, name=name, config=config, roots=disc.roots, package_mode=disc.package_mode,
-                modules=module_tuple, imports=site_tuple, graph=graph, findings=(), skipped=disc.skipped,
-                metrics={}, declarations=declarations,
-            )
+
+    def partial(project: Project | None = None) -> ScanResult:
+        """The result as far as it is known before the analyzers: no facts, findings or metrics."""
+        return ScanResult(
+            root=disc.root, name=name, config=config, roots=disc.roots, package_mode=disc.package_mode,
+            modules=module_tuple, imports=site_tuple, graph=graph, findings=(), skipped=disc.skipped,
+            metrics={}, declarations=declarations, project=project,
         )
+
+    if on_graph is not None:
+        on_graph(partial())
     t5 = time.perf_counter()
     stages.append(("graph", t5 - t4))
 
@@ -539,14 +542,7 @@ def _scan(
     # while the analyzers run (the checks and the report need both)
     derived = None
     if full and len(modules) >= _FORK_DERIVED_AT:
-        derived = Forked(
-            _derived,
-            ScanResult(
-                root=disc.root, name=name, config=config, roots=disc.roots, package_mode=disc.package_mode,
-                modules=module_tuple, imports=site_tuple, graph=graph, findings=(), skipped=disc.skipped,
-                metrics={}, declarations=declarations, project=project,
-            ),
-        )
+        derived = Forked(_derived, partial(project))
     outputs: list[AnalyzerOutput] = []
     fresh_results: dict[str, object] = {}
     resolve_times: list[tuple[str, float]] = []  # per analyzer that ran (not cached): "analyzer:<name>" stages
@@ -744,10 +740,13 @@ def _record_hook(resolver: "_Resolver", analyzers: Sequence[Analyzer]) -> Callab
         if not wanted or rec.symbols is None:
             return
         f = resolver.file_at(rec.path)
-        for name, parts in wanted.get(f.kind.value, ()) if f is not None else ():
-            if name in rec.summary_blobs:
-                for part in parts:
-                    getattr(rec.symbols, part)
+        try:
+            for name, parts in wanted.get(f.kind.value, ()) if f is not None else ():
+                if name in rec.summary_blobs:
+                    for part in parts:
+                        getattr(rec.symbols, part)
+        except Exception:  # only a head start: whoever reads the part later meets the problem and reports it
+            log.debug("prefetch failed for %s", rec.path, exc_info=True)
 
     return hook
 

@@ -193,7 +193,7 @@ def _texts(
             # the rules draft reads only the import graph: it is drafted (in a forked child) while the analyzers run
             drafts: list[Any] = []
             if prepared.cache is not None:
-                prepared.cache.hold_records()  # written while the JSON's child runs (see _render)
+                prepared.cache.hold_records()  # written by a thread while the formats render (see _render)
             result = scan(
                 args.path, prepared.config, progress=Progress(not getattr(args, "quiet", False)), scope="full", prepared=prepared,
                 on_graph=lambda partial: drafts.append(_inferred_rules(prepared, partial)),
