@@ -8,6 +8,7 @@ byte-identical output.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -75,9 +76,15 @@ def encoded_scan_sections(result: ScanResult) -> dict[str, "Encoded"] | None:
     value needs the standard library's encoder).  ``report_data(..., sections=...)`` takes them, and
     :func:`dumps` puts the text in place: the report command writes them in a forked child while it
     builds the view model."""
+    return _encoded_sections(scan_sections(result))
+
+
+def _encoded_sections(data: dict[str, Any]) -> dict[str, "Encoded"] | None:
+    """Each top-level value of ``data`` written at nesting level 1, sharing one memo of
+    :class:`Shared` dicts; None when a value needs the standard library's encoder."""
     encode = _encoder()
     try:
-        return {k: Encoded(encode(v, 1), 1) for k, v in scan_sections(result).items()}
+        return {k: Encoded(encode(v, 1), 1) for k, v in data.items()}
     except _Unusual:
         return None
 
@@ -85,12 +92,7 @@ def encoded_scan_sections(result: ScanResult) -> dict[str, "Encoded"] | None:
 def encoded_view_sections(result: ScanResult, ctx: ReportContext, include_timings: bool = False) -> dict[str, "Encoded"] | None:
     """The report's other top-level sections (those of the view model) already written, like
     :func:`encoded_scan_sections`; ``dumps({**view, **scan})`` is then the whole report."""
-    data = report_data(result, ctx, include_timings=include_timings, sections={})
-    encode = _encoder()
-    try:
-        return {k: Encoded(encode(v, 1), 1) for k, v in data.items()}
-    except _Unusual:
-        return None
+    return _encoded_sections(report_data(result, ctx, include_timings=include_timings, sections={}))
 
 
 def report_data(
@@ -198,15 +200,13 @@ def dumps(data: Any, compact: bool = False) -> str:
         return json.dumps(_plain(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+@dataclass(frozen=True, slots=True)
 class Encoded:
     """A value already written by :func:`_pretty` at nesting ``level``; :func:`dumps` puts the text
     in place (re-indented when it lands at another level)."""
 
-    __slots__ = ("text", "level")
-
-    def __init__(self, text: str, level: int) -> None:
-        self.text = text
-        self.level = level
+    text: str
+    level: int
 
 
 def _plain(data: Any) -> Any:
