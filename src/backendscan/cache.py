@@ -127,8 +127,9 @@ class Cache:
                 gitignore = self.directory / ".gitignore"
                 if not gitignore.exists():
                     gitignore.write_text("*\n", "utf-8")
-                # one thread at a time, but not always the one that opened it: the report stores its
-                # texts and closes the cache in a thread while the files are written
+                # one thread at a time, but not always the one that opened it: the report writes the
+                # held records from a thread while it renders, then stores its texts and closes the
+                # cache from another while the files are written
                 db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")
