@@ -107,3 +107,20 @@ def test_prefilter_changes_nothing_on_random_test_modules(pieces, in_function):
     body = "\n".join(pieces) or "pass"
     text = "def test_x(client, r, x):\n" + textwrap.indent(body, "    ") + "\n" if in_function else body + "\n"
     assert _summary(text) == _summary(text, prefilter=False)
+
+
+def test_test_modules_naming_no_request_method_are_not_visited():
+    from backendscan.analyzers.evidence import EvidenceAnalyzer, _Visitor
+    from backendscan.parsing import parse_source
+
+    a = EvidenceAnalyzer()
+    quiet = "def test_sum():\n    assert add(1, 2) == 3\n"
+    assert not a.interested("app.tests.test_math", quiet)
+    # what the visitor would have found there: nothing at all
+    parsed = parse_source("app/tests/test_math.py", "app.tests.test_math", False, quiet.encode()).module
+    assert parsed is not None and _Visitor(parsed).lines == []
+    assert a.interested("app.tests.test_api", "def test_x(client):\n    client.get('/x')\n")
+    assert a.interested("app.tests.test_api", "r = c.ｇｅｔ('/x')\n")  # NFKC spelling: non-ASCII text is visited
+    assert a.interested("app.tests.test_api", "targets = 2\n")  # 'get' inside a word: visited (a superset is enough)
+    assert a.interested("app.settings", "CELERY_TASK_TIME_LIMIT = 30\n")
+    assert not a.interested("app.views", "def get(request): ...\n")  # application code: only time limits

@@ -194,7 +194,11 @@ class EvidenceAnalyzer:
     version = "2"
 
     def interested(self, module: str, text: str) -> bool:
-        return is_test_module(module) or "time_limit" in text.lower()
+        # a test module that names no request method (ASCII text, no such substring) yields an empty
+        # summary: it is not visited at all (1,034 of saleor's 1,725 test files)
+        if is_test_module(module) and (not text.isascii() or any(word in text for word in _REQUEST_WORDS)):
+            return True
+        return "time_limit" in text.lower()
 
     def visitor(self, parsed: ParsedModule) -> FileVisitor:
         return _Visitor(parsed)
