@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from backendscan.analyzers.evidence import _Visitor, candidate_lines
+from backendscan.analyzers.evidence import EvidenceSummary, _Visitor, candidate_lines
 from backendscan.parsing import ParsedModule
-from backendscan.visiting import walk
+from backendscan.visiting import FileVisitor, walk
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -55,6 +55,21 @@ def _summary(text: str, module: str = "tests.test_api", prefilter: bool = True):
     return v.finish()
 
 
+def _walked(text: str, module: str = "tests.test_api") -> EvidenceSummary:
+    """What the visitor finds when the batched walk hands it every statement (its own descent skipped)."""
+    text = textwrap.dedent(text)
+    tree = ast.parse(text)
+    v = _Visitor(ParsedModule(module.replace(".", "/") + ".py", module, False, text, tree), False)
+
+    class _Every(FileVisitor):
+        def visit_stmt(self, stmt, ctx):
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                v._statement(stmt, ctx.scope)
+
+    walk(tree, [_Every()])
+    return EvidenceSummary(tuple(v.requests), tuple(sorted(set(v.limits), key=lambda t: (t[1], t[0]))))
+
+
 def test_requests_found_with_the_prefilter():
     s = _summary(TESTS)
     assert [(c.method, c.path, c.line, c.scope) for c in s.requests] == [
@@ -66,7 +81,7 @@ def test_requests_found_with_the_prefilter():
         ("OPTIONS", "/orders/", 26, "TestOrders.test_list"),
         ("HEAD", "/orders/", 27, "TestOrders.test_list"),
     ]
-    assert s == _summary(TESTS, prefilter=False)
+    assert s == _summary(TESTS, prefilter=False) == _walked(TESTS)
 
 
 def test_candidate_lines_are_the_lines_naming_a_request_method():
@@ -90,7 +105,8 @@ def test_prefilter_changes_nothing_on_fixture_files(path):
         ast.parse(text)
     except SyntaxError:
         return
-    assert _summary(text) == _summary(text, prefilter=False)
+    assert _summary(text) == _summary(text, prefilter=False) == _walked(text)
+    assert _summary(text, "proj.settings") == _walked(text, "proj.settings")
 
 
 _PIECES = st.sampled_from([
@@ -98,6 +114,12 @@ _PIECES = st.sampled_from([
     "client.get_all('/d')", "y = client.request('DELETE', '/e')", "z = [client.head('/f') for _ in r]",
     "assert client.options('/g').ok", "pass", "w = 1", "if client.patch('/h'):\n    pass",
     "with client.open(path='/i') as r:\n    pass", "v = 'get'",
+    "try:\n    client.get('/j')\nexcept E:\n    client.post('/k')\nelse:\n    pass\nfinally:\n    client.put('/l')",
+    "while client.get('/m'):\n    client.post('/n')\nelse:\n    client.put('/o')",
+    "match client.get('/p'):\n    case 1 if client.post('/q'):\n        client.put('/r')",
+    "class T:\n    def test_y(self, client):\n        def inner():\n            client.get('/s')",
+    "async def test_z(client):\n    async with client.get('/t') as r:\n        async for x in client.post('/u'):\n            pass",
+    "app.conf.task_time_limit = 5", "conf = {'task_soft_time_limit': 3}",
 ])
 
 
@@ -106,7 +128,7 @@ _PIECES = st.sampled_from([
 def test_prefilter_changes_nothing_on_random_test_modules(pieces, in_function):
     body = "\n".join(pieces) or "pass"
     text = "def test_x(client, r, x):\n" + textwrap.indent(body, "    ") + "\n" if in_function else body + "\n"
-    assert _summary(text) == _summary(text, prefilter=False)
+    assert _summary(text) == _summary(text, prefilter=False) == _walked(text)
 
 
 def test_test_modules_naming_no_request_method_are_not_visited():
