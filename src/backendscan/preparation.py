@@ -110,13 +110,15 @@ def prepare(
     known = cache.digests() if cache else {}
     sources: list[tuple[SourceFile, bytes | None, str]] = []
     new_digests: list[tuple[str, int, int, str]] = []
+    base = os.path.join(disc.root, "")  # plain strings: a Path per file was a third of reading saleor's 4,329
     for f in disc.files:
         hit = known.get(f.path)
         if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
             sources.append((f, None, hit[2]))
             continue
         try:
-            data = (disc.root / f.path).read_bytes()
+            with open(base + f.path, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             findings.append(
                 Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
