@@ -195,13 +195,35 @@ def _extract_batch(batch: list[tuple[SourceFile, bytes, str, FileRecord | None]]
     return out
 
 
-def _batches(items: list[Any], n: int) -> list[list[Any]]:
-    # size-balanced: big files first, dealt round-robin
+_PER_FILE = 1024  # bytes: what one file costs besides its size (see _batches)
+
+
+def _batches(items: list[Any], jobs: int, smallest: float = 0.015) -> list[list[Any]]:
+    """``items`` (``(file, data, ...)``) in batches for ``jobs`` workers that take the next batch when free.
+
+    Biggest files first, and each batch holds a ``1 / (2 * jobs)`` share of the work still
+    left (at least ``smallest`` of all of it): the first batches are big, the last ones
+    small, so the workers finish together and the parent has little left to read after
+    the last one (guided self-scheduling).  A file's work is its size plus 1 KiB: parsing
+    and visiting an ``__init__.py`` of a few bytes still costs something.  With equal batches, saleor's two workers ended
+    0.2-0.35 s apart, the parent then reading the last 540 records on its own.
+    """
     items = sorted(items, key=lambda t: -len(t[1]))
-    out: list[list[Any]] = [[] for _ in range(n)]
-    for i, item in enumerate(items):
-        out[i % n].append(item)
-    return [b for b in out if b]
+    total = sum(len(t[1]) + _PER_FILE for t in items) or 1
+    out: list[list[Any]] = []
+    left = total
+    i = 0
+    while i < len(items):
+        want = max(left / (2 * jobs), total * smallest)
+        batch: list[Any] = []
+        size = 0
+        while i < len(items) and (not batch or size < want):
+            batch.append(items[i])
+            size += len(items[i][1]) + _PER_FILE
+            i += 1
+        left -= size
+        out.append(batch)
+    return out
 
 
 def _jobs(config: Config) -> int:
@@ -897,7 +919,7 @@ def _extract_parallel(
     except ValueError:  # pragma: no cover - platforms without fork
         ctx = mp.get_context("spawn")
     # several batches per worker so progress moves and stragglers balance out
-    batches = _batches([(f, d, k, previous.get(k)) for f, d, k in misses], jobs * 4)
+    batches = _batches([(f, d, k, previous.get(k)) for f, d, k in misses], jobs)
     out: dict[str, FileRecord] = {}
     done = 0
     global _INHERITED, _RETURNED
