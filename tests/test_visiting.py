@@ -71,8 +71,9 @@ def _naive_state(frames):
             innermost is not None and innermost.kind == "class", function, cls)
 
 
-def test_cached_scope_properties_follow_every_push_and_pop():
-    # the cache is keyed by the frame on top; compare it with a recomputation at every statement
+def test_scope_fields_follow_every_push_and_pop():
+    # the walker sets them when it enters and leaves a def or class; compare them with a
+    # recomputation from the frame stack at every statement and after every def/class body
     from tests.conftest import FIXTURES
 
     class Probe:
