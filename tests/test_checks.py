@@ -349,3 +349,31 @@ def test_hardcoded_secret_ignores_names_templates_masks_and_prose(tmp_path):
         ("hardcoded-secret", "site/constants.py", 9, "warning"),
         ("hardcoded-secret", "site/constants.py", 11, "info"),
     ]
+
+
+def _blocking_reference(name: str) -> bool:
+    from backendscan.checks.api import BLOCKING_PREFIXES, HTTPX_BLOCKING
+
+    return name in HTTPX_BLOCKING or any(name == p.rstrip(".") or name.startswith(p) for p in BLOCKING_PREFIXES)
+
+
+def test_blocking_names_fast_reject_changes_nothing():
+    from hypothesis import given, settings, strategies as st
+
+    from backendscan.checks.api import BLOCKING_PREFIXES, HTTPX_BLOCKING, _blocking
+
+    known = sorted({*BLOCKING_PREFIXES, *HTTPX_BLOCKING, "requests", "time", "os", "urllib", "httpx", "app.time.sleep"})
+    names = st.one_of(
+        st.sampled_from(known),
+        st.tuples(st.sampled_from(known), st.sampled_from(["", ".", "x", ".get", "_x", "s.sleep"])).map("".join),
+        st.text(alphabet="abcdeimnoqrstuwx._", max_size=24),
+    )
+
+    @settings(max_examples=500, deadline=None)
+    @given(names)
+    def agree(name):
+        assert _blocking(name) == _blocking_reference(name)
+
+    agree()
+    assert _blocking("requests.get") and _blocking("time.sleep") and _blocking("requests")
+    assert not _blocking("polar.worker.sleep") and not _blocking("timex.sleep") and not _blocking("httpx.AsyncClient")

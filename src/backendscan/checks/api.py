@@ -124,7 +124,13 @@ SESSION_METHODS = {"execute", "commit", "query", "get", "scalar", "scalars", "fl
 DJANGO_QUERY_METHODS = {"get", "filter", "exclude", "all", "create", "get_or_create", "update_or_create", "count", "exists", "first", "last", "update", "delete", "bulk_create", "aggregate", "values", "values_list", "in_bulk", "latest", "earliest"}
 
 
+#: the first dotted part of every blocking name: a name starting otherwise is not blocking
+_BLOCKING_HEADS = frozenset(p.split(".", 1)[0] for p in (*BLOCKING_PREFIXES, *HTTPX_BLOCKING))
+
+
 def _blocking(name: str) -> bool:
+    if name.split(".", 1)[0] not in _BLOCKING_HEADS:  # most calls (27,000 in Polar's async functions)
+        return False
     return name in HTTPX_BLOCKING or any(name == p.rstrip(".") or name.startswith(p) for p in BLOCKING_PREFIXES)
 
 
