@@ -91,3 +91,42 @@ def test_name_lookups_unpickle_only_the_part_that_binds_the_name_in_that_scope(m
     assert [f.qualname for f in sym.in_scope("fetch", "")] == ["fetch"]
     assert not any(isinstance(x, symbols.Assignment) for o in loaded for x in _flat(o))
     assert [a.line for a in sym.module_level("LIMIT")] == [3]
+
+
+def _in_scope_reference(syms, name, scope):
+    """What ``in_scope`` answered before it indexed the table: a scan of every binding kind."""
+    found = [(b.line, b) for b in syms.bindings if b.scope == scope and b.name == name]
+    found += [(c.line, c) for c in syms.classes if c.scope == scope and c.name == name]
+    found += [(a.line, a) for a in syms.assignments if a.scope == scope and a.target == name]
+    found += [(f.line, f) for f in syms.functions if f.scope == scope and f.name == name]
+    found.sort(key=lambda t: t[0])
+    return [o for _, o in found]
+
+
+def test_in_scope_agrees_with_a_scan_of_the_whole_table_on_every_fixture_file():
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    shadowing = (
+        "import a as x\nclass x: pass\nx = 1\ndef x(): pass\nfrom b import x\n"
+        "class C:\n    x = 2\n    def x(self):\n        x = 3\n        import c as x\n"
+    )
+    tables = [_symbols("m.shadow", shadowing)]
+    for path in sorted(fixtures.rglob("*.py")):
+        try:
+            tables.append(_symbols("pkg.mod", path.read_text("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            continue
+    asked = 0
+    for syms in tables:
+        if syms is None:
+            continue
+        keys = {(b.scope, b.name) for b in syms.bindings} | {(c.scope, c.name) for c in syms.classes}
+        keys |= {(a.scope, a.target) for a in syms.assignments} | {(f.scope, f.name) for f in syms.functions}
+        for scope, name in sorted(keys | {("", "missing"), ("C", "nothing")}):
+            assert syms.in_scope(name, scope) == _in_scope_reference(syms, name, scope), (syms.module, scope, name)
+            asked += 1
+    assert asked > 1000
+    shadow = tables[0]
+    assert [type(o).__name__ for o in shadow.in_scope("x", "")] == ["ImportBinding", "ClassInfo", "Assignment", "FunctionInfo", "ImportBinding"]
+    assert [type(o).__name__ for o in shadow.in_scope("x", "C.x")] == ["Assignment", "ImportBinding"]

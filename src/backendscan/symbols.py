@@ -167,23 +167,40 @@ class ModuleSymbols:
 
     def in_scope(self, name: str, scope: str) -> list[object]:
         """Bindings of ``name`` made directly in ``scope`` ("" = module level), in source order."""
-        found: list[tuple[int, object]] = []
-        for b in self.bindings:
-            if b.scope == scope and b.name == name:
-                found.append((b.line, b))
-        for c in self.classes:
-            if c.scope == scope and c.name == name:
-                found.append((c.line, c))
-        if (scope, name) in self.assigned_in:
-            for a in self.assignments:
-                if a.scope == scope and a.target == name:
-                    found.append((a.line, a))
-        if (scope, name) in self.defined_in:
-            for f in self.functions:
-                if f.scope == scope and f.name == name:
-                    found.append((f.line, f))
+        key = (scope, name)
+        found: list[tuple[int, object]] = list(self._declared.get(key, ()))
+        if key in self.assigned_in:
+            found.extend(self._assigned.get(key, ()))
+        if key in self.defined_in:
+            found.extend(self._defined.get(key, ()))
         found.sort(key=lambda t: t[0])
         return [o for _, o in found]
+
+    # (scope, name) -> [(line, binding)] in source order: name resolution asks a module about one
+    # name in one scope tens of thousands of times (every call in Polar's async functions), and a
+    # scan of every import and class per question was a third of the blocking-call check
+    @cached_property
+    def _declared(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
+        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
+        for b in self.bindings:
+            index.setdefault((b.scope, b.name), []).append((b.line, b))
+        for c in self.classes:
+            index.setdefault((c.scope, c.name), []).append((c.line, c))
+        return index
+
+    @cached_property
+    def _assigned(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
+        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
+        for a in self.assignments:
+            index.setdefault((a.scope, a.target), []).append((a.line, a))
+        return index
+
+    @cached_property
+    def _defined(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
+        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
+        for f in self.functions:
+            index.setdefault((f.scope, f.name), []).append((f.line, f))
+        return index
 
     def cls(self, qualname: str) -> ClassInfo | None:
         key = "c:" + qualname
