@@ -21,7 +21,7 @@ import os
 import pickle
 import sys
 import threading
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -90,6 +90,89 @@ class Forked(Generic[T]):
                 if ok:
                     return value  # type: ignore[no-any-return]
         return self._fn(*self._args)
+
+
+class Shared(Generic[T]):
+    """Items ``0..count-1`` shared between this process and one forked child as they come.
+
+    The item numbers wait in a pipe; this process and the child each take the next one
+    when they are free (a read of one byte from a pipe is atomic), so the two split the
+    work without knowing beforehand what each item costs.  This process asks for its
+    items with :meth:`mine`, then :meth:`theirs` gives the child's values.  An item the
+    child took but did not finish (it raised, or the child died) is not among them: the
+    caller computes it as it would without a child (:meth:`left`), so values and errors
+    are what a plain loop gives.  Without ``fork`` (or with ``fork=False``), every item
+    is this process's.
+    """
+
+    _MAX = 255  # one byte per item number
+
+    def __init__(self, count: int, fn: Callable[[int], T], *, fork: bool = True) -> None:
+        self.count = count
+        self._taken: set[int] = set()
+        self._theirs: dict[int, T] = {}
+        self._child: Forked[dict[int, T]] | None = None
+        self._fd = -1
+        if not fork or count < 2 or count > self._MAX or not can_fork():
+            return
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return
+        try:
+            os.write(w, bytes(range(count)))
+        finally:
+            os.close(w)  # readers see the numbers, then the end of the pipe
+        self._fd = r
+        child = Forked(_take_all, r, fn)
+        if child.forked:
+            self._child = child
+        else:
+            os.close(r)
+            self._fd = -1
+
+    def mine(self) -> Iterator[int]:
+        """The item numbers for this process, one at a time, as it asks for them."""
+        if self._fd < 0:
+            for i in range(self.count):
+                if i not in self._taken:
+                    self._taken.add(i)
+                    yield i
+            return
+        while True:
+            got = os.read(self._fd, 1)
+            if not got:
+                return
+            self._taken.add(got[0])
+            yield got[0]
+
+    def theirs(self) -> dict[int, T]:
+        """The child's values by item number (waits for it; call once :meth:`mine` is exhausted)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            # a failed child's fallback runs _take_all here: the pipe is empty by then, so it returns {}
+            self._theirs = child.result()
+            os.close(self._fd)
+            self._fd = -1
+        return self._theirs
+
+    def left(self) -> list[int]:
+        """Items neither process finished: the child took them and failed (call after :meth:`theirs`)."""
+        done = self._taken | set(self.theirs())
+        return [i for i in range(self.count) if i not in done]
+
+
+def _take_all(fd: int, fn: Callable[[int], T]) -> dict[int, T]:
+    """The child's loop of :class:`Shared`: take numbers until the pipe is empty."""
+    out: dict[int, T] = {}
+    while True:
+        got = os.read(fd, 1)
+        if not got:
+            return out
+        try:
+            out[got[0]] = fn(got[0])
+        except Exception:  # the parent computes this one again and reports what it raises
+            continue
 
 
 def _channel() -> int:

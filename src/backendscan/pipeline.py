@@ -44,7 +44,7 @@ from .model import (
     sorted_findings,
 )
 from .preparation import Prepared, prepare
-from .forking import Forked, can_fork, read_all
+from .forking import Forked, Shared, can_fork, read_all
 from .project import Project
 
 if TYPE_CHECKING:
@@ -565,6 +565,8 @@ def _scan(
     derived = None
     if full and len(modules) >= _FORK_DERIVED_AT:
         derived = Forked(_derived, partial(project))
+    to_run = [a for a in loaded if a.name not in cached_outputs]
+    ran = _run_analyzers(to_run, project, findings, split=full and len(modules) >= _FORK_DERIVED_AT and jobs > 1)
     outputs: list[AnalyzerOutput] = []
     fresh_results: dict[str, object] = {}
     resolve_times: list[tuple[str, float]] = []  # per analyzer that ran (not cached): "analyzer:<name>" stages
@@ -572,28 +574,11 @@ def _scan(
         if analyzer.name in cached_outputs:
             outputs.append(cached_outputs[analyzer.name])
             continue
-        ta = time.perf_counter()
-        try:
-            out = analyzer.resolve(project)
+        out, seconds = ran[analyzer.name]
+        if out is not None:
             outputs.append(out)
             fresh_results[f"{project_key}:{analyzer.name}"] = out
-        except Exception as exc:
-            log.debug("analyzer %s failed", analyzer.name, exc_info=True)
-            import traceback
-
-            tb = traceback.extract_tb(exc.__traceback__)
-            where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
-            findings.append(
-                Finding(
-                    "analysis-error",
-                    Severity.WARNING,
-                    f"analyzer {analyzer.name} failed: {exc.__class__.__name__}: {exc}{where}",
-                    Location("."),
-                    hint="This is a backendscan bug; the rest of the scan went on.",
-                    category="plugins",
-                )
-            )
-        resolve_times.append((f"analyzer:{analyzer.name}", time.perf_counter() - ta))
+        resolve_times.append((f"analyzer:{analyzer.name}", seconds))
     if cache is not None and fresh_results:
         cache.put_results(fresh_results)
     t6 = time.perf_counter()
@@ -665,6 +650,53 @@ def _scan(
     if own:
         prepared.close()
     return result
+
+
+def _run_analyzers(
+    analyzers: Sequence[Analyzer], project: Project, findings: list[Finding], *, split: bool
+) -> dict[str, tuple[AnalyzerOutput | None, float]]:
+    """Each analyzer's output (None when it failed: ``findings`` gets why) and its seconds.
+
+    ``split``: this process and one forked child take the analyzers one by one as each
+    gets free (:class:`~backendscan.forking.Shared`).
+    """
+
+    def timed(i: int) -> tuple[AnalyzerOutput, float]:
+        t = time.perf_counter()
+        out = analyzers[i].resolve(project)
+        return out, time.perf_counter() - t
+
+    shared = Shared(len(analyzers), timed, fork=split)
+    got: dict[int, tuple[AnalyzerOutput | None, float]] = {}
+    for i in shared.mine():
+        got[i] = _resolve_here(analyzers[i], project, findings)
+    got.update(shared.theirs())
+    for i in shared.left():
+        got[i] = _resolve_here(analyzers[i], project, findings)
+    return {analyzers[i].name: got[i] for i in range(len(analyzers))}
+
+
+def _resolve_here(analyzer: Analyzer, project: Project, findings: list[Finding]) -> tuple[AnalyzerOutput | None, float]:
+    ta = time.perf_counter()
+    try:
+        return analyzer.resolve(project), time.perf_counter() - ta
+    except Exception as exc:
+        log.debug("analyzer %s failed", analyzer.name, exc_info=True)
+        import traceback
+
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        findings.append(
+            Finding(
+                "analysis-error",
+                Severity.WARNING,
+                f"analyzer {analyzer.name} failed: {exc.__class__.__name__}: {exc}{where}",
+                Location("."),
+                hint="This is a backendscan bug; the rest of the scan went on.",
+                category="plugins",
+            )
+        )
+        return None, time.perf_counter() - ta
 
 
 def _site(*args: Any) -> ImportSite:
