@@ -106,6 +106,29 @@ def join_record(blobs: Blobs) -> FileRecord:
     return rec
 
 
+def stored_digests(directory: Path) -> dict[str, tuple[int, int, str]]:
+    """:meth:`Cache.digests` of the cache in ``directory``, read without opening it for a run.
+
+    Nothing is created and no run is counted (:meth:`Cache._connect` does both), so
+    preparation can read them in a forked child; {} when there is no readable cache
+    of this schema.
+    """
+    path = directory / "records.sqlite3"
+    if not path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(path, timeout=10)
+        try:
+            row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+            if row is None or row[0] != str(SCHEMA):
+                return {}
+            return {p: (s, m, d) for p, s, m, d in db.execute("SELECT path, size, mtime, digest FROM stats")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+
+
 class Cache:
     """A key -> FileRecord store in ``<dir>/records.sqlite3``."""
 

@@ -12,9 +12,9 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from .cache import Cache, code_version, digest
+from .cache import Cache, code_version, digest, stored_digests
 from .config import Config, load_config
 from .discovery import Discovery, discover
 from .errors import ConfigError, UsageError
@@ -62,8 +62,14 @@ def prepare(
     *,
     analyzers: Sequence[Analyzer] | None = None,
     scope: str = "full",
+    meanwhile: Callable[[], object] | None = None,
 ) -> Prepared:
-    """Discovery, configuration, analyzers, file digests and the project key (see :class:`Prepared`)."""
+    """Discovery, configuration, analyzers, file digests and the project key (see :class:`Prepared`).
+
+    ``meanwhile`` (the report command imports the scan's modules there) is called while a forked
+    child reads and hashes the files, and the analyzers are loaded meanwhile too: on saleor,
+    0.15 s of the 0.6 s before the workers started, with the machine's other core idle.
+    """
     if scope not in ("full", "imports"):
         raise UsageError(f"unknown scan scope {scope!r}")
     t0 = time.perf_counter()
@@ -94,6 +100,15 @@ def prepare(
     t1 = time.perf_counter()
     stages.append(("discovery", t1 - t0))
 
+    # reading and hashing the sources is I/O and C code: with ``meanwhile``, a forked child does it
+    # while this process imports the analyzers (and what the caller imports in ``meanwhile``)
+    reading = None
+    if meanwhile is not None:
+        from .forking import Forked
+
+        reading = Forked(_read_sources, disc, config)
+        meanwhile()
+
     if scope != "full":
         loaded: tuple[Analyzer, ...] = ()
     elif analyzers is None:
@@ -104,31 +119,19 @@ def prepare(
     else:
         loaded = tuple(analyzers)
 
-    # read sources (I/O at the edge); files whose size and mtime match the cache's
-    # record of them are not read: their content digest is known
-    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
-    known = cache.digests() if cache else {}
+    contents = reading.result() if reading is not None else _read_sources(disc, config)
     sources: list[tuple[SourceFile, bytes | None, str]] = []
     new_digests: list[tuple[str, int, int, str]] = []
-    base = os.path.join(disc.root, "")  # plain strings: a Path per file was a third of reading saleor's 4,329
-    for f in disc.files:
-        hit = known.get(f.path)
-        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
-            sources.append((f, None, hit[2]))
+    for f, got in zip(disc.files, contents):
+        if isinstance(got, str):  # why it could not be read
+            findings.append(Finding("read-error", Severity.ERROR, got, Location(f.path)))
             continue
-        try:
-            with open(base + f.path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            findings.append(
-                Finding("read-error", Severity.ERROR, f"cannot read file: {exc.strerror or exc}", Location(f.path))
-            )
-            continue
-        d = digest(data)
+        data, d = got
         sources.append((f, data, d))
-        if f.mtime_ns:
+        if data is not None and f.mtime_ns:
             new_digests.append((f.path, len(data), f.mtime_ns, d))
     aux_texts = _read_aux(disc, config)
+    cache = Cache(_cache_dir(disc, config)) if config.use_cache else None
     t2 = time.perf_counter()
     stages.append(("read", t2 - t1))
 
@@ -140,6 +143,30 @@ def prepare(
     return Prepared(
         t0, root, disc, config, scope, findings, tuple(loaded), cache, sources, new_digests, aux_texts, version, project_key, stages
     )
+
+
+def _read_sources(disc: Discovery, config: Config) -> list[tuple[bytes | None, str] | str]:
+    """Per discovered file (I/O at the edge): its bytes and content digest, (None, digest) when its
+    size and mtime match the cache's record of it (the digest is known), or why it cannot be read.
+
+    Plain values only, so that a forked child can hand them back quickly (the files
+    themselves would cost as much to pickle as to discover again)."""
+    known = stored_digests(_cache_dir(disc, config)) if config.use_cache else {}
+    out: list[tuple[bytes | None, str] | str] = []
+    base = os.path.join(disc.root, "")  # plain strings: a Path per file was a third of reading saleor's 4,329
+    for f in disc.files:
+        hit = known.get(f.path)
+        if hit is not None and f.mtime_ns and hit[0] == f.size and hit[1] == f.mtime_ns:
+            out.append((None, hit[2]))
+            continue
+        try:
+            with open(base + f.path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            out.append(f"cannot read file: {exc.strerror or exc}")
+            continue
+        out.append((data, digest(data)))
+    return out
 
 
 def analyzer_identity(analyzer: "Analyzer") -> str:
