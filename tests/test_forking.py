@@ -106,3 +106,14 @@ def test_shared_items_the_child_fails_on_are_left_to_this_process():
 def test_shared_without_fork_gives_every_item_here():
     shared = Shared(5, _slow_square, fork=False)
     assert list(shared.mine()) == [0, 1, 2, 3, 4] and shared.theirs() == {} and shared.left() == []
+
+
+def _own_niceness() -> int:
+    return os.nice(0)
+
+
+def test_a_nice_child_runs_at_lower_priority():
+    here = os.nice(0)
+    job = Forked(_own_niceness, nice=5)
+    assert job.forked and job.result() == min(here + 5, 19)
+    assert Forked(_own_niceness).result() == here

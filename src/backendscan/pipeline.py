@@ -44,7 +44,7 @@ from .model import (
     sorted_findings,
 )
 from .preparation import Prepared, prepare
-from .forking import Forked, Shared, can_fork, read_all
+from .forking import NICE, Forked, Shared, can_fork, read_all
 from .project import Project
 
 if TYPE_CHECKING:
@@ -564,7 +564,7 @@ def _scan(
     # while the analyzers run (the checks and the report need both)
     derived = None
     if full and len(modules) >= _FORK_DERIVED_AT:
-        derived = Forked(_derived, partial(project))
+        derived = Forked(_derived, partial(project), nice=NICE)
     to_run = [a for a in loaded if a.name not in cached_outputs]
     ran = _run_analyzers(to_run, project, findings, split=full and len(modules) >= _FORK_DERIVED_AT and jobs > 1)
     outputs: list[AnalyzerOutput] = []

@@ -328,7 +328,7 @@ def _inferred_rules(prepared: "Prepared", result: "ScanResult") -> Any:
     are computed, and the function returned hands it over (and caches it); it gives
     None when drafting fails (the report then drafts, or says so).
     """
-    from ..forking import Forked
+    from ..forking import NICE, Forked
     from ..rules.model import RuleSet
 
     cache = prepared.cache
@@ -337,7 +337,7 @@ def _inferred_rules(prepared: "Prepared", result: "ScanResult") -> Any:
         got = cache.get_result(key)
         if isinstance(got, RuleSet):
             return got
-    job = Forked(_compile_inferred, result)
+    job = Forked(_compile_inferred, result, nice=NICE)
 
     def finish() -> Any:
         rs = job.result()
