@@ -142,3 +142,38 @@ def test_imports_everywhere_and_self_imports(tmp_path):
         ("p.a", "p", 14, "normal", True),
     ]
     assert ("p.selfish", "p.selfish") not in r.graph.edges
+
+
+def _segment_reference(lines, node, limit=240):
+    """source_segment as it was before its one-line ASCII shortcut."""
+    import re
+
+    start = node.lineno
+    end = node.end_lineno or start
+    chunk = list(lines[start - 1 : end])
+    chunk[-1] = chunk[-1].encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace")
+    chunk[0] = chunk[0].encode("utf-8")[node.col_offset :].decode("utf-8", "replace")
+    text = re.sub(r"\s+", " ", " ".join(part.strip() for part in chunk)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def test_source_segment_shortcut_agrees_with_the_general_path():
+    import ast
+
+    from hypothesis import given, settings, strategies as st
+
+    from backendscan.parsing import source_segment
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet="ab é\t(),.=\x0c\x1f", max_size=40), st.data(), st.integers(1, 300))
+    def agree(line, data, limit):
+        lines = [line, "x"]
+        n = len(line.encode("utf-8"))
+        col = data.draw(st.integers(0, n))
+        end_col = data.draw(st.integers(col, n))
+        node = ast.Name("x", lineno=1, col_offset=col, end_lineno=1, end_col_offset=end_col)
+        assert source_segment(lines, node, limit) == _segment_reference(lines, node, limit)
+
+    agree()
+    node = ast.Name("x", lineno=1, col_offset=4, end_lineno=1, end_col_offset=27)
+    assert source_segment(["    from a  import\tb as c"], node) == "from a import b as c"

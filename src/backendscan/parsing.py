@@ -69,6 +69,12 @@ def source_segment(lines: Sequence[str], node: ast.AST, limit: int = 240) -> str
         return ""
     col = getattr(node, "col_offset", 0) or 0
     end_col = getattr(node, "end_col_offset", None)
+    if start == end and end_col is not None:
+        line = lines[start - 1]
+        if line.isascii():  # columns are characters; most import statements: one ASCII line
+            text = line[col:end_col].strip()
+            if text.isprintable() and "  " not in text:  # single spaces only: nothing for the collapse to do
+                return text if len(text) <= limit else text[: limit - 1] + "…"
     chunk = list(lines[start - 1 : end])
     if not chunk:
         return ""
