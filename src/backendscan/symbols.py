@@ -181,26 +181,15 @@ class ModuleSymbols:
     # scan of every import and class per question was a third of the blocking-call check
     @cached_property
     def _declared(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
-        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
-        for b in self.bindings:
-            index.setdefault((b.scope, b.name), []).append((b.line, b))
-        for c in self.classes:
-            index.setdefault((c.scope, c.name), []).append((c.line, c))
-        return index
+        return _by_scope_and_name(self.bindings, self.classes)
 
     @cached_property
     def _assigned(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
-        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
-        for a in self.assignments:
-            index.setdefault((a.scope, a.target), []).append((a.line, a))
-        return index
+        return _by_scope_and_name(self.assignments)
 
     @cached_property
     def _defined(self) -> dict[tuple[str, str], list[tuple[int, object]]]:
-        index: dict[tuple[str, str], list[tuple[int, object]]] = {}
-        for f in self.functions:
-            index.setdefault((f.scope, f.name), []).append((f.line, f))
-        return index
+        return _by_scope_and_name(self.functions)
 
     def cls(self, qualname: str) -> ClassInfo | None:
         key = "c:" + qualname
@@ -220,6 +209,17 @@ class ModuleSymbols:
 
     def scope_assignments(self, scope: str) -> Iterator[Assignment]:
         return (a for a in self.assignments if a.scope == scope)
+
+
+def _by_scope_and_name(*groups: Iterable[object]) -> dict[tuple[str, str], list[tuple[int, object]]]:
+    """(scope, name) -> [(line, binding)] over ``groups`` in order (import bindings, classes,
+    function headers by ``name``; assignments by ``target``), each group in source order."""
+    index: dict[tuple[str, str], list[tuple[int, object]]] = {}
+    for group in groups:
+        for x in group:
+            name = x.target if isinstance(x, Assignment) else x.name  # type: ignore[attr-defined]
+            index.setdefault((x.scope, name), []).append((x.line, x))  # type: ignore[attr-defined]
+    return index
 
 
 def _docstring(body: list[ast.stmt]) -> str:
