@@ -1,4 +1,7 @@
-"""Run one function in a forked child while this process goes on.
+"""Run work in forked children while this process goes on.
+
+:class:`Forked` runs one function in a child; :class:`Shared` splits a list of items
+between this process and one child, each taking the next item when it is free.
 
 After extraction a report is a chain of whole-program steps in one process, and
 the machine's other cores sit idle.  Some steps do not depend on each other (the
@@ -9,8 +12,8 @@ a file in memory).
 
 This is an optimisation, never a behaviour: without ``fork`` (other platforms,
 threads running, a failed fork) or when the child fails in any way, ``result()``
-calls the function in this process, so its value and its exceptions are exactly
-what a plain call gives.  The child never writes files or the cache and leaves
+calls the function in this process (and :class:`Shared` hands back the items the
+child did not finish), so values and exceptions are exactly what plain calls give.  The child never writes files or the cache and leaves
 through ``os._exit`` (no ``atexit`` handlers, no flushing of inherited buffers).
 """
 

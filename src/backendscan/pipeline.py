@@ -140,7 +140,8 @@ class ScanResult:
 
 #: ScanResult's cached properties that read neither findings, stats nor the analyzers' facts
 _DERIVED = ("cycles", "stack")
-#: modules from which the derived properties are computed in a forked child during the analyzers
+#: modules from which the derived properties are computed in a forked child during the analyzers,
+#: and the analyzers are shared with a second child (smaller projects: the forks cost more than they save)
 _FORK_DERIVED_AT = 500
 
 
@@ -205,8 +206,9 @@ def _batches(items: list[Any], jobs: int, smallest: float = 0.015) -> list[list[
     left (at least ``smallest`` of all of it): the first batches are big, the last ones
     small, so the workers finish together and the parent has little left to read after
     the last one (guided self-scheduling).  A file's work is its size plus 1 KiB: parsing
-    and visiting an ``__init__.py`` of a few bytes still costs something.  With equal batches, saleor's two workers ended
-    0.2-0.35 s apart, the parent then reading the last 540 records on its own.
+    and visiting an ``__init__.py`` of a few bytes still costs something.  With equal
+    batches, saleor's two workers ended 0.2-0.35 s apart, the parent then reading the
+    last 540 records on its own.
     """
     items = sorted(items, key=lambda t: -len(t[1]))
     total = sum(len(t[1]) + _PER_FILE for t in items) or 1
@@ -254,10 +256,11 @@ def scan(
     ``scope="imports"`` builds only the import graph (no symbols, analyzers or
     metrics): what ``backendscan graph`` needs, at a fraction of the cost.
     ``on_graph`` is called once the import graph is built, before this process runs
-    analyzers (on a large project their forked child has started), with a result that holds the name, roots, modules, imports and graph (its facts,
-    findings and metrics are still empty): a caller can start work that needs only
-    the graph (the report forks the ``rules infer`` draft there).  ``meanwhile`` is called
-    once, while worker processes extract the files (this process only waits for them then),
+    analyzers (on a large project their forked child has started), with a result that
+    holds the name, roots, modules, imports and graph (its facts, findings and metrics
+    are still empty): a caller can start work that needs only the graph (the report forks
+    the ``rules infer`` draft there).  ``meanwhile`` is called once, while worker processes
+    extract the files (this process only waits for them then),
     or after a one-process extraction: the report imports its own modules there.
     """
     with relaxed_gc():

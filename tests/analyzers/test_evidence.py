@@ -146,3 +146,4 @@ def test_test_modules_naming_no_request_method_are_not_visited():
     assert a.interested("app.tests.test_api", "targets = 2\n")  # 'get' inside a word: visited (a superset is enough)
     assert a.interested("app.settings", "CELERY_TASK_TIME_LIMIT = 30\n")
     assert not a.interested("app.views", "def get(request): ...\n")  # application code: only time limits
+

@@ -223,7 +223,10 @@ class _Visitor(FileVisitor):
         self.requests.append(HttpCall(method, path, node.lineno, scope))
 
     def finish(self) -> EvidenceSummary:
-        self._body(self.parsed.tree.body, ())
+        try:
+            self._body(self.parsed.tree.body, ())
+        except RecursionError:  # as deep as the walk's own limit: it has said so already; keep what was found
+            pass
         return EvidenceSummary(tuple(self.requests), tuple(sorted(set(self.limits), key=lambda t: (t[1], t[0]))))
 
 

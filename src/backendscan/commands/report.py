@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     from ..preparation import prepare
 
     config, problems = config_for(args)
-    # a forked child discovers and reads the files while this process imports the scan and the analyzers
+    # a forked child reads and hashes the files while this process imports the scan and loads the analyzers
     prepared = prepare(args.path, config if not problems else None, scope="full", meanwhile=_import_scan)
     from ..pipeline import relaxed_gc
     # the files are written inside the gc block too: when it ends, the collector gets back the scan's
@@ -234,7 +234,7 @@ def _texts(
 
 
 def _import_scan() -> None:
-    """Import the scan's modules (0.13 s) while preparation's child discovers and reads the files."""
+    """Import the scan's modules (0.13 s) while preparation's child reads and hashes the files."""
     from .. import pipeline  # noqa: F401
 
 
