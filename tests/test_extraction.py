@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import time
 import weakref
 from pathlib import Path
 
@@ -323,3 +325,72 @@ def test_parts_an_analyzer_prefetches_are_loaded_while_workers_extract(tmp_path)
     assert seen["app.routes.r1"] and seen["app.routes.r15"]  # summarised: loaded early
     assert not seen["app.routes.r2"] and not seen["app.main"]  # not summarised: left for whoever reads them
     assert {m for m, loaded in seen.items() if loaded} <= summarised | {"app.routes.r0", "app.routes.r59"}
+
+
+class _Reporting:
+    """Counts the modules it summarised; raises in some processes (see the test below)."""
+
+    version = "1"
+
+    def __init__(self, name: str, fails_in: str, where: Path) -> None:
+        self.name = name
+        self.where = where
+        self.fails_in = fails_in  # "", "child" (not the scanning process) or "everywhere"
+        self.parent = os.getpid()
+
+    def interested(self, module: str, text: str) -> bool:
+        return "item_" in text
+
+    def visitor(self, parsed):
+        return _Summary(parsed)
+
+    def resolve(self, project):
+        from backendscan.analyzers.base import AnalyzerOutput
+
+        if os.getpid() != self.parent:
+            (self.where / f"{self.name}-in-child").touch()
+        if self.fails_in == "everywhere" or (self.fails_in == "child" and os.getpid() != self.parent):
+            raise RuntimeError(f"{self.name} trouble")
+        n = len(project.summaries_of(self.name))
+        return AnalyzerOutput(notes=((self.name, f"{n} modules"),))
+
+
+def test_analyzers_shared_with_a_child_give_what_one_process_gives(tmp_path, monkeypatch):
+    import backendscan.forking as forking
+    import backendscan.pipeline as pipeline
+    from backendscan import Config, scan
+    from backendscan.analyzers.registry import load_analyzers
+
+    proj = _many_files_project(tmp_path / "p")
+    fastapi = [a for a in load_analyzers(Config())[0] if a.name == "fastapi"]
+    forks: list[str] = []
+    real = forking.Forked.__init__
+
+    def counted(self, fn, *args, **kwargs):
+        forks.append(fn.__name__)
+        real(self, fn, *args, **kwargs)
+
+    def analyzers():
+        marks = tmp_path / "marks"
+        marks.mkdir(exist_ok=True)
+        return [_Reporting("flaky", "child", marks), *fastapi, _Reporting("steady", "", marks), _Reporting("broken", "everywhere", marks), _Reporting("late", "", marks)]
+
+    one = scan(proj, Config(use_cache=False, jobs=1), analyzers=analyzers())
+    monkeypatch.setattr(pipeline, "_FORK_DERIVED_AT", 10)  # a large project, as far as forking goes
+    monkeypatch.setattr(forking.Forked, "__init__", counted)
+    mine = forking.Shared.mine
+
+    def late(self):
+        time.sleep(0.5)  # this process starts late: the child takes the analyzers, "flaky" first
+        yield from mine(self)
+
+    monkeypatch.setattr(forking.Shared, "mine", late)
+    shared = scan(proj, Config(use_cache=False, jobs=2), analyzers=analyzers())
+    assert "_take_all" in forks and "_derived" in forks  # the analyzers' child and the cycles' child ran
+    assert (tmp_path / "marks" / "flaky-in-child").exists()  # it failed there, and ran again here
+    assert (tmp_path / "marks" / "steady-in-child").exists()
+    assert _facts(shared) == _facts(one)
+    assert shared.notes == one.notes == (("flaky", "60 modules"), ("late", "60 modules"), ("steady", "60 modules"))
+    failed = [f.message for f in shared.findings if f.rule_id == "analysis-error"]
+    assert failed == [m for m in (f.message for f in one.findings) if m.startswith("analyzer ")]
+    assert len(failed) == 1 and failed[0].startswith("analyzer broken failed: RuntimeError: broken trouble")
